@@ -1,0 +1,85 @@
+"""What the assistant returns: an answer, its citations, and the sources it was given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RetrievedChunk:
+    """One chunk found for a question; ``text`` carries the header, ``body`` the article text."""
+
+    chunk_id: str
+    text: str
+    body: str
+    score: float  # fused score (higher is better)
+    similarity: float | None = None  # cosine similarity to the question, when known
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article given to the LLM as source ``[n]``, with its best chunks."""
+
+    n: int
+    article_id: str
+    title: str
+    source: str | None
+    url: str | None
+    published: datetime | None
+    chunks: tuple[RetrievedChunk, ...]
+    score: float
+    also_in: tuple[str, ...] = ()  # other outlets that ran the same story
+
+    @property
+    def text(self) -> str:
+        """The article text the LLM sees for this source (its best chunks, in article order)."""
+        return "\n...\n".join(chunk.body for chunk in self.chunks)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source number used in the answer, with the text of the source that supports it."""
+
+    n: int
+    article_id: str
+    title: str
+    source: str | None
+    url: str | None
+    published: datetime | None
+    snippet: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the ``--json`` contract)."""
+        return {
+            "n": self.n,
+            "article_id": self.article_id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "snippet": self.snippet,
+        }
+
+
+@dataclass
+class Answer:
+    """The assistant's reply. ``covered`` is False when the indexed news does not hold the answer."""
+
+    text: str
+    citations: list[Citation]
+    sources: list[Source]
+    question_used: str
+    timings: dict[str, float] = field(default_factory=dict)
+    covered: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the ``--json`` contract)."""
+        return {
+            "answer": self.text,
+            "citations": [citation.to_dict() for citation in self.citations],
+            "question_used": self.question_used,
+            "covered": self.covered,
+            "timings": {name: round(value, 4) for name, value in self.timings.items()},
+        }

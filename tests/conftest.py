@@ -1,0 +1,49 @@
+"""Shared fixtures: every test gets its own NEWSDESK_HOME and no network model downloads."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from index.settings import Settings
+from tests.fakes import FakeEmbedder
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def newsdesk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point NEWSDESK_HOME at a fresh folder so no test touches the user's index."""
+    home = tmp_path / "newsdesk-home"
+    monkeypatch.setenv("NEWSDESK_HOME", str(home))
+    for name in list(os.environ):
+        if name.startswith("NEWSDESK_") and name not in {"NEWSDESK_HOME", "NEWSDESK_CACHE_DIR"}:
+            monkeypatch.delenv(name)
+    return home
+
+
+@pytest.fixture
+def settings(newsdesk_home: Path) -> Settings:
+    """Settings on the per-test home folder."""
+    return Settings(home=newsdesk_home)
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    """A deterministic bag-of-words embedder."""
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def seed_story() -> Path:
+    """The real Reuters wire story from ../shared/seeds (read in place, never copied)."""
+    path = SHARED / "seeds" / "000_f8f8be72d5054970.txt"
+    assert path.exists(), f"missing {path}: tests expect ../shared beside the clone"
+    return path
