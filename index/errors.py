@@ -1,0 +1,23 @@
+"""Newsdesk's exceptions: a few small classes, each saying who must act."""
+
+from __future__ import annotations
+
+
+class NewsdeskError(Exception):
+    """Base class of every error Newsdesk raises on purpose."""
+
+
+class SourceRejected(NewsdeskError):
+    """A loader cannot use an input; the message is the one-line reason."""
+
+
+class IndexEmpty(NewsdeskError):
+    """The index holds no articles yet: run `newsdesk index build PATH` first."""
+
+
+class BackendUnavailable(NewsdeskError):
+    """A model or service (embedding model, LLM, Chroma server) cannot be reached or loaded."""
+
+
+class InvalidQuestion(NewsdeskError):
+    """The question cannot be answered as asked (empty, too long, malformed filters)."""

@@ -1,0 +1,144 @@
+"""Sources to articles: files, folders and feed URLs, each bad input reported, never raised.
+
+``load_source`` accepts a file, a folder (read recursively) or an http(s) URL of an RSS/Atom
+feed, and yields ``Article``s and, for what it cannot use, ``Rejection``s (input + one-line
+reason). Supported files:
+
+* ``.txt`` ``.md`` ``.markdown`` - wire stories (``wire.py``)
+* ``.html`` ``.htm`` ``.xhtml`` - saved web pages (``html.py``)
+* ``.json`` ``.jsonl`` ``.ndjson`` ``.jsonl.gz`` ``.ndjson.gz`` - article records (``records.py``)
+* ``.xml`` ``.rss`` ``.atom``, or any file that starts like a feed - RSS/Atom (``feeds.py``)
+
+In a folder, hidden files and folders (``.name``) and files of other types (images, PDFs,
+office documents...) are skipped silently, as a user pointing at a folder of news expects;
+a folder with no supported file at all is rejected. A file of another type named directly is
+rejected ("unsupported file type"). A path that does not exist is rejected.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from index.errors import SourceRejected
+from index.loaders import feeds, html, records, wire
+from index.models import Article, Rejection
+from index.settings import Settings
+
+Loader = Callable[[Path, Settings], Iterator[Article | Rejection]]
+
+LOADERS: dict[str, Loader] = {
+    ".txt": wire.load_wire,
+    ".md": wire.load_wire,
+    ".markdown": wire.load_wire,
+    ".html": html.load_html,
+    ".htm": html.load_html,
+    ".xhtml": html.load_html,
+    ".json": records.load_json,
+    ".jsonl": records.load_jsonl,
+    ".ndjson": records.load_jsonl,
+    ".jsonl.gz": records.load_jsonl,
+    ".ndjson.gz": records.load_jsonl,
+    ".xml": feeds.load_feed_file,
+    ".rss": feeds.load_feed_file,
+    ".atom": feeds.load_feed_file,
+}
+SUPPORTED = ", ".join(LOADERS)
+
+__all__ = ["LOADERS", "load_file", "load_source", "loader_for"]
+
+
+def load_source(source: str | Path, settings: Settings) -> Iterator[Article | Rejection]:
+    """Articles from a file, a folder (recursive, sorted) or a feed URL; bad input is rejected."""
+    text = str(source).strip()
+    if "://" in text:
+        yield from _load_url(text, settings)
+        return
+    path = Path(text).expanduser().resolve()
+    if not path.exists():
+        yield Rejection(str(path), "no such file or folder")
+    elif path.is_dir():
+        yield from _load_folder(path, settings)
+    else:
+        yield from load_file(path, settings, named=True)
+
+
+def load_file(
+    path: Path, settings: Settings, *, named: bool = True
+) -> Iterator[Article | Rejection]:
+    """Articles from one file; ``named=False`` (inside a folder) skips unsupported types."""
+    try:
+        loader = loader_for(path)
+    except OSError as error:
+        yield Rejection(str(path), f"could not read the file: {error.strerror or error}")
+        return
+    if loader is not None:
+        yield from _run(loader, path, settings)
+    elif named:
+        yield Rejection(str(path), f"unsupported file type (supported: {SUPPORTED})")
+
+
+def loader_for(path: Path) -> Loader | None:
+    """The loader for ``path`` by extension, else by sniffing for a feed; None if unsupported."""
+    name = path.name.lower()
+    for suffix in (".jsonl.gz", ".ndjson.gz"):
+        if name.endswith(suffix):
+            return LOADERS[suffix]
+    loader = LOADERS.get(path.suffix.lower())
+    if loader is None and feeds.looks_like_feed(path):
+        return feeds.load_feed_file
+    return loader
+
+
+def _run(loader: Loader, path: Path, settings: Settings) -> Iterator[Article | Rejection]:
+    try:
+        yield from loader(path, settings)
+    except SourceRejected as error:
+        yield Rejection(str(path), str(error))
+    except OSError as error:
+        yield Rejection(str(path), f"could not read the file: {error.strerror or error}")
+    except Exception as error:  # a parser bug must not stop a build of thousands of files
+        yield Rejection(str(path), _unexpected(error))
+
+
+def _load_folder(folder: Path, settings: Settings) -> Iterator[Article | Rejection]:
+    found = False
+    for path in _files_in(folder):
+        try:
+            loader = loader_for(path)
+        except OSError as error:
+            found = True
+            yield Rejection(str(path), f"could not read the file: {error.strerror or error}")
+            continue
+        if loader is not None:
+            found = True
+            yield from _run(loader, path, settings)
+    if not found:
+        yield Rejection(str(folder), f"no supported files in the folder (supported: {SUPPORTED})")
+
+
+def _files_in(folder: Path) -> Iterator[Path]:
+    """Visible files under ``folder``, in a stable sorted order (symlinked folders not followed)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root, name).resolve()
+
+
+def _load_url(url: str, settings: Settings) -> Iterator[Article | Rejection]:
+    if not url.lower().startswith(("http://", "https://")):
+        yield Rejection(url, "unsupported URL: only http(s) feed URLs can be read")
+        return
+    try:
+        yield from feeds.load_feed_url(url, settings)
+    except SourceRejected as error:
+        yield Rejection(url, str(error))
+    except Exception as error:  # never a traceback for a bad feed
+        yield Rejection(url, _unexpected(error))
+
+
+def _unexpected(error: Exception) -> str:
+    """One line for an error no loader anticipated (a bug or a library surprise)."""
+    return " ".join(f"unexpected {type(error).__name__}: {error}".split())[:300]

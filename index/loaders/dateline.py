@@ -1,0 +1,66 @@
+"""Parse the dateline that opens a wire story: ``BRUSSELS (Reuters) -``, ``WASHINGTON, March 3
+(AP) —``, ``PARIS, 4 March 2025 (AFP) -``, ``SAN JUAN, Puerto Rico (AP) —``, ``(CNN)``.
+
+A dateline's month and day without a year is not a full date, so it gives none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WORD = r"[A-ZÀ-ÖØ-Þ][\w.'’\-/]*"
+_PLACE = rf"(?P<place>{_WORD}(?:[ \t]+{_WORD}){{0,3}})"
+_REGION = rf"(?P<region>{_WORD}(?:[ \t]+{_WORD}){{0,2}})"
+_DATE = (
+    rf"(?:(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?:,?[ \t]+(?P<year>\d{{4}}))?"
+    rf"|(?P<day2>\d{{1,2}})[ \t]+(?P<month2>{_MONTH})(?:[ \t]+(?P<year2>\d{{4}}))?)"
+)
+_OUTLET = r"\((?P<outlet>[A-Z][A-Za-z&.'’ \-]{0,38}[A-Za-z.])\)"
+_DASH = r"(?:--?|–|—)"
+
+_WITH_PLACE = re.compile(
+    rf"^[ \t]*\**{_PLACE}(?:,[ \t]+{_REGION})??(?:,[ \t]+{_DATE})?\**"
+    rf"[ \t]*{_OUTLET}[ \t]*{_DASH}[ \t]*"
+)
+_OUTLET_ONLY = re.compile(rf"^[ \t]*{_OUTLET}[ \t]*(?:{_DASH}[ \t]*)?(?=\S)")
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """What a dateline states; ``published`` only when it gives a full date with the year."""
+
+    place: str | None = None
+    outlet: str | None = None
+    published: datetime | None = None
+
+
+def parse_dateline(body: str) -> Dateline:
+    """The dateline at the start of ``body`` (an empty ``Dateline`` when there is none)."""
+    match = _WITH_PLACE.match(body)
+    if match:
+        place = match["place"].rstrip(".")
+        if match["region"]:
+            place = f"{place}, {match['region']}"
+        return Dateline(place=place, outlet=match["outlet"].strip(), published=_full_date(match))
+    match = _OUTLET_ONLY.match(body)
+    if match:
+        return Dateline(outlet=match["outlet"].strip())
+    return Dateline()
+
+
+def _full_date(match: re.Match[str]) -> datetime | None:
+    year = match["year"] or match["year2"]
+    if not year:
+        return None  # "March 3" without a year: never guess which year
+    month = _MONTHS.index((match["month"] or match["month2"])[:3].lower()) + 1
+    try:
+        return datetime(int(year), month, int(match["day"] or match["day2"]), tzinfo=UTC)
+    except ValueError:
+        return None

@@ -1,0 +1,122 @@
+"""Read a source file's bytes safely and decode them to text.
+
+UTF-8 (with or without a BOM) is taken as is; anything else is decoded only when
+charset-normalizer detects its encoding reliably (a Latin-1 / cp1252 story is still news).
+Every failure raises ``SourceRejected`` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from index.errors import SourceRejected
+from index.settings import Settings
+
+# Above this share of control characters a file is not text.
+_MAX_CONTROL_SHARE = 0.10
+# charset-normalizer's "mess" ratio above which a detection is not trusted.
+_MAX_CHAOS = 0.10
+_TIE = 0.01
+_WESTERN = frozenset({"cp1252", "latin_1", "iso8859_15"})
+_SNIFF_BYTES = 8192
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\b\x1b")
+
+
+def read_text(path: Path, settings: Settings, declared: str | None = None) -> str:
+    """The decoded text of ``path``; ``declared`` is an encoding the file names (e.g. HTML meta)."""
+    return decode_text(read_bytes(path, settings), declared=declared)
+
+
+def read_bytes(path: Path, settings: Settings) -> bytes:
+    """The bytes of ``path``, after checking its size (before reading) and that it is not empty."""
+    check_size(path, settings)
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceRejected("empty file")
+    return data
+
+
+def check_size(path: Path, settings: Settings) -> None:
+    """Reject a file over ``settings.max_file_bytes`` without reading it."""
+    size = path.stat().st_size
+    if size > settings.max_file_bytes:
+        raise SourceRejected(
+            f"file is {human_size(size)}, over the {human_size(settings.max_file_bytes)} limit "
+            "(NEWSDESK_MAX_FILE_BYTES)"
+        )
+
+
+def decode_text(data: bytes, declared: str | None = None) -> str:
+    """Decode ``data``: UTF-8 first, then a declared encoding, then a reliable detection."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).lstrip("\ufeff")
+            except UnicodeDecodeError as error:
+                reason = f"starts with a {encoding} byte-order mark but is not {encoding}"
+                raise SourceRejected(reason) from error
+    if looks_binary(data):
+        raise SourceRejected("binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    detected = detect_encoding(data)
+    if detected is None:
+        raise SourceRejected(
+            "not UTF-8 and the encoding could not be detected; re-save the file as UTF-8"
+        )
+    return data.decode(detected)
+
+
+def looks_binary(data: bytes) -> bool:
+    """True when the start of ``data`` has NUL bytes or is mostly control characters."""
+    head = data[:_SNIFF_BYTES]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 32 and byte not in _TEXT_CONTROLS)
+    return bool(head) and controls / len(head) > _MAX_CONTROL_SHARE
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """The encoding charset-normalizer is confident about, or None.
+
+    Short Western texts often fit cp1250 as well as cp1252 ("Très" or "Trčs"); on such a tie
+    the Western encoding wins, as browsers do for unlabelled pages.
+    """
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None or best.chaos > _MAX_CHAOS:
+        return None
+    for match in matches:
+        tied = match.chaos <= best.chaos + _TIE and match.coherence >= best.coherence - _TIE
+        if tied and match.encoding in _WESTERN:
+            # cp1252 is Latin-1 plus curly quotes and dashes where Latin-1 has control codes.
+            return "cp1252" if _decodes(data, "cp1252") else match.encoding
+    return best.encoding
+
+
+def human_size(size: int) -> str:
+    """``size`` bytes as a short human string (``80 MB``, ``12 KB``, ``300 bytes``)."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.0f} MB" if size >= 10_000_000 else f"{size / 1_000_000:.1f} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:.0f} KB"
+    return f"{size} bytes"
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -1,0 +1,179 @@
+"""RSS and Atom feeds, from a file or an http(s) URL, read with feedparser.
+
+Each entry is an article: id = guid/id else link; text = content or summary as plain text;
+published from the entry's published/updated date (UTC); outlet = a well-known name for the
+feed's site (``KNOWN_OUTLETS``), else the feed's title. An entry with no text is rejected alone.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from index.errors import SourceRejected
+from index.loaders.dateline import parse_dateline
+from index.loaders.dates import from_struct_time
+from index.loaders.decoding import human_size, looks_binary, read_bytes
+from index.loaders.htmltext import html_to_text
+from index.loaders.outlets import known_outlet
+from index.models import Article, Rejection, content_hash
+from index.settings import Settings
+
+FETCH_TIMEOUT_SECONDS = 15.0
+USER_AGENT = "newsdesk/0.1 (feed reader; +https://pypi.org/project/newsdesk/)"
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
+_SNIFF_BYTES = 4096  # the root element comes after at most an XML declaration and comments
+
+
+def looks_like_feed(path: Path) -> bool:
+    """True when the start of the file is an RSS, Atom or RDF document."""
+    with path.open("rb") as handle:
+        return _has_feed_root(handle.read(_SNIFF_BYTES))
+
+
+def load_feed_file(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
+    """The entries of a feed saved as a file (origin: its resolved path)."""
+    yield from parse_feed(read_bytes(path, settings), origin=str(path))
+
+
+def load_feed_url(url: str, settings: Settings) -> Iterator[Article | Rejection]:
+    """The entries of the feed at ``url`` (origin: the URL)."""
+    yield from parse_feed(fetch(url, settings), origin=url, base_url=url)
+
+
+def fetch(url: str, settings: Settings) -> bytes:
+    """The body at ``url``, at most ``settings.max_file_bytes``; failures raise SourceRejected.
+
+    Redirects are followed; the content type is ignored (feeds are served under many types).
+    """
+    import httpx
+
+    limit = settings.max_file_bytes
+    try:
+        with httpx.stream(
+            "GET", url, timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True,
+            headers={"User-Agent": USER_AGENT},
+        ) as response:
+            if response.status_code >= 400:
+                raise SourceRejected(
+                    f"could not fetch: HTTP {response.status_code} {response.reason_phrase}".strip()
+                )
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise SourceRejected(_too_big(int(declared), limit))
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body.extend(chunk)
+                if len(body) > limit:
+                    raise SourceRejected(_too_big(len(body), limit, at_least=True))
+            return bytes(body)
+    except httpx.TimeoutException as error:
+        reason = f"could not fetch: no answer within {FETCH_TIMEOUT_SECONDS:.0f} s"
+        raise SourceRejected(reason) from error
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
+        raise SourceRejected(f"could not fetch: {_network_reason(error)}") from error
+
+
+def parse_feed(
+    data: bytes, *, origin: str, base_url: str | None = None
+) -> Iterator[Article | Rejection]:
+    """Articles from a feed document; rejects one that does not parse as a feed."""
+    import feedparser
+
+    if looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceRejected("binary file, not a feed")
+    if not _has_feed_root(data[:_SNIFF_BYTES]):
+        raise SourceRejected("not an RSS or Atom feed")
+    headers = {"content-type": "application/xml"}
+    if base_url:
+        headers["content-location"] = base_url
+    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    if not parsed.entries:
+        if parsed.get("bozo"):
+            problem = _one_line(parsed.get("bozo_exception"))
+            raise SourceRejected(f"feed could not be parsed: {problem}")
+        return  # a valid feed with no entries today
+    feed = parsed.feed
+    outlet = known_outlet(feed.get("link") or base_url) or _clean(feed.get("title")) or None
+    for number, entry in enumerate(parsed.entries, start=1):
+        try:
+            yield entry_to_article(entry, outlet=outlet, origin=origin)
+        except SourceRejected as error:
+            yield Rejection(origin, f"entry {number}: {error}")
+
+
+def entry_to_article(entry: Mapping[str, Any], *, outlet: str | None, origin: str) -> Article:
+    """An ``Article`` from one feedparser entry."""
+    title = _clean(entry.get("title"))
+    text = _entry_text(entry)
+    if not text:
+        named = f"'{title}': " if title else ""
+        raise SourceRejected(f"{named}no text (the entry has neither content nor a summary)")
+    link = entry.get("link") or None
+    entry_id = entry.get("id") or link or f"{origin}#{content_hash(title, text)[:16]}"
+    dateline = parse_dateline(text)
+    source = (entry.get("source") or {}).get("title")  # RSS <source>: the original outlet
+    return Article(
+        id=entry_id,
+        title=title or text.split("\n", 1)[0][:120],
+        text=text,
+        source=_clean(source) or outlet or dateline.outlet,
+        url=link,
+        published=_entry_date(entry),
+        authors=_entry_authors(entry),
+        place=dateline.place,
+        origin=origin,
+    )
+
+
+def _has_feed_root(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode()
+    return bool(_FEED_ROOT.search(head))
+
+
+def _entry_text(entry: Mapping[str, Any]) -> str:
+    contents = [item.get("value", "") for item in entry.get("content") or []]
+    best = max(contents, key=len, default="")
+    summary = entry.get("summary") or ""
+    return html_to_text(best if len(best) >= len(summary) else summary)
+
+
+def _entry_date(entry: Mapping[str, Any]) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        if entry.get(key):
+            return from_struct_time(entry[key])
+    return None
+
+
+def _entry_authors(entry: Mapping[str, Any]) -> tuple[str, ...]:
+    names = [author.get("name", "") for author in entry.get("authors") or []]
+    if not any(names) and entry.get("author"):
+        names = [entry["author"]]
+    return tuple(dict.fromkeys(name.strip() for name in names if name and name.strip()))
+
+
+def _clean(value: object) -> str:
+    return html_to_text(str(value)).replace("\n\n", " ") if value else ""
+
+
+def _one_line(error: object) -> str:
+    text = " ".join(str(error or "unknown error").split())
+    return text[:200]
+
+
+def _network_reason(error: Exception) -> str:
+    text = str(error) or type(error).__name__
+    text = re.sub(r"^\[Errno -?\d+\]\s*", "", " ".join(text.split()))
+    return text[:1].lower() + text[1:200]
+
+
+def _too_big(size: int, limit: int, *, at_least: bool = False) -> str:
+    limit_text = f"the {human_size(limit)} limit (NEWSDESK_MAX_FILE_BYTES)"
+    if at_least:
+        return f"feed is larger than {limit_text}"
+    return f"feed is {human_size(size)}, over {limit_text}"
