@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     openai_api_key: str | None = None
     max_question_chars: int = Field(1000, ge=10)
 
+    # Web chat
+    ui_auth: str | None = Field(None, description="user:password required by the web chat.")
+
     @property
     def chroma_path(self) -> Path:
         """Folder of the embedded Chroma database."""

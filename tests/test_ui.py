@@ -1,0 +1,325 @@
+"""The web chat: its /chat API (through gradio_client) and the HTML it builds from articles."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+import ui
+from assistant.answer import Answer, Citation, RetrievedChunk, Source
+from index.errors import BackendUnavailable, IndexEmpty, NewsdeskError
+
+
+@dataclass(frozen=True)
+class Story:
+    title: str
+    outlet: str
+    published: datetime
+    text: str
+    url: str = ""
+
+
+STORIES = [
+    Story("EU ministers agree to extend sanctions on Russia", "Reuters",
+          datetime(2025, 3, 1, tzinfo=UTC),
+          "BRUSSELS (Reuters) - EU foreign ministers agreed on Monday to extend sanctions on "
+          "Russia for six more months. Hungary dropped its objection after talks.",
+          "https://www.reuters.com/world/europe/eu-sanctions"),
+    Story("Serbia says it will not join EU sanctions", "BBC",
+          datetime(2025, 3, 3, tzinfo=UTC),
+          "Serbia's president said Belgrade would not join the sanctions. He called the "
+          "decision a matter of national interest.",
+          "https://www.bbc.co.uk/news/world-europe-1"),
+    Story("Central bank holds rates steady", "DW", datetime(2025, 2, 10, tzinfo=UTC),
+          "The central bank kept its main rate at 2.5 percent and signalled patience."),
+]
+
+
+@dataclass
+class Call:
+    question: str
+    history: list[tuple[str, str]]
+    filters: Any
+
+
+@dataclass
+class FakeAssistant:
+    """Answers with the first sentence of each matching story; records what it was asked."""
+
+    stories: Sequence[Story] = tuple(STORIES)
+    calls: list[Call] = field(default_factory=list)
+    fail_with: Exception | None = None
+    delay: float = 0.0  # seconds between streamed words
+    echo_titles: bool = False  # put source titles into the answer text
+
+    def ask(self, question: str, history=None, filters=None, as_of=None) -> Answer:
+        *_, answer = self.stream(question, history, filters, as_of)
+        return answer
+
+    def stream(self, question: str, history=None, filters=None, as_of=None
+               ) -> Iterator[str | Answer]:
+        self.calls.append(Call(question, list(history or []), filters))
+        if self.fail_with:
+            raise self.fail_with
+        if not self.stories:
+            raise IndexEmpty("The index is empty.")
+        sources = [_source(n, story) for n, story in enumerate(self._retrieve(filters), 1)]
+        sentences = [(f"{s.title}: " if self.echo_titles else "")
+                     + s.text.split(". ")[0].rstrip(".") + f" [{s.n}]." for s in sources]
+        text = " ".join(sentences) or "The indexed news does not say."
+        for word in text.split(" "):
+            time.sleep(self.delay)
+            yield word + " "
+        citations = [Citation(s.n, s.article_id, s.title, s.source, s.url, s.published,
+                              s.text.split(". ")[0]) for s in sources]
+        yield Answer(text, citations, sources, question, {"total": 0.01}, covered=bool(sources))
+
+    def _retrieve(self, filters) -> list[Story]:
+        found = list(self.stories)
+        if filters is not None:
+            found = [s for s in found
+                     if (not filters.since or s.published >= filters.since)
+                     and (not filters.until or s.published <= filters.until)
+                     and (not filters.sources or s.outlet in filters.sources)]
+        return found[:2]
+
+
+def _source(n: int, story: Story) -> Source:
+    chunk = RetrievedChunk(f"a{n}#c#0", f"{story.title}\n\n{story.text}", story.text, 1.0, 0.8)
+    return Source(n, f"a{n}", story.title, story.outlet, story.url or None, story.published,
+                  (chunk,), 1.0)
+
+
+class FakeLibrary:
+    """An index view without stores: fixed stats, outlets and titles."""
+
+    def __init__(self, stories: Sequence[Story] = tuple(STORIES)) -> None:
+        self.stories = list(stories)
+
+    def view(self) -> ui.IndexView:
+        if not self.stories:
+            return ui.IndexView(stats={"articles": 0})
+        dates = sorted(s.published for s in self.stories)
+        stats = {"articles": len(self.stories), "sources": {s.outlet: 1 for s in self.stories},
+                 "first_published": dates[0].isoformat(), "last_published": dates[-1].isoformat(),
+                 "last_indexed": datetime.now(UTC).isoformat()}
+        titles = [(s.title, s.outlet) for s in sorted(self.stories, key=lambda s: s.published,
+                                                      reverse=True)]
+        return ui.IndexView(stats=stats, outlets=sorted({s.outlet for s in self.stories}),
+                            examples=ui.example_questions(titles))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def served(settings) -> Iterator[tuple[str, FakeAssistant]]:
+    """The app on 127.0.0.1 with a fake assistant; closed after the test."""
+    assistant = FakeAssistant()
+    app = ui.build_app(assistant, settings, library=FakeLibrary())
+    url = ui.start(app, port=free_port(), quiet=True)
+    try:
+        yield url, assistant
+    finally:
+        app.close()
+
+
+@pytest.fixture
+def client(served):
+    from gradio_client import Client
+
+    url, _ = served
+    return Client(url, verbose=False)
+
+
+def test_chat_api_returns_answer_and_sources(client, served) -> None:
+    result = client.predict("What did the EU decide on sanctions?", api_name="/chat")
+
+    assert result["error"] is None
+    assert "[1]" in result["answer"]
+    assert [c["n"] for c in result["citations"]] == [1, 2]
+    assert result["sources"][0]["title"] == STORIES[0].title
+    assert result["sources"][0]["url"] == STORIES[0].url
+    assert result["citations"][0]["published"].startswith("2025-03-01")
+
+
+def test_follow_up_sends_the_history(client, served) -> None:
+    _, assistant = served
+    first = client.predict("What did the EU decide?", api_name="/chat")
+    client.predict("And what did Serbia say?", [["What did the EU decide?", first["answer"]]],
+                   api_name="/chat")
+
+    assert assistant.calls[-1].history == [("What did the EU decide?", first["answer"])]
+
+
+def test_filters_change_what_is_retrieved(client, served) -> None:
+    _, assistant = served
+    result = client.predict("Any news?", None, "2025-03-02", "2025-03-31", ["BBC"],
+                            api_name="/chat")
+
+    filters = assistant.calls[-1].filters
+    assert filters.sources == ("BBC",)
+    assert filters.since == datetime(2025, 3, 2, tzinfo=UTC)
+    assert filters.until.date().isoformat() == "2025-03-31"
+    assert [s["source"] for s in result["sources"]] == ["BBC"]
+
+
+def test_empty_index_gives_the_message(client, served) -> None:
+    _, assistant = served
+    assistant.stories = ()
+    result = client.predict("Anything?", api_name="/chat")
+
+    assert result["answer"] is None
+    assert result["error"] == ui.EMPTY_INDEX_MESSAGE
+
+
+def test_bad_filter_and_backend_failures_are_messages(client, served) -> None:
+    _, assistant = served
+    bad_date = client.predict("Anything?", None, "yesterday-ish", api_name="/chat")
+    assert "not a date" in bad_date["error"]
+
+    assistant.fail_with = BackendUnavailable("the LLM at http://localhost:8000 does not answer")
+    down = client.predict("Anything?", api_name="/chat")
+    assert down["error"].startswith("The answering backend is unavailable")
+
+    assistant.fail_with = RuntimeError("boom")
+    crash = client.predict("Anything?", api_name="/chat")
+    assert "RuntimeError" in crash["error"] and "Traceback" not in crash["error"]
+
+
+def test_render_answer_links_markers_and_escapes_text() -> None:
+    sources = [_source(1, STORIES[0]), _source(2, STORIES[1])]
+    text = "Sanctions were extended [1][2], see <img src=x onerror=alert(1)> [7] [1, 2]."
+    rendered = ui.render_answer(text, sources, turn=3)
+
+    assert "[\\[1\\]](#nd-t3-s1)" in rendered and "[\\[2\\]](#nd-t3-s2)" in rendered
+    assert "<img" not in rendered and "&lt;img" in rendered
+    assert "[7]" not in rendered  # a number with no source is dropped
+
+
+def test_safe_markdown_neutralises_html_links_and_images() -> None:
+    shown = ui.safe_markdown('![x](http://evil/p.png) [a](javascript:alert(1)) <i>"q"</i>')
+    assert shown == ('!\\[x\\](http://evil/p.png) \\[a\\](javascript:alert(1)) '
+                     '&lt;i&gt;"q"&lt;/i&gt;')
+
+
+def test_source_card_escapes_and_highlights() -> None:
+    story = Story('<script>window.__pwned=1</script> "Q"', "<b>Outlet</b>",
+                  datetime(2025, 1, 2, tzinfo=UTC), "Before. The cited passage here. After.",
+                  "javascript:alert(1)")
+    source = _source(1, story)
+    citation = Citation(1, "a1", story.title, story.outlet, None, story.published,
+                        "The cited passage here.")
+    card = ui.source_card(source, citation, turn=1)
+
+    assert "<script>" not in card and "&lt;script&gt;" in card
+    assert "<b>Outlet" not in card
+    assert "javascript:" not in card  # only http(s) links are shown
+    assert "<mark>The cited passage here.</mark>" in card
+    assert "id='nd-t1-s1'" in card and "2 Jan 2025" in card
+
+
+def test_example_questions_come_from_titles() -> None:
+    titles = [("Kim Jong Nam's body released to North Korea", "BBC"),
+              ("Another BBC story about something else", "BBC"),
+              ("Boy awarded \ufffd1.5m", "RTÉ"),
+              ("Grenoble lifts suspension against rugby players", "RTÉ")]
+    assert ui.example_questions(titles) == [
+        "What happened: Kim Jong Nam's body released to North Korea?",
+        "What happened: Grenoble lifts suspension against rugby players?",
+    ]
+
+
+def test_public_bind_needs_auth_or_allow_open() -> None:
+    assert "this machine" in ui.access_message("127.0.0.1", None, False)
+    assert "login required" in ui.access_message("0.0.0.0", ("u", "p"), False)
+    assert "NO authentication" in ui.access_message("0.0.0.0", None, True)
+    with pytest.raises(NewsdeskError, match="NEWSDESK_UI_AUTH"):
+        ui.access_message("0.0.0.0", None, False)
+
+
+def test_parse_auth() -> None:
+    assert ui.parse_auth("ann:s3cret:x") == ("ann", "s3cret:x")
+    assert ui.parse_auth(None) is None
+    with pytest.raises(NewsdeskError):
+        ui.parse_auth("ann")
+
+
+def test_auth_protects_page_and_api(settings) -> None:
+    from gradio_client import Client
+
+    app = ui.build_app(FakeAssistant(), settings, library=FakeLibrary())
+    url = ui.start(app, port=free_port(), auth=("ann", "s3cret"), quiet=True)
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client's error type varies
+            Client(url, verbose=False).predict("Hi?", api_name="/chat")
+        result = Client(url, auth=("ann", "s3cret"), verbose=False).predict(
+            "What did the EU decide?", api_name="/chat")
+        assert result["error"] is None
+    finally:
+        app.close()
+
+
+def test_make_filters_from_form_values() -> None:
+    assert ui.make_filters(None, "", []) is None
+    filters = ui.make_filters("2025-03-01 00:00:00", "2025-03-02", ["DW"])
+    assert filters.since == datetime(2025, 3, 1, tzinfo=UTC)
+    assert filters.until.date().isoformat() == "2025-03-02" and filters.until.hour == 23
+    assert filters.sources == ("DW",)
+
+
+def test_stage_uploads_rejects_unknown_types(settings, tmp_path) -> None:
+    library = ui.Library(settings)
+    good, bad = tmp_path / "story.txt", tmp_path / "report.pdf"
+    good.write_text("Title\n\nBody.")
+    bad.write_bytes(b"%PDF")
+
+    staged = library.stage_uploads([str(good)])
+    assert staged == [str(settings.home / "uploads" / "story.txt")]
+    with pytest.raises(ui.SourceRejected, match=r"report\.pdf: not a supported file type"):
+        library.stage_uploads([str(bad)])
+
+
+def test_library_adds_sources_and_reports_rejections(settings, seed_story, tmp_path,
+                                                     fake_embedder) -> None:
+    library = ui.Library(settings, embedder=fake_embedder)
+    assert library.view().empty
+
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    steps: list[str] = []
+    report = library.add([str(seed_story), str(broken)], lambda d, t, stage: steps.append(stage))
+    shown = ui._report_html(report)
+
+    assert report.new == 1 and steps
+    assert "Indexed 1 new" in shown and "broken.json" in shown and "Not indexed (1)" in shown
+    view = library.view()
+    assert view.stats["articles"] == 1 and view.outlets == ["Reuters"]
+    assert view.examples == ["What happened: New bid to break Kosovo stalemate as deadline nears?"]
+    assert "Articles" in ui._status_html(view)
+    assert library.update(lambda d, t, stage: None).unchanged == 1
+
+
+def test_long_snippets_highlight_the_sentences_the_answer_uses() -> None:
+    answer = ("Park was arrested, a court said [1]. Prosecutors had asked for it [2]. "
+              "A cell awaits [1].")
+    snippet = ("Park was arrested on Friday, a court spokesman said.\n...\nThe weather was mild. "
+               "She can be held in a cell for 20 days.")
+    claims = ui.claims_citing(answer, 1)
+
+    assert claims == ["Park was arrested, a court said [1].", "A cell awaits [1]."]
+    assert ui.cited_passages(snippet, claims) == [
+        "Park was arrested on Friday, a court spokesman said.",
+        "She can be held in a cell for 20 days.",
+    ]
+    excerpt = ui._excerpt(snippet.replace("\n...\n", " "), ui.cited_passages(snippet, claims))
+    assert excerpt.count("<mark>") == 2 and "<mark>The weather" not in excerpt
