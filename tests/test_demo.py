@@ -90,7 +90,7 @@ def test_estimates_read_well() -> None:
 
 def test_index_demo_builds_an_index(demo_settings, fake_embedder) -> None:
     import index
-    import ui
+    from assistant.webui.library import Library
 
     steps: list[tuple[int, int | None, str]] = []
     report = demo.index_demo(demo_settings, limit=3, embedder=fake_embedder,
@@ -100,6 +100,6 @@ def test_index_demo_builds_an_index(demo_settings, fake_embedder) -> None:
     stats = index.stats(demo_settings)
     assert stats.articles == 3 and set(stats.outlets) == {"TASS", "DW", "ABC News"}
     assert steps and steps[0][2] == "fetching the demo corpus"
-    view = ui.Library(demo_settings).view()
+    view = Library(demo_settings).view()
     assert view.outlets == ["ABC News", "DW", "TASS"]
     assert view.examples[0] == "What happened: Moscow ready to join talks on Cyprus?"

@@ -180,3 +180,17 @@ def test_sources_recorded_once_in_order(settings: Settings) -> None:
     catalog.record_sources(["/a", "https://example.com/feed.xml"])
     assert set(catalog.recorded_sources()) == {"/a", "/b", "https://example.com/feed.xml"}
     assert len(catalog.recorded_sources()) == 3
+
+
+def test_recent_articles_newest_first_canonical_and_done_only(catalog: Catalog) -> None:
+    copy = entry("storm-ap", "AP", 21, fingerprint="fp-storm", canonical_id="storm")
+    catalog.mark_pending([copy, entry("draft", "AFP", 25)])
+    catalog.commit([copy.id], [])  # "draft" stays pending
+
+    recent = catalog.recent_articles(10)
+
+    assert [a.article_id for a in recent] == ["storm", "wheat", "kosovo", "poll"]
+    assert (recent[0].title, recent[0].outlet) == ("Title storm", "AFP")
+    assert recent[0].published == datetime(2025, 3, 20, tzinfo=UTC)
+    assert recent[-1].published is None
+    assert [a.article_id for a in catalog.recent_articles(2)] == ["storm", "wheat"]

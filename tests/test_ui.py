@@ -1,4 +1,7 @@
-"""The web chat: its /chat API (through gradio_client) and the HTML it builds from articles."""
+"""The web chat page (ui.py): its /chat API through gradio_client, auth, form values.
+
+The fakes here (FakeAssistant, FakeLibrary, STORIES) are shared with the other web chat
+tests."""
 
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ import pytest
 
 import ui
 from assistant.answer import Answer, Citation, RetrievedChunk, Source
+from assistant.webui.library import IndexView
+from assistant.webui.render import EMPTY_INDEX_MESSAGE, example_questions
 from index.errors import BackendUnavailable, IndexEmpty, NewsdeskError
 
 
@@ -69,7 +74,7 @@ class FakeAssistant:
             raise self.fail_with
         if not self.stories:
             raise IndexEmpty("The index is empty.")
-        sources = [_source(n, story) for n, story in enumerate(self._retrieve(filters), 1)]
+        sources = [make_source(n, story) for n, story in enumerate(self._retrieve(filters), 1)]
         sentences = [(f"{s.title}: " if self.echo_titles else "")
                      + s.text.split(". ")[0].rstrip(".") + f" [{s.n}]." for s in sources]
         text = " ".join(sentences) or "The indexed news does not say."
@@ -90,7 +95,7 @@ class FakeAssistant:
         return found[:2]
 
 
-def _source(n: int, story: Story) -> Source:
+def make_source(n: int, story: Story) -> Source:
     chunk = RetrievedChunk(f"a{n}#c#0", f"{story.title}\n\n{story.text}", story.text, 1.0, 0.8)
     return Source(n, f"a{n}", story.title, story.outlet, story.url or None, story.published,
                   (chunk,), 1.0)
@@ -102,17 +107,17 @@ class FakeLibrary:
     def __init__(self, stories: Sequence[Story] = tuple(STORIES)) -> None:
         self.stories = list(stories)
 
-    def view(self) -> ui.IndexView:
+    def view(self) -> IndexView:
         if not self.stories:
-            return ui.IndexView(stats={"articles": 0})
+            return IndexView(stats={"articles": 0})
         dates = sorted(s.published for s in self.stories)
         stats = {"articles": len(self.stories), "sources": {s.outlet: 1 for s in self.stories},
                  "first_published": dates[0].isoformat(), "last_published": dates[-1].isoformat(),
                  "last_indexed": datetime.now(UTC).isoformat()}
         titles = [(s.title, s.outlet) for s in sorted(self.stories, key=lambda s: s.published,
                                                       reverse=True)]
-        return ui.IndexView(stats=stats, outlets=sorted({s.outlet for s in self.stories}),
-                            examples=ui.example_questions(titles))
+        return IndexView(stats=stats, outlets=sorted({s.outlet for s in self.stories}),
+                            examples=example_questions(titles))
 
 
 def free_port() -> int:
@@ -179,7 +184,7 @@ def test_empty_index_gives_the_message(client, served) -> None:
     result = client.predict("Anything?", api_name="/chat")
 
     assert result["answer"] is None
-    assert result["error"] == ui.EMPTY_INDEX_MESSAGE
+    assert result["error"] == EMPTY_INDEX_MESSAGE
 
 
 def test_bad_filter_and_backend_failures_are_messages(client, served) -> None:
@@ -194,49 +199,6 @@ def test_bad_filter_and_backend_failures_are_messages(client, served) -> None:
     assistant.fail_with = RuntimeError("boom")
     crash = client.predict("Anything?", api_name="/chat")
     assert "RuntimeError" in crash["error"] and "Traceback" not in crash["error"]
-
-
-def test_render_answer_links_markers_and_escapes_text() -> None:
-    sources = [_source(1, STORIES[0]), _source(2, STORIES[1])]
-    text = "Sanctions were extended [1][2], see <img src=x onerror=alert(1)> [7] [1, 2]."
-    rendered = ui.render_answer(text, sources, turn=3)
-
-    assert "[\\[1\\]](#nd-t3-s1)" in rendered and "[\\[2\\]](#nd-t3-s2)" in rendered
-    assert "<img" not in rendered and "&lt;img" in rendered
-    assert "[7]" not in rendered  # a number with no source is dropped
-
-
-def test_safe_markdown_neutralises_html_links_and_images() -> None:
-    shown = ui.safe_markdown('![x](http://evil/p.png) [a](javascript:alert(1)) <i>"q"</i>')
-    assert shown == ('!\\[x\\](http://evil/p.png) \\[a\\](javascript:alert(1)) '
-                     '&lt;i&gt;"q"&lt;/i&gt;')
-
-
-def test_source_card_escapes_and_highlights() -> None:
-    story = Story('<script>window.__pwned=1</script> "Q"', "<b>Outlet</b>",
-                  datetime(2025, 1, 2, tzinfo=UTC), "Before. The cited passage here. After.",
-                  "javascript:alert(1)")
-    source = _source(1, story)
-    citation = Citation(1, "a1", story.title, story.outlet, None, story.published,
-                        "The cited passage here.")
-    card = ui.source_card(source, citation, turn=1)
-
-    assert "<script>" not in card and "&lt;script&gt;" in card
-    assert "<b>Outlet" not in card
-    assert "javascript:" not in card  # only http(s) links are shown
-    assert "<mark>The cited passage here.</mark>" in card
-    assert "id='nd-t1-s1'" in card and "2 Jan 2025" in card
-
-
-def test_example_questions_come_from_titles() -> None:
-    titles = [("Kim Jong Nam's body released to North Korea", "BBC"),
-              ("Another BBC story about something else", "BBC"),
-              ("Boy awarded \ufffd1.5m", "RTÉ"),
-              ("Grenoble lifts suspension against rugby players", "RTÉ")]
-    assert ui.example_questions(titles) == [
-        "What happened: Kim Jong Nam's body released to North Korea?",
-        "What happened: Grenoble lifts suspension against rugby players?",
-    ]
 
 
 def test_public_bind_needs_auth_or_allow_open() -> None:
@@ -275,51 +237,3 @@ def test_make_filters_from_form_values() -> None:
     assert filters.since == datetime(2025, 3, 1, tzinfo=UTC)
     assert filters.until.date().isoformat() == "2025-03-02" and filters.until.hour == 23
     assert filters.sources == ("DW",)
-
-
-def test_stage_uploads_rejects_unknown_types(settings, tmp_path) -> None:
-    library = ui.Library(settings)
-    good, bad = tmp_path / "story.txt", tmp_path / "report.pdf"
-    good.write_text("Title\n\nBody.")
-    bad.write_bytes(b"%PDF")
-
-    staged = library.stage_uploads([str(good)])
-    assert staged == [str(settings.home / "uploads" / "story.txt")]
-    with pytest.raises(ui.SourceRejected, match=r"report\.pdf: not a supported file type"):
-        library.stage_uploads([str(bad)])
-
-
-def test_library_adds_sources_and_reports_rejections(settings, seed_story, tmp_path,
-                                                     fake_embedder) -> None:
-    library = ui.Library(settings, embedder=fake_embedder)
-    assert library.view().empty
-
-    broken = tmp_path / "broken.json"
-    broken.write_text("{not json")
-    steps: list[str] = []
-    report = library.add([str(seed_story), str(broken)], lambda d, t, stage: steps.append(stage))
-    shown = ui._report_html(report)
-
-    assert report.new == 1 and steps
-    assert "Indexed 1 new" in shown and "broken.json" in shown and "Not indexed (1)" in shown
-    view = library.view()
-    assert view.stats["articles"] == 1 and view.outlets == ["Reuters"]
-    assert view.examples == ["What happened: New bid to break Kosovo stalemate as deadline nears?"]
-    assert "Articles" in ui._status_html(view)
-    assert library.update(lambda d, t, stage: None).unchanged == 1
-
-
-def test_long_snippets_highlight_the_sentences_the_answer_uses() -> None:
-    answer = ("Park was arrested, a court said [1]. Prosecutors had asked for it [2]. "
-              "A cell awaits [1].")
-    snippet = ("Park was arrested on Friday, a court spokesman said.\n...\nThe weather was mild. "
-               "She can be held in a cell for 20 days.")
-    claims = ui.claims_citing(answer, 1)
-
-    assert claims == ["Park was arrested, a court said [1].", "A cell awaits [1]."]
-    assert ui.cited_passages(snippet, claims) == [
-        "Park was arrested on Friday, a court spokesman said.",
-        "She can be held in a cell for 20 days.",
-    ]
-    excerpt = ui._excerpt(snippet.replace("\n...\n", " "), ui.cited_passages(snippet, claims))
-    assert excerpt.count("<mark>") == 2 and "<mark>The weather" not in excerpt

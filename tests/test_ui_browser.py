@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import ui
+from assistant.webui.library import Library
 from tests.fakes import FakeEmbedder
 from tests.test_demo import make_fake_wheel
 from tests.test_ui import STORIES, FakeAssistant, FakeLibrary, Story, free_port
@@ -48,7 +49,7 @@ def page(request, settings, tmp_path: Path) -> Iterator:
     if stories == "demo":  # a real index in the test home, filled from the fake demo wheel
         settings = settings.with_overrides(cache_dir=tmp_path / "cache")
         make_fake_wheel(settings.cache_dir)
-        library = ui.Library(settings, embedder=FakeEmbedder())
+        library = Library(settings, embedder=FakeEmbedder())
     app = ui.build_app(assistant, settings, library=library)
     url = ui.start(app, port=free_port(), quiet=True)
     profile = tmp_path / "chromium-profile"

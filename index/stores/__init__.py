@@ -10,9 +10,10 @@ from index.settings import Settings
 from index.stores.catalog import Catalog, ChunkRecord, EmbeddingModelMismatch
 from index.stores.chroma_store import ChromaStore
 from index.stores.fts import match_query
-from index.stores.records import IndexStats, StoredHit
+from index.stores.records import ArticleSummary, IndexStats, StoredHit
 
 __all__ = [
+    "ArticleSummary",
     "Catalog",
     "ChromaStore",
     "ChunkRecord",

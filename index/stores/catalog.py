@@ -25,7 +25,7 @@ from typing import Any
 from index.errors import NewsdeskError
 from index.settings import Settings
 from index.stores.fts import match_query
-from index.stores.records import IndexStats, StoredHit
+from index.stores.records import ArticleSummary, IndexStats, StoredHit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -376,6 +376,21 @@ class Catalog:
             "AND outlet != '' ORDER BY outlet COLLATE NOCASE"
         )
         return [row[0] for row in rows]
+
+    def recent_articles(self, n: int) -> list[ArticleSummary]:
+        """The ``n`` most recently published indexed articles, newest first (undated last);
+        duplicates and syndicated copies are left out."""
+        rows = self._fetchall(
+            "SELECT id, title, outlet, published_ts FROM articles "
+            "WHERE state = 'done' AND canonical_id IS NULL "
+            "ORDER BY published_ts DESC NULLS LAST, id LIMIT ?",
+            (n,),
+        )
+        return [
+            ArticleSummary(article_id=row["id"], title=row["title"], outlet=row["outlet"] or "",
+                           published=_datetime(row["published_ts"]))
+            for row in rows
+        ]
 
     def also_in(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
         """For each indexed article with duplicates/syndicated copies: the copies' outlets

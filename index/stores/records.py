@@ -1,4 +1,4 @@
-"""Plain records returned by the stores: search hits and index statistics."""
+"""Plain records returned by the stores: search hits, article summaries and index statistics."""
 
 from __future__ import annotations
 
@@ -19,6 +19,16 @@ class StoredHit:
     text: str
     metadata: dict[str, Any]
     score: float
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One indexed article as a list shows it (e.g. the web chat's example questions)."""
+
+    article_id: str
+    title: str
+    outlet: str  # "" when unknown
+    published: datetime | None
 
 
 @dataclass(frozen=True)

