@@ -1,0 +1,293 @@
+"""Check an answer's ``[n]`` citations against the sources: drop, re-attribute or add them.
+
+A sentence is *supported* by a source when most of its content words occur in the source
+(every number must), or, failing that, when enough of them do and its embedding is close to
+one of the source's sentences. Unsupported sentences are removed from the answer: what the
+reader sees is grounded in the articles. Works on a whole answer (:func:`verify_citations`)
+or sentence by sentence while the model streams (:class:`CitationVerifier`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assistant.answer import Citation, Source
+from assistant.prompts import NOT_COVERED, redact_instructions
+from assistant.text import content_stems, split_sentences, strip_markers, words
+
+SUPPORT_LEXICAL = 0.6
+"""Share of a sentence's content words found in one window of a source (two adjacent
+sentences with the title, outlet and date) that makes the source support it."""
+MAYBE_LEXICAL = 0.3
+"""Below this share a source does not support the sentence, whatever the embeddings say."""
+SUPPORT_EMBEDDING = 0.7
+"""Cosine similarity to the closest source sentence that, with MAYBE_LEXICAL, means support."""
+FRAGMENT_WORDS = 3
+"""A sentence with fewer content words ("December 10.") is checked together with the question."""
+MAX_SNIPPET_SENTENCES = 3
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A checked answer: its text with consistent ``[n]``, the citations, and whether covered."""
+
+    text: str
+    citations: list[Citation]
+    covered: bool
+
+
+def verify_citations(
+    answer_text: str, sources: Sequence[Source], embedder: Any = None, question: str = ""
+) -> tuple[str, list[Citation], bool]:
+    """Check every sentence of ``answer_text`` against ``sources``.
+
+    Returns ``(clean_text, citations, covered)``. Citation numbers in ``clean_text`` are
+    renumbered 1..m in order of first use and match ``Citation.n``. Unsupported sentences are
+    removed (or cut back to their supported head clause). Short fragments ("Serbia.") are
+    checked together with ``question``, so a source merely naming the one word is not
+    support. When no sentence is supported, or the answer starts with the not-covered
+    sentence, the text is :data:`~assistant.prompts.NOT_COVERED`, there are no citations and
+    ``covered`` is False.
+    """
+    verifier = CitationVerifier(sources, embedder, question)
+    for sentence in split_sentences(answer_text):
+        verifier.add(sentence)
+        if verifier.stopped:
+            break
+    verifier.close()
+    result = verifier.result()
+    return result.text, result.citations, result.covered
+
+
+class CitationVerifier:
+    """Verifies an answer one sentence at a time, so verified text can be streamed.
+
+    ``add`` and ``close`` return the text to show next (possibly ""); concatenated, the
+    returned pieces equal ``result().text``.
+    """
+
+    def __init__(self, sources: Sequence[Source], embedder: Any = None, question: str = "") -> None:
+        self._sources = {source.n: _SourceText(source) for source in sources}
+        self._embedder = embedder
+        self._question = question
+        self._question_stems = content_stems(question)
+        self._vectors: dict[str, np.ndarray] = {}
+        self._shown: list[str] = []
+        self._pending: list[str] = []  # sentences without content words, shown with the next
+        self._seen: set[str] = set()
+        self._numbers: dict[int, int] = {}  # source n -> citation number in this answer
+        self._snippets: dict[int, list[str]] = {}
+        self._closed = False
+        self.stopped = False
+        """True once the model said the sources do not hold the answer: stop generating."""
+
+    def add(self, sentence: str) -> str:
+        """Check one sentence; return the text to show for it ("" when it is held or dropped)."""
+        cited, text = strip_markers(sentence)
+        key = " ".join(words(text))
+        if not key or key in self._seen or self.stopped:
+            return ""
+        self._seen.add(key)
+        if not content_stems(text):
+            self._pending.append(text)
+            return ""
+        # A sentence that is wrong only in a trailing clause ("..., a town of 10,000 people")
+        # keeps its supported head.
+        for claim in _heads(text):
+            chosen = self._attribute_claim(claim, cited)
+            if chosen:
+                markers = "".join(f"[{self._number(n)}]" for n in chosen)
+                return self._show([*self._pending, _with_markers(claim, markers)])
+        if not self._shown and is_not_covered(text):
+            self.stopped = True
+        return ""
+
+    def _attribute_claim(self, text: str, cited: list[int]) -> list[int]:
+        stems = content_stems(text)
+        if len(stems) < FRAGMENT_WORDS and self._question_stems:
+            # Its own words must all be in the source; with the question's, most of them.
+            claim = f"{self._question} {text}"
+            return self._attribute(claim, stems | self._question_stems, cited, required=stems)
+        # Each clause must be supported too: a supported sentence with an invented clause
+        # ("..., the capital of Kosovo") is not; its head may be (see _heads).
+        clauses = [c for c in map(content_stems, _CLAUSE.split(text)) if len(c) >= 2]
+        clauses = clauses if len(clauses) > 1 else []
+        return self._attribute(text, stems, cited, clauses=clauses)
+
+    def close(self) -> str:
+        """Finish the answer; return the last text to show (the not-covered reply if needed)."""
+        if self._closed:
+            return ""
+        self._closed = True
+        if not self._shown:
+            return self._show([NOT_COVERED])
+        return self._show(self._pending)
+
+    def result(self) -> Verified:
+        """The verified answer (call after :meth:`close`)."""
+        if not self._numbers:
+            return Verified(NOT_COVERED, [], False)
+        citations = []
+        for source_n, number in sorted(self._numbers.items(), key=lambda item: item[1]):
+            source = self._sources[source_n].source
+            snippet = " … ".join(self._snippets[source_n][:MAX_SNIPPET_SENTENCES])
+            citations.append(
+                Citation(
+                    n=number,
+                    article_id=source.article_id,
+                    title=source.title,
+                    source=source.source,
+                    url=source.url,
+                    published=source.published,
+                    snippet=snippet,
+                )
+            )
+        return Verified(" ".join(self._shown), citations, True)
+
+    # -- attribution -----------------------------------------------------------------------
+
+    def _attribute(
+        self,
+        text: str,
+        stems: set[str],
+        cited: list[int],
+        required: AbstractSet[str] = frozenset(),
+        clauses: Sequence[set[str]] = (),
+    ) -> list[int]:
+        """Sources that support the sentence: its own valid citations, else the best one."""
+        supported: list[tuple[float, int]] = []
+        for n, source in self._sources.items():
+            if any(len(c & source.stems) < SUPPORT_LEXICAL * len(c) for c in clauses):
+                continue
+            score = self._support(text, stems, source, required)
+            if score is not None:
+                supported.append((score, n))
+        if not supported:
+            return []
+        supporting = {n for _, n in supported}
+        chosen = [n for n in dict.fromkeys(cited) if n in supporting]
+        if not chosen:
+            chosen = [max(supported, key=lambda item: (item[0], -item[1]))[1]]
+        for n in chosen:
+            snippet = self._sources[n].best_sentence(stems)
+            if snippet not in self._snippets.setdefault(n, []):
+                self._snippets[n].append(snippet)
+        return chosen
+
+    def _support(
+        self, text: str, stems: set[str], source: _SourceText, required: AbstractSet[str]
+    ) -> float | None:
+        """How well ``source`` supports the sentence, or None when it does not."""
+        numbers = {stem for stem in stems if any(char.isdigit() for char in stem)}
+        lexical = source.coverage(stems, numbers | required)
+        if lexical is None:
+            return None
+        if lexical >= SUPPORT_LEXICAL:
+            return lexical
+        if lexical < MAYBE_LEXICAL or self._embedder is None:
+            return None
+        similarity = self._similarity(text, source)
+        return similarity if similarity >= SUPPORT_EMBEDDING else None
+
+    def _similarity(self, text: str, source: _SourceText) -> float:
+        """Cosine similarity of ``text`` to the closest sentence of ``source``."""
+        missing = [item for item in (text, *source.sentences) if item not in self._vectors]
+        if missing:
+            vectors = np.asarray(self._embedder.embed(missing), dtype=np.float32)
+            self._vectors.update(zip(missing, vectors, strict=True))
+        if not source.sentences:
+            return 0.0
+        matrix = np.stack([self._vectors[sentence] for sentence in source.sentences])
+        return float(np.max(matrix @ self._vectors[text]))
+
+    def _number(self, source_n: int) -> int:
+        return self._numbers.setdefault(source_n, len(self._numbers) + 1)
+
+    def _show(self, sentences: list[str]) -> str:
+        if not sentences:
+            return ""
+        prefix = " " if self._shown else ""
+        self._shown.extend(sentences)
+        self._pending = []
+        return prefix + " ".join(sentences)
+
+
+class _SourceText:
+    """A source's words and sentences, prepared once per answer.
+
+    Support is judged against *windows*: two adjacent sentences plus the title, outlet and
+    date. Words scattered over the whole article do not make a claim ("Russia recognised
+    Kosovo's independence" is not supported by a story naming Russia and independence apart).
+    """
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        body = [s for s in split_sentences(redact_instructions(source.text)) if words(s)]
+        self.sentences = [source.title, *body]
+        published = source.published
+        date = f"{published.year} {published:%B} {published.day}" if published else ""
+        header = content_stems(f"{source.title} {source.source or ''} {date}")
+        stems = [content_stems(sentence) for sentence in body]
+        self.windows = [header | a | b for a, b in zip(stems, [*stems[1:], set()], strict=True)]
+        self.windows = self.windows or [header]
+        self.stems = set().union(*self.windows)
+        self._sentence_stems = [header, *stems]
+
+    def coverage(self, stems: set[str], required: AbstractSet[str]) -> float | None:
+        """Best share of ``stems`` found in one window holding all of ``required``, if any."""
+        shares = [len(stems & window) / len(stems) for window in self.windows if required <= window]
+        return max(shares) if shares else None
+
+    def best_sentence(self, stems: set[str]) -> str:
+        """The source sentence sharing most content words with ``stems`` (the snippet)."""
+        overlaps = [len(stems & sentence) for sentence in self._sentence_stems]
+        best = int(np.argmax(overlaps))
+        # The title only when no body sentence shares anything.
+        if best == 0 and len(self.sentences) > 1 and max(overlaps[1:]) > 0:
+            best = 1 + int(np.argmax(overlaps[1:]))
+        return self.sentences[best]
+
+
+def is_not_covered(sentence: str) -> bool:
+    """True when the sentence says the sources do not hold the answer."""
+    text = " ".join(words(sentence))
+    if " ".join(words(NOT_COVERED)) in text:
+        return True
+    return bool(_REFUSAL.search(text))
+
+
+_REFUSAL = re.compile(
+    r"\b(?:i (?:do not|don't) know|(?:cannot|can't|unable to) answer|no information|"
+    r"not (?:covered|mentioned|specified|stated|provided|available)|"
+    r"(?:(?:does|do|did) not|doesn't|don't|didn't) (?:cover|mention|contain|provide|specify|"
+    r"state|say))\b"
+)
+
+
+def _heads(text: str) -> Iterator[str]:
+    """The sentence, then shorter and shorter heads of it cut at clause boundaries."""
+    yield text
+    cuts = [match.start() for match in _CLAUSE.finditer(text)]
+    for cut in reversed(cuts):
+        head = text[:cut].rstrip(" ,;:—-")
+        if len(content_stems(head)) >= FRAGMENT_WORDS:
+            yield head + "."
+
+
+_CLAUSE = re.compile(r"(?<!\d),\s+|;\s+|\s+[—–-]\s+|\s+(?:which|who|where|while|but)\s+")
+
+
+def _with_markers(text: str, markers: str) -> str:
+    match = re.match(r"^(.*?)([.!?]+[\"'”’)]*)$", text, re.DOTALL)
+    if match:
+        return f"{match.group(1)} {markers}{match.group(2)}"
+    return f"{text} {markers}"
+
+
+__all__ = ["CitationVerifier", "Verified", "is_not_covered", "verify_citations"]

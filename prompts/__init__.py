@@ -1,0 +1,1 @@
+"""Prompt templates (``*.jinja``), loaded by :mod:`assistant.prompts`."""

@@ -1,0 +1,68 @@
+"""End to end with the real models: index the seed story and a few others, then ask.
+
+Uses the default local LLM (Gemma 3 270M via llama.cpp) and the packaged embedding model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import index
+from assistant import Answer, Assistant
+from assistant.prompts import NOT_COVERED
+from index.settings import Settings
+from tests.conftest import SHARED
+
+pytestmark = pytest.mark.integration
+
+STORIES = Path(__file__).parent / "fixtures" / "answering" / "stories"
+SEED = SHARED / "seeds" / "000_f8f8be72d5054970.txt"
+SEED_TITLE = "New bid to break Kosovo stalemate as deadline nears"
+DEADLINE = "What is the deadline for a deal on Kosovo?"
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """An assistant over an index of the seed story and the fixture stories."""
+    settings = Settings(home=tmp_path_factory.mktemp("answering-home"), llm="local", gguf_path=None)
+    report = index.build([SEED, STORIES], settings)
+    assert report.new == 4 and not report.rejected
+    return Assistant(settings)
+
+
+def test_the_deadline_is_december_10_citing_the_seed_story(indexed: Assistant) -> None:
+    answer = indexed.ask(DEADLINE)
+    assert "December 10" in answer.text
+    assert answer.covered
+    assert SEED_TITLE in [citation.title for citation in answer.citations]
+    seed = next(c for c in answer.citations if c.title == SEED_TITLE)
+    assert f"[{seed.n}]" in answer.text and "December 10" in seed.snippet
+    # The rally story asks the reader to "say that the talks have been cancelled".
+    assert "cancel" not in answer.text.lower()
+
+
+def test_a_question_the_stories_do_not_cover(indexed: Assistant) -> None:
+    answer = indexed.ask("Who won the 2006 football World Cup final?")
+    assert (answer.text, answer.citations, answer.covered) == (NOT_COVERED, [], False)
+
+
+def test_streaming_yields_text_first_and_times_the_first_token(indexed: Assistant) -> None:
+    parts = list(indexed.stream("How many workers did Statoil fly to shore?"))
+    answer = parts[-1]
+    assert isinstance(answer, Answer) and all(isinstance(part, str) for part in parts[:-1])
+    assert "".join(parts[:-1]) == answer.text
+    assert 0 < answer.timings["first_token"] <= answer.timings["total"]
+    assert set(answer.timings) >= {"condense", "retrieve", "generate", "verify", "total"}
+
+
+def test_the_extractive_backend_on_the_same_index(indexed: Assistant) -> None:
+    extractive = Assistant(
+        indexed.settings.with_overrides(llm="extractive"),
+        retriever=indexed.retriever,
+        embedder=indexed._embedder,
+    )
+    answer = extractive.ask(DEADLINE)
+    assert "December 10" in answer.text
+    assert answer.citations[0].title == SEED_TITLE

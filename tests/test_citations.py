@@ -1,0 +1,192 @@
+"""Citation verification: wrong, dangling and missing [n]; unsupported sentences; not covered."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.citations import CitationVerifier, is_not_covered, verify_citations
+from assistant.prompts import NOT_COVERED
+from tests.fixtures.answering.sources import three_sources
+
+LEDE = (
+    "Serbian and Kosovo Albanian leaders meet on Tuesday to try to reach a compromise over the "
+    "breakaway province as a December 10 deadline for a deal draws near."
+)
+
+
+@pytest.fixture
+def sources():
+    return three_sources()
+
+
+def test_a_correct_citation_is_kept_with_its_supporting_snippet(sources):
+    text, citations, covered = verify_citations(
+        "The deadline for a deal is December 10 [1].", sources
+    )
+    assert (text, covered) == ("The deadline for a deal is December 10 [1].", True)
+    assert [(c.n, c.article_id) for c in citations] == [(1, "kosovo")]
+    assert citations[0].snippet == LEDE
+    assert citations[0].title == "New bid to break Kosovo stalemate as deadline nears"
+
+
+def test_a_wrong_citation_moves_to_the_source_that_supports_the_sentence(sources):
+    text, citations, _ = verify_citations("The deadline for a deal is December 10 [2].", sources)
+    assert text == "The deadline for a deal is December 10 [1]."
+    assert [c.article_id for c in citations] == ["kosovo"]
+
+
+def test_a_number_that_points_nowhere_is_dropped(sources):
+    text, citations, _ = verify_citations("The deal deadline is December 10 [7][1].", sources)
+    assert text == "The deal deadline is December 10 [1]."
+    assert [c.article_id for c in citations] == ["kosovo"]
+
+
+def test_an_uncited_sentence_is_attributed_to_its_source(sources):
+    text, citations, covered = verify_citations(
+        "The ECB kept its main interest rate at 4 percent.", sources
+    )
+    assert text == "The ECB kept its main interest rate at 4 percent [1]."
+    assert covered
+    assert citations[0].article_id == "ecb"
+    assert citations[0].snippet.startswith("The European Central Bank kept its main interest")
+
+
+def test_numbers_follow_first_use_and_match_the_citations(sources):
+    text, citations, _ = verify_citations(
+        "The ECB kept its rate at 4 percent [2]. Kosovo faces a December 10 deadline [1]. "
+        "Serbia calls the December 10 date artificial [1].",
+        sources,
+    )
+    assert text == (
+        "The ECB kept its rate at 4 percent [1]. Kosovo faces a December 10 deadline [2]. "
+        "Serbia calls the December 10 date artificial [2]."
+    )
+    assert [(c.n, c.article_id) for c in citations] == [(1, "ecb"), (2, "kosovo")]
+    assert "artificial deadline" in citations[1].snippet  # both supporting sentences
+
+
+def test_a_sentence_no_source_supports_is_removed(sources):
+    text, citations, covered = verify_citations(
+        "The deadline is December 10 [1]. The moon landing was staged in Hollywood studios [1].",
+        sources,
+    )
+    assert text == "The deadline is December 10 [1]."
+    assert covered and len(citations) == 1
+
+
+def test_a_wrong_number_in_the_sentence_is_not_supported(sources):
+    text, citations, covered = verify_citations("The deadline is December 12 [1].", sources)
+    assert (text, citations, covered) == (NOT_COVERED, [], False)
+
+
+def test_an_answer_nothing_supports_becomes_the_not_covered_reply(sources):
+    answer = "Paris won the bid to host the Olympics [1]. The vote was unanimous [2]."
+    assert verify_citations(answer, sources) == (NOT_COVERED, [], False)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        NOT_COVERED,
+        "The sources do not mention who won the election.",
+        "I don't know.",
+        "There is no information about the election in the articles [2].",
+    ],
+)
+def test_the_model_saying_it_does_not_know_gives_the_not_covered_reply(sources, answer):
+    assert verify_citations(answer, sources) == (NOT_COVERED, [], False)
+
+
+def test_the_not_covered_sentence_first_stops_the_answer(sources):
+    verifier = CitationVerifier(sources)
+    assert verifier.add(NOT_COVERED) == ""
+    assert verifier.stopped
+    assert verifier.add("The deadline is December 10 [1].") == ""
+    assert verifier.close() == NOT_COVERED
+    assert not verifier.result().covered
+
+
+def test_repeated_sentences_appear_once(sources):
+    text, _, _ = verify_citations(
+        "The deadline is December 10 [1]. The deadline is December 10 [1].", sources
+    )
+    assert text == "The deadline is December 10 [1]."
+
+
+def test_sentences_without_content_words_wait_for_a_supported_one(sources):
+    verifier = CitationVerifier(sources)
+    assert verifier.add("Yes.") == ""
+    assert verifier.add("The deadline is December 10.") == "Yes. The deadline is December 10 [1]."
+    assert verifier.close() == ""
+    assert verify_citations("Yes.", sources)[0] == NOT_COVERED
+
+
+def test_streamed_pieces_add_up_to_the_final_text(sources):
+    verifier = CitationVerifier(sources)
+    pieces = [
+        verifier.add(sentence)
+        for sentence in [
+            "Yes, it did.",
+            "The ECB kept its rate at 4 percent [3].",
+            "Unicorns rule the North Sea.",
+            "About 600 workers were flown to shore.",
+        ]
+    ]
+    pieces.append(verifier.close())
+    result = verifier.result()
+    assert "".join(pieces) == result.text
+    assert result.text == (
+        "Yes, it did. The ECB kept its rate at 4 percent [1]. "
+        "About 600 workers were flown to shore [2]."
+    )
+
+
+def test_the_embedding_decides_between_the_thresholds(sources):
+    # Half of the content words are in the ECB story: not enough on their own.
+    sentence = "The ECB left borrowing costs unchanged at 4 percent amid inflation worries."
+    assert verify_citations(sentence, sources)[2] is False
+    assert verify_citations(sentence, sources, embedder=_SameVector())[1][0].article_id == "ecb"
+
+
+class _SameVector:
+    """An embedder for which every text is the same point: similarity 1."""
+
+    def embed(self, texts):
+        return np.ones((len(texts), 4), dtype=np.float32) / 2.0
+
+
+def test_a_short_fragment_is_checked_together_with_the_question(sources):
+    deadline = "What is the deadline for a deal on Kosovo?"
+    assert verify_citations("December 10.", sources, question=deadline)[0] == "December 10 [1]."
+    # "Serbia" is in the Kosovo story, but the story says nothing about football.
+    world_cup = "Who won the 2006 football World Cup?"
+    assert verify_citations("Serbia.", sources, question=world_cup)[2] is False
+    assert verify_citations("Serbia.", sources)[2] is True
+
+
+def test_an_unsupported_trailing_clause_is_cut(sources):
+    text, _, covered = verify_citations(
+        "Kosovo Albanian leaders meet on Tuesday, a day after the deal was signed in Paris [1].",
+        sources,
+    )
+    assert (text, covered) == ("Kosovo Albanian leaders meet on Tuesday [1].", True)
+
+
+def test_a_supported_sentence_that_sounds_like_a_refusal_is_kept(sources):
+    sentence = "Serbia did not say it accepts the December 10 deadline."
+    assert is_not_covered(sentence)
+    text, _, covered = verify_citations(sentence, sources)
+    assert covered and text == "Serbia did not say it accepts the December 10 deadline [1]."
+
+
+def test_refusals_are_recognised():
+    assert is_not_covered("The articles don't say.")
+    assert not is_not_covered("Serbia rejects the deadline.")
+
+
+def test_an_invented_short_clause_is_cut(sources):
+    text, _, _ = verify_citations(
+        "Serbia rejects the December 10 date, the capital of Peru.", sources
+    )
+    assert text == "Serbia rejects the December 10 date [1]."
