@@ -1,0 +1,140 @@
+"""Answer evaluation: ask each question as is and as an unanswerable variant, per backend.
+
+The unanswerable variant leaves out of retrieval the question's ``answer_doc_ids`` and every
+corpus article that contains a gold answer (the labels miss some), so that a correct answer is
+not possible from what is retrieved. Exclusion happens at retrieval time; the index is shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from assistant.evaluation.data import CorpusArticle, Question
+from assistant.evaluation.metrics import (
+    AnswerOutcome,
+    answer_is_correct,
+    contains_answer,
+    normalize,
+)
+from index.settings import Settings
+
+BACKENDS = ("local", "openai", "extractive")
+
+Progress = Callable[[int, int | None, str], None]
+
+
+def evaluate_answers(
+    backend: str,
+    questions: Sequence[Question],
+    details: Sequence[dict[str, Any]],
+    finder: AnswerFinder,
+    settings: Settings,
+    retriever: Any,
+    *,
+    embedder: Any = None,
+    chat_model: Any = None,
+    progress: Progress | None = None,
+) -> list[AnswerOutcome]:
+    """One outcome per question; each question's ``details`` entry gets the answers given.
+
+    ``chat_model`` replaces the model ``backend`` names (one of :data:`BACKENDS` otherwise).
+    """
+    from assistant.api import Assistant
+
+    if backend in BACKENDS:
+        settings = settings.with_overrides(llm=backend)
+    excluding = ExcludingRetriever(retriever)
+    assistant = Assistant(settings, retriever=excluding, llm=chat_model, embedder=embedder)
+    outcomes = []
+    for done, (question, detail) in enumerate(zip(questions, details, strict=True), start=1):
+        excluding.excluded = frozenset()
+        answer = assistant.ask(question.question, as_of=question.as_of)
+        correct = answer.covered and answer_is_correct(answer.text, question.answers)
+        supported = sum(
+            1 for c in answer.citations if finder.holds_answer(c.article_id, question.answers)
+        )
+        excluding.excluded = frozenset(question.answer_doc_ids) | finder.articles_with(
+            question.answers
+        )
+        variant = assistant.ask(question.question, as_of=question.as_of)
+        outcomes.append(
+            AnswerOutcome(
+                correct=correct,
+                covered=answer.covered,
+                citations=len(answer.citations),
+                supported_citations=supported,
+                abstained_without_evidence=not variant.covered,
+            )
+        )
+        detail.setdefault("answers", {})[backend] = {
+            "text": answer.text,
+            "correct": correct,
+            "gold_in_text": contains_answer(answer.text, question.answers),  # ignoring the cap
+            "covered": answer.covered,
+            "cited": [c.article_id for c in answer.citations],
+            "supported_citations": supported,
+            "without_evidence": variant.text,
+            "abstained": not variant.covered,
+        }
+        if progress:
+            progress(done, len(questions), backend)
+    return outcomes
+
+
+class ExcludingRetriever:
+    """Wraps a retriever so that it never returns the article ids in ``excluded``."""
+
+    def __init__(self, retriever: Any, excluded: frozenset[str] = frozenset()) -> None:
+        self.retriever = retriever
+        self.excluded = excluded
+
+    def search(
+        self,
+        question: str,
+        filters: Any = None,
+        as_of: datetime | None = None,
+        k: int | None = None,
+    ) -> list[Any]:
+        """Search with room for the excluded articles, drop them, renumber 1..k."""
+        k = k or self.retriever.settings.k
+        if not self.excluded:
+            return list(self.retriever.search(question, filters=filters, as_of=as_of, k=k))
+        found = self.retriever.search(
+            question, filters=filters, as_of=as_of, k=k + len(self.excluded)
+        )
+        kept = [source for source in found if source.article_id not in self.excluded][:k]
+        return [replace(source, n=n) for n, source in enumerate(kept, start=1)]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.retriever, name)
+
+
+class AnswerFinder:
+    """Which corpus articles contain a gold answer (normalised texts, built on first use)."""
+
+    def __init__(self, corpus: Mapping[str, CorpusArticle]) -> None:
+        self.corpus = corpus
+        self._texts: dict[str, str] | None = None
+
+    def holds_answer(self, article_id: str, answers: Sequence[str]) -> bool:
+        """True when the article's title or text contains one of ``answers``."""
+        text = self._normalised().get(article_id)
+        return text is not None and _holds(text, answers)
+
+    def articles_with(self, answers: Sequence[str]) -> frozenset[str]:
+        """Every article that contains one of ``answers``."""
+        return frozenset(a for a, text in self._normalised().items() if _holds(text, answers))
+
+    def _normalised(self) -> dict[str, str]:
+        if self._texts is None:
+            self._texts = {
+                a.id: f" {normalize(a.title + ' ' + a.text)} " for a in self.corpus.values()
+            }
+        return self._texts
+
+
+def _holds(padded_text: str, answers: Sequence[str]) -> bool:
+    return any((needle := normalize(a)) and f" {needle} " in padded_text for a in answers)

@@ -1,0 +1,178 @@
+"""``newsdesk eval``: measure retrieval and answers on a question set over a closed corpus."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assistant.evaluation.answers import BACKENDS
+from assistant.evaluation.retrieval import RETRIEVERS
+from assistant.evaluation.runner import EvalConfig, run_evaluation
+from index.errors import NewsdeskError
+from index.settings import Settings
+
+
+@dataclass
+class EvalDeps:
+    """Parts that replace the real ones (tests pass this as the click context object)."""
+
+    settings: Settings | None = None
+    embedder: Any = None
+    chat_models: dict[str, Any] = field(default_factory=dict)
+
+
+@click.command("eval")
+@click.option(
+    "--questions",
+    "questions_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, resolve_path=True, path_type=Path),
+    help="Questions JSONL (id, date, question, answer, answer_doc_ids per line).",
+)
+@click.option(
+    "--corpus",
+    "corpus_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, resolve_path=True, path_type=Path),
+    help="Corpus JSONL or JSONL.gz (id, title, text, published per line).",
+)
+@click.option(
+    "--llm",
+    "llms",
+    multiple=True,
+    help=f"Answering backend to measure (repeatable): {', '.join(BACKENDS)}.",
+)
+@click.option("--retrieval-only", is_flag=True, help="Measure retrieval only, ask no backend.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N questions.")
+@click.option("--sample", type=click.IntRange(min=1), help="A random sample of N questions.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of --sample.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write report.md, plots, results.json and per-question details here.",
+)
+@click.option(
+    "--index-home",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Use an index already built from the corpus instead of building one.",
+)
+@click.option(
+    "--no-naive",
+    is_flag=True,
+    help="Skip the naive LangChain baseline (its index of the corpus takes longest).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def eval_command(
+    ctx: click.Context,
+    questions_path: Path,
+    corpus_path: Path,
+    llms: tuple[str, ...],
+    retrieval_only: bool,
+    limit: int | None,
+    sample: int | None,
+    seed: int,
+    as_json: bool,
+    report_dir: Path | None,
+    index_home: Path | None,
+    no_naive: bool,
+    quiet: bool,
+) -> None:
+    """Measure retrieval (dense, BM25, hybrid, naive LangChain) and answers (per --llm).
+
+    The corpus is indexed into its own folder under the home (reused while the file is
+    unchanged); each question is asked with its date as the reference date. Answers are
+    measured for each --llm (default: extractive) unless --retrieval-only.
+    """
+    deps = ctx.find_object(EvalDeps) or EvalDeps()
+    settings = deps.settings or ctx.find_object(Settings) or Settings()
+    unknown = [name for name in llms if name not in BACKENDS and name not in deps.chat_models]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown backend {unknown[0]!r}; choose from {', '.join(BACKENDS)}", param_hint="--llm"
+        )
+    config = EvalConfig(
+        questions=questions_path,
+        corpus=corpus_path,
+        llms=() if retrieval_only else tuple(dict.fromkeys(llms or ("extractive",))),
+        retrieval_only=retrieval_only,
+        limit=limit,
+        sample=sample,
+        seed=seed,
+        index_home=index_home,
+        retrievers=tuple(name for name in RETRIEVERS if not (no_naive and name == "naive")),
+    )
+    try:
+        with _Progress(quiet) as progress:
+            result = run_evaluation(
+                config,
+                settings,
+                embedder=deps.embedder,
+                chat_models=deps.chat_models,
+                progress=progress,
+            )
+    except NewsdeskError as error:
+        raise click.ClickException(str(error)) from None
+    if report_dir is not None:
+        from assistant.evaluation.report import write_report
+
+        written = write_report(result, report_dir)
+        click.echo(f"Report written to {written}", err=True)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+        return
+    from rich.console import Console
+
+    from assistant.evaluation.report import print_tables
+
+    print_tables(result, Console())
+
+
+class _Progress:
+    """A rich progress bar on stderr (one line per stage), fed by ``(done, total, stage)``."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet or not sys.stderr.isatty()
+        self._bar: Any = None
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> Any:
+        if self.quiet:
+            return None
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self._bar = Progress(
+            TextColumn("{task.description:<10}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+        )
+        self._bar.start()
+        return self.update
+
+    def update(self, done: int, total: int | None, stage: str) -> None:
+        """Progress callback: ``done`` of ``total`` items in ``stage``."""
+        if stage not in self._tasks:
+            self._tasks[stage] = self._bar.add_task(stage, total=total)
+        self._bar.update(self._tasks[stage], completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -1,0 +1,87 @@
+"""Retrieval evaluation: ranked article ids from each retriever, and which ids count as gold.
+
+``dense`` and ``bm25`` are Newsdesk's retriever in its dense and keyword modes measured as plain
+rankings (no relevance floor); ``hybrid`` is the retriever exactly as the assistant uses it;
+``naive`` is the LangChain baseline. Copies of a gold article (same text, indexed once by the
+indexer's dedup) count as gold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from assistant.evaluation.data import CorpusArticle, Question
+from assistant.evaluation.metrics import normalize
+from assistant.evaluation.naive import NaiveBaseline
+from index.settings import Settings
+
+RETRIEVERS = ("dense", "bm25", "hybrid", "naive")
+_MODES = {"dense": "dense", "bm25": "keyword"}
+
+
+def make_retrievers(settings: Settings, embedder: Any, names: Sequence[str]) -> dict[str, Any]:
+    """Newsdesk's retriever in each requested mode over the index of ``settings``."""
+    from assistant.retriever import HybridRetriever
+    from index.stores import open_stores
+
+    wanted = [name for name in names if name in {"dense", "bm25", "hybrid"}]
+    if not wanted:
+        return {}
+    stores = open_stores(settings)
+    plain = settings.with_overrides(relevance_floor=-1.0)
+    retrievers = {}
+    for name in wanted:
+        if name == "hybrid":
+            retrievers[name] = HybridRetriever.from_settings(
+                settings, embedder=embedder, stores=stores
+            )
+        else:
+            retrievers[name] = HybridRetriever.from_settings(
+                plain, embedder=embedder, stores=stores, mode=_MODES[name], keyword_coverage=0.0
+            )
+    return retrievers
+
+
+def ranked_articles(
+    name: str,
+    question: Question,
+    retrievers: Mapping[str, Any],
+    naive: NaiveBaseline | None,
+    k: int = 10,
+) -> tuple[list[str], list[str]]:
+    """The top ``k`` article ids of one retriever, and the text each result would give an LLM."""
+    if name == "naive":
+        if naive is None:
+            raise ValueError("the naive baseline was not built")
+        hits = naive.search(question.question, k=k)
+        return [hit.article_id for hit in hits], [hit.text for hit in hits]
+    sources = retrievers[name].search(question.question, as_of=question.as_of, k=k)
+    return [source.article_id for source in sources], [source.text for source in sources]
+
+
+def gold_ids(question: Question, copies: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """The question's answer articles and their identical copies."""
+    gold: set[str] = set(question.answer_doc_ids)
+    for article_id in question.answer_doc_ids:
+        gold |= copies.get(article_id, frozenset())
+    return frozenset(gold)
+
+
+def copies_of(corpus: Mapping[str, CorpusArticle]) -> dict[str, frozenset[str]]:
+    """Article id -> ids of other articles with the same text (the indexer keeps one of them).
+
+    Short texts (under 40 words) are compared together with their title.
+    """
+    groups: dict[str, list[str]] = {}
+    for article in corpus.values():
+        body = normalize(article.text)
+        if len(body.split()) < 40:
+            body = normalize(article.title) + "\n" + body
+        groups.setdefault(body, []).append(article.id)
+    copies: dict[str, frozenset[str]] = {}
+    for ids in groups.values():
+        if len(ids) > 1:
+            for article_id in ids:
+                copies[article_id] = frozenset(ids) - {article_id}
+    return copies

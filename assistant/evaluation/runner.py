@@ -1,0 +1,250 @@
+"""One evaluation run: index the corpus, rank articles with every retriever, ask every backend.
+
+The corpus is indexed into ``settings.home/eval/<fingerprint>`` (the Newsdesk index and the
+naive baseline side by side), so a re-run over an unchanged corpus re-embeds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from assistant.evaluation.answers import AnswerFinder, evaluate_answers
+from assistant.evaluation.data import load_corpus, load_questions, select_questions
+from assistant.evaluation.metrics import (
+    answer_scores,
+    contains_answer,
+    first_hit_rank,
+    recall_curve,
+    retrieval_scores,
+)
+from assistant.evaluation.naive import NaiveBaseline
+from assistant.evaluation.retrieval import (
+    RETRIEVERS,
+    copies_of,
+    gold_ids,
+    make_retrievers,
+    ranked_articles,
+)
+from index.errors import IndexEmpty
+from index.settings import Settings
+
+TOP_K = 10
+CONTEXT_K = 5  # sources whose text counts for the label-free "answer in top 5"
+
+Progress = Callable[[int, int | None, str], None]
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    """What to evaluate (the ``newsdesk eval`` options)."""
+
+    questions: Path
+    corpus: Path
+    llms: tuple[str, ...] = ()
+    retrieval_only: bool = False
+    limit: int | None = None
+    sample: int | None = None
+    seed: int = 0
+    index_home: Path | None = None  # an index already built from the corpus (else built here)
+    retrievers: tuple[str, ...] = RETRIEVERS
+
+    def command_line(self) -> str:
+        """The ``newsdesk eval`` command that repeats this run."""
+        parts = ["newsdesk", "eval", "--questions", str(self.questions)]
+        parts += ["--corpus", str(self.corpus)]
+        for backend in self.llms:
+            parts += ["--llm", backend]
+        if self.retrieval_only:
+            parts.append("--retrieval-only")
+        if self.limit is not None:
+            parts += ["--limit", str(self.limit)]
+        if self.sample is not None:
+            parts += ["--sample", str(self.sample), "--seed", str(self.seed)]
+        if self.index_home is not None:
+            parts += ["--index-home", str(self.index_home)]
+        if "naive" not in self.retrievers:
+            parts.append("--no-naive")
+        return shlex.join(parts)
+
+
+@dataclass
+class EvalResult:
+    """Every figure of one run, and per-question details for the report."""
+
+    config: EvalConfig
+    questions: int
+    retrieval: dict[str, dict[str, float]]
+    curves: dict[str, list[float]]
+    answer_in_context: dict[str, float]
+    answers: dict[str, dict[str, float | None]]
+    answer_questions: int
+    details: list[dict[str, Any]]
+    index_home: Path
+    started: str
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` object (its shape is a contract)."""
+        return {
+            "retrieval": {name: _rounded(scores) for name, scores in self.retrieval.items()},
+            "answers": {name: _rounded(scores) for name, scores in self.answers.items()},
+            "questions": self.questions,
+        }
+
+    def to_full_json(self) -> dict[str, Any]:
+        """``to_json`` plus curves, the label-free measure, timings and the command."""
+        return {
+            **self.to_json(),
+            "recall_curves": self.curves,
+            "answer_in_top5": self.answer_in_context,
+            "answer_questions": self.answer_questions,
+            "seconds": {stage: round(value, 1) for stage, value in self.seconds.items()},
+            "index_home": str(self.index_home),
+            "started": self.started,
+            "command": self.config.command_line(),
+        }
+
+    def seconds_summary(self) -> str:
+        """E.g. ``index 12.0s, retrieval 30.1s, extractive 44.2s``."""
+        return ", ".join(f"{stage} {value:.1f}s" for stage, value in self.seconds.items())
+
+
+def run_evaluation(
+    config: EvalConfig,
+    settings: Settings,
+    *,
+    embedder: Any = None,
+    chat_models: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> EvalResult:
+    """Run the evaluation ``config`` describes; ``embedder``/``chat_models`` replace the real ones.
+
+    ``chat_models`` maps a backend name to a LangChain chat model (tests pass fakes); names
+    not in it are built from ``settings`` (``local``, ``openai``, ``extractive``).
+    """
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    seconds: dict[str, float] = {}
+    questions = select_questions(
+        load_questions(config.questions), limit=config.limit, sample=config.sample, seed=config.seed
+    )
+    corpus = load_corpus(config.corpus)
+    copies = copies_of(corpus)
+    if embedder is None:
+        from index.embeddings import load_embedder
+
+        embedder = load_embedder(settings)
+
+    mark = time.perf_counter()
+    fingerprint = corpus_fingerprint(settings, config.corpus, embedder)
+    folder = settings.home / "eval" / fingerprint[:16]
+    index_settings = settings.with_overrides(home=config.index_home or folder / "index")
+    _ensure_index(config, index_settings, embedder, progress)
+    naive = None
+    if "naive" in config.retrievers:
+        naive = NaiveBaseline(folder / "naive", embedder, corpus)
+        naive.ensure_built(fingerprint, progress)
+    seconds["index"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    retrievers = make_retrievers(index_settings, embedder, config.retrievers)
+    details = [{"id": q.id, "question": q.question, "answer": list(q.answers)} for q in questions]
+    ranks: dict[str, list[int | None]] = {name: [] for name in config.retrievers}
+    in_context: dict[str, list[bool]] = {name: [] for name in config.retrievers}
+    for done, (question, detail) in enumerate(zip(questions, details, strict=True), start=1):
+        gold = gold_ids(question, copies)
+        detail["ranks"] = {}
+        for name in config.retrievers:
+            ids, texts = ranked_articles(name, question, retrievers, naive, TOP_K)
+            rank = first_hit_rank(ids, gold)
+            ranks[name].append(rank)
+            in_context[name].append(contains_answer("\n".join(texts[:CONTEXT_K]), question.answers))
+            detail["ranks"][name] = rank
+        if progress:
+            progress(done, len(questions), "retrieval")
+    seconds["retrieval"] = time.perf_counter() - mark
+
+    answers: dict[str, dict[str, float | None]] = {}
+    if not config.retrieval_only:
+        hybrid = retrievers.get("hybrid")
+        if hybrid is None:
+            hybrid = make_retrievers(index_settings, embedder, ("hybrid",))["hybrid"]
+        finder = AnswerFinder(corpus)
+        for backend in config.llms:
+            mark = time.perf_counter()
+            outcomes = evaluate_answers(
+                backend,
+                questions,
+                details,
+                finder,
+                index_settings,
+                hybrid,
+                embedder=embedder,
+                chat_model=(chat_models or {}).get(backend),
+                progress=progress,
+            )
+            answers[backend] = answer_scores(outcomes)
+            seconds[backend] = time.perf_counter() - mark
+
+    return EvalResult(
+        config=config,
+        questions=len(questions),
+        retrieval={name: retrieval_scores(ranks[name]) for name in config.retrievers},
+        curves={name: recall_curve(ranks[name], TOP_K) for name in config.retrievers},
+        answer_in_context={
+            name: sum(values) / len(values) if values else 0.0
+            for name, values in in_context.items()
+        },
+        answers=answers,
+        answer_questions=len(questions) if answers else 0,
+        details=details,
+        index_home=index_settings.home,
+        started=started,
+        seconds=seconds,
+    )
+
+
+def _rounded(scores: Mapping[str, float | None]) -> dict[str, float | None]:
+    return {key: None if value is None else round(value, 4) for key, value in scores.items()}
+
+
+def _ensure_index(
+    config: EvalConfig, settings: Settings, embedder: Any, progress: Progress | None
+) -> None:
+    """Build (incrementally) the index of the corpus, or check the one given is not empty."""
+    import index
+
+    if config.index_home is None:
+        index.build([str(config.corpus)], settings, embedder=embedder, progress=progress)
+    elif index.stats(settings).articles == 0:
+        raise IndexEmpty(
+            f"--index-home {config.index_home} holds no index; build it from {config.corpus} "
+            "first, or leave --index-home out to let eval build one"
+        )
+
+
+def eval_folder(settings: Settings, corpus: Path, embedder: Any = None) -> Path:
+    """``settings.home/eval/<hash>``: one folder per corpus file state and embedding setup."""
+    return settings.home / "eval" / corpus_fingerprint(settings, corpus, embedder)[:16]
+
+
+def corpus_fingerprint(settings: Settings, corpus: Path, embedder: Any = None) -> str:
+    """Hash of the corpus path, size and mtime, the embedding and chunking settings and model."""
+    stat = corpus.stat()
+    parts = [
+        str(corpus.resolve()),
+        str(stat.st_size),
+        str(stat.st_mtime_ns),
+        settings.embedding_model,
+        settings.embedding_runtime,
+        str(settings.chunk_tokens),
+        str(settings.chunk_overlap),
+        getattr(embedder, "name", "") if embedder is not None else "",
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

@@ -1,0 +1,73 @@
+"""Showing results: terminal tables and the Markdown report with its plots."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+
+from assistant.evaluation.report import markdown, print_tables, write_report
+from assistant.evaluation.runner import EvalConfig, EvalResult
+
+
+def _result(with_answers: bool = True) -> EvalResult:
+    scores = {"recall@1": 0.5, "recall@5": 0.75, "recall@10": 1.0, "mrr@10": 0.625}
+    return EvalResult(
+        config=EvalConfig(questions=Path("q.jsonl"), corpus=Path("c.jsonl"), llms=("extractive",)),
+        questions=4,
+        retrieval={name: dict(scores) for name in ("dense", "bm25", "hybrid", "naive")},
+        curves={name: [0.5, 0.5, 0.75, 0.75, 0.75] + [1.0] * 5 for name in ("dense", "hybrid")},
+        answer_in_context={"dense": 0.5, "hybrid": 0.75},
+        answers={"extractive": {"accuracy": 0.5, "citation_precision": None,
+                                "abstention": 0.25, "false_refusal": 0.0}} if with_answers else {},
+        answer_questions=4 if with_answers else 0,
+        details=[{"id": "q1", "ranks": {"hybrid": 1}}],
+        index_home=Path("/tmp/home"),
+        started="2026-01-01T00:00:00+00:00",
+        seconds={"index": 1.0, "retrieval": 2.5},
+    )
+
+
+def test_report_writes_markdown_plots_and_json(tmp_path: Path) -> None:
+    path = write_report(_result(), tmp_path / "report")
+    folder = path.parent
+    assert path.name == "report.md"
+    for name in ("recall_at_k.png", "answers.png"):
+        assert (folder / name).read_bytes().startswith(b"\x89PNG")
+    text = path.read_text()
+    assert "| hybrid (Newsdesk) | 0.500 | 0.750 | 1.000 | 0.625 | 0.750 |" in text
+    assert "| extractive | 0.500 | – | 0.250 | 0.000 |" in text
+    assert "![recall@k per retriever](recall_at_k.png)" in text
+    assert "newsdesk eval --questions q.jsonl --corpus c.jsonl --llm extractive" in text
+    full = json.loads((folder / "results.json").read_text())
+    assert full["questions"] == 4 and full["recall_curves"]["dense"][0] == 0.5
+    assert json.loads((folder / "questions.jsonl").read_text())["id"] == "q1"
+
+
+def test_report_without_answers_has_no_answer_section(tmp_path: Path) -> None:
+    result = _result(with_answers=False)
+    write_report(result, tmp_path)
+    assert not (tmp_path / "answers.png").exists()
+    assert "## Answers" not in markdown(result)
+
+
+def test_terminal_tables() -> None:
+    console = Console(record=True, width=120)
+    print_tables(_result(), console)
+    text = console.export_text()
+    assert "Retrieval, article level (4 questions)" in text
+    assert "naive LangChain" in text and "0.625" in text
+    assert "extractive" in text and "false refusal" in text
+
+
+def test_json_shape() -> None:
+    assert _result().to_json() == {
+        "retrieval": {
+            name: {"recall@1": 0.5, "recall@5": 0.75, "recall@10": 1.0, "mrr@10": 0.625}
+            for name in ("dense", "bm25", "hybrid", "naive")
+        },
+        "answers": {"extractive": {"accuracy": 0.5, "citation_precision": None,
+                                   "abstention": 0.25, "false_refusal": 0.0}},
+        "questions": 4,
+    }
