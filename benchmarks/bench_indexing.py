@@ -353,21 +353,37 @@ def _int8_cosine(workdir: Path) -> dict[str, float] | None:
 
 
 def _ratios(stages: dict[str, dict[str, Any]]) -> dict[str, float | None]:
-    def rate(stage: str) -> float | None:
-        return stages.get(stage, {}).get("chunks_per_s")
+    """Speed ratios from wall time and from CPU time (fairer when the machine is shared)."""
 
-    def seconds(stage: str) -> float | None:
-        return stages.get(stage, {}).get("seconds")
+    def figure(stage: str, key: str) -> float | None:
+        return stages.get(stage, {}).get(key)
 
     def divide(a: float | None, b: float | None) -> float | None:
         return a / b if a is not None and b else None
 
-    return {
-        "pipeline_vs_bare_int8": divide(rate("pipeline"), rate("bare-onnx-int8")),
-        "pipeline_vs_naive": divide(rate("pipeline"), rate("naive")),
-        "bare_int8_vs_bare_torch": divide(rate("bare-onnx-int8"), rate("bare-torch")),
-        "noop_vs_full": divide(seconds("noop"), seconds("pipeline")),
-    }
+    ratios: dict[str, float | None] = {}
+    for clock, rate, seconds in (
+        ("wall", "chunks_per_s", "seconds"),
+        ("cpu", "chunks_per_cpu_s", "cpu_seconds"),
+    ):
+        ratios |= {
+            f"pipeline / bare int8 (chunks/s, {clock})": divide(
+                figure("pipeline", rate), figure("bare-onnx-int8", rate)
+            ),
+            f"pipeline / naive (chunks/s, {clock})": divide(
+                figure("pipeline", rate), figure("naive", rate)
+            ),
+            f"naive time / pipeline time, same articles ({clock})": divide(
+                figure("naive", seconds), figure("pipeline", seconds)
+            ),
+            f"bare int8 / bare torch (chunks/s, {clock})": divide(
+                figure("bare-onnx-int8", rate), figure("bare-torch", rate)
+            ),
+            f"no-op re-run / full build ({clock})": divide(
+                figure("noop", seconds), figure("pipeline", seconds)
+            ),
+        }
+    return ratios
 
 
 def render_markdown(results: dict[str, Any]) -> str:
@@ -397,7 +413,10 @@ def render_markdown(results: dict[str, Any]) -> str:
             f"{_fmt(figures.get('chunks_per_cpu_s'))} | {_fmt(figures.get('peak_rss_mb'), 0)} |"
         )
     lines += ["", "| ratio | value |", "| --- | ---: |"]
-    lines += [f"| {name} | {_fmt(value, 3)} |" for name, value in results["ratios"].items()]
+    lines += [
+        f"| {name} | {'' if value is None else f'{value:.3g}'} |"
+        for name, value in results["ratios"].items()
+    ]
     cosine = results.get("int8_cosine")
     if cosine:
         lines += [
