@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from assistant.evaluation.cli import eval_command
+from assistant.progress import ProgressBar
 from index.settings import Settings
 
 EXIT_REJECTED = 3  # `index build/update`: some inputs were rejected, everything valid was indexed
@@ -79,7 +80,7 @@ def index_build(
     import index
 
     settings = settings_of(ctx, embedding_model=embedding_model, chroma_url=chroma_url)
-    with _progress(quiet) as progress:
+    with ProgressBar(quiet) as progress:
         report = index.build(list(sources), settings, prune=prune, progress=progress)
     _finish_build(report)
 
@@ -96,7 +97,7 @@ def index_update(ctx: click.Context, prune: bool, quiet: bool) -> None:
     import index
 
     settings = settings_of(ctx)
-    with _progress(quiet) as progress:
+    with ProgressBar(quiet) as progress:
         report = index.update(settings, prune=prune, progress=progress)
     _finish_build(report)
 
@@ -142,53 +143,6 @@ def _outlet_items(outlets: Any) -> list[tuple[str, int]]:
     if isinstance(outlets, dict):
         return sorted(outlets.items(), key=lambda item: (-item[1], item[0]))
     return [(name, 0) for name in outlets]
-
-
-class _progress:
-    """A rich progress bar with rate and ETA, fed by the build's progress callback."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet or not sys.stderr.isatty()
-        self._bar: Any = None
-        self._tasks: dict[str, Any] = {}
-
-    def __enter__(self) -> Any:
-        if self.quiet:
-            return None
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            ProgressColumn,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-        from rich.text import Text
-
-        class RateColumn(ProgressColumn):
-            def render(self, task: Any) -> Text:
-                return Text(f"{task.speed:,.1f}/s" if task.speed else "", style="cyan")
-
-        self._bar = Progress(
-            TextColumn("{task.description:<10}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            RateColumn(),
-            TimeRemainingColumn(),
-            transient=True,
-        )
-        self._bar.start()
-        return self.update
-
-    def update(self, done: int, total: int | None, stage: str) -> None:
-        """Progress callback: ``done`` of ``total`` items in ``stage``."""
-        if stage not in self._tasks:
-            self._tasks[stage] = self._bar.add_task(stage, total=total)
-        self._bar.update(self._tasks[stage], completed=done, total=total)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
 
 
 def _finish_build(report: Any) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import click
 from assistant.evaluation.answers import BACKENDS
 from assistant.evaluation.retrieval import RETRIEVERS
 from assistant.evaluation.runner import EvalConfig, run_evaluation
+from assistant.progress import ProgressBar
 from index.errors import NewsdeskError
 from index.settings import Settings
 
@@ -110,7 +110,7 @@ def eval_command(
         retrievers=tuple(name for name in RETRIEVERS if not (no_naive and name == "naive")),
     )
     try:
-        with _Progress(quiet) as progress:
+        with ProgressBar(quiet) as progress:
             result = run_evaluation(
                 config,
                 settings,
@@ -133,46 +133,3 @@ def eval_command(
     from assistant.evaluation.report import print_tables
 
     print_tables(result, Console())
-
-
-class _Progress:
-    """A rich progress bar on stderr (one line per stage), fed by ``(done, total, stage)``."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet or not sys.stderr.isatty()
-        self._bar: Any = None
-        self._tasks: dict[str, Any] = {}
-
-    def __enter__(self) -> Any:
-        if self.quiet:
-            return None
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        self._bar = Progress(
-            TextColumn("{task.description:<10}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-        )
-        self._bar.start()
-        return self.update
-
-    def update(self, done: int, total: int | None, stage: str) -> None:
-        """Progress callback: ``done`` of ``total`` items in ``stage``."""
-        if stage not in self._tasks:
-            self._tasks[stage] = self._bar.add_task(stage, total=total)
-        self._bar.update(self._tasks[stage], completed=done, total=total)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
