@@ -2,19 +2,24 @@
 
 One search, step by step:
 
-1. Constraints: explicit ``Filters`` are hard (a Chroma ``where`` and FTS5 bounds); with an
-   explicit ``as_of`` nothing published after the day after ``as_of`` is returned. Time words in
-   the question ("this week", "in March 2025") are resolved against ``as_of``; by default they
-   *prefer* the period (an extra search inside it whose results count again in the fusion)
-   rather than cut everything else, because news questions often name the week an event
-   happened while the best report of it is older. ``time_words="filter"`` makes them hard.
-2. Candidates: the top ``settings.candidates`` chunks of each search.
+1. Constraints: explicit ``Filters`` are hard (a Chroma ``where`` and FTS5 bounds). With an
+   explicit ``as_of`` nothing published after the day after ``as_of`` is returned (undated
+   articles are kept). Time words in the question ("this week", "in March 2025") are resolved
+   against ``as_of``; by default they *prefer* the period (candidates inside it count once more
+   in the fusion) rather than cut everything else, because news questions often name the week
+   an event happened while the best report of it is older. ``time_words="filter"`` makes them
+   hard.
+2. Candidates: the top ``settings.candidates`` chunks of each search (dense: Chroma; keyword:
+   the in-memory BM25 of ``index.stores.KeywordIndex``).
 3. Fusion: reciprocal rank fusion of the article rankings (an article ranks where its best chunk
-   does), plus a mild recency bonus when the question asks for the latest news.
+   does), plus a freshness bonus relative to ``as_of``: mild for every question, larger when the
+   question asks for recent news ("latest", "this week").
 4. Relevance floor: an article stays only if its best dense similarity reaches
    ``settings.relevance_floor`` or one of its chunks holds most of the question's words.
 5. Sources: the best ``k`` articles, numbered 1..k, each with its best
    ``settings.chunks_per_article`` chunks in article order, and the outlets of syndicated copies.
+
+Weights were tuned on RealTimeQA with ``benchmarks/bench_retrieval.py``.
 """
 
 from __future__ import annotations
@@ -53,7 +58,7 @@ class DenseSearch(Protocol):
 
 
 class KeywordSearch(Protocol):
-    """BM25 search and article facts (``index.stores.Catalog``)."""
+    """BM25 search and article facts (``index.stores.KeywordIndex``)."""
 
     def keyword_search(
         self,
@@ -93,12 +98,11 @@ class HybridRetriever(BaseRetriever):
     # Tuning (measured with benchmarks/bench_retrieval.py).
     rrf_k: int = 60
     dense_weight: float = 1.0
-    keyword_weight: float = 1.0
+    keyword_weight: float = 1.2
     time_words: Literal["prefer", "filter", "ignore"] = "prefer"  # "ignore": no time words at all
-    window_weight: float = 0.5  # weight of the searches inside the question's period
-    window_candidates: int = 20  # chunks fetched by each of those searches
-    recency_weight: float = 0.5  # bonus for a fresh article when the question wants recent news
-    recency_prior: float = 0.0  # the same bonus for every question (as_of as a mild prior)
+    window_weight: float = 0.5  # weight of the candidates inside the question's period
+    recency_weight: float = 1.0  # bonus for a fresh article when the question wants recent news
+    recency_prior: float = 0.3  # the same bonus, smaller, for every question (a mild prior)
     recency_half_life_days: float = 30.0
     keyword_coverage: float = 0.6  # share of question words that lets a chunk pass the floor
 
@@ -119,7 +123,7 @@ class HybridRetriever(BaseRetriever):
             settings=settings,
             embedder=embedder,
             dense=stores.chroma,
-            keyword=stores.catalog,
+            keyword=stores.keyword,
             **fields,
         )
 
@@ -165,13 +169,13 @@ class HybridRetriever(BaseRetriever):
             else parse_time_constraints(question, reference)
         )
         since, until = filters.since, filters.until
+        cut = None
         if as_of is not None:
             cut = datetime.combine(reference.date() + timedelta(days=1), time.max, tzinfo=UTC)
-            until = min(until, cut) if until else cut
         window: tuple[datetime | None, datetime | None] | None = None
         if constraint.has_range:
             w_since = _latest(since, constraint.since)
-            w_until = _earliest(until, constraint.until)
+            w_until = _earliest(_earliest(until, cut), constraint.until)
             if w_since and w_until and w_since > w_until:
                 window = None  # the question's period lies outside the explicit filters
             elif self.time_words == "filter":
@@ -184,6 +188,7 @@ class HybridRetriever(BaseRetriever):
             sources=filters.sources,
             since_ts=_ts(since),
             until_ts=_ts(until),
+            cut_ts=_ts(cut),
             window=(_ts(window[0]), _ts(window[1])) if window else None,
             constraint=constraint,
             reference=reference,
@@ -192,25 +197,30 @@ class HybridRetriever(BaseRetriever):
     def _candidates(self, question: str, plan: _Plan) -> _Pool:
         pool = _Pool(terms=query_terms(question))
         n = self.settings.candidates
+        # Articles after as_of are dropped after the dense search rather than by a Chroma
+        # filter, which is several times slower than a plain search; SQLite applies the same
+        # bound cheaply (there, undated articles drop out; the dense side keeps them).
+        fetch = 2 * n if plan.cut_ts is not None else n
         if self.mode in {"hybrid", "dense"}:
             vector = np.asarray(self.embedder.embed([question]), dtype=np.float32)[0]
             where = chroma_where(plan.since_ts, plan.until_ts, plan.sources)
-            pool.add("dense", self.dense.query(vector, n, where), self.dense_weight, dense=True)
+            hits = _until(self.dense.query(vector, fetch, where), plan.cut_ts)[:n]
+            pool.add("dense", hits, self.dense_weight, dense=True)
             if plan.window:
-                where = chroma_where(*plan.window, plan.sources)
-                hits = self.dense.query(vector, self.window_candidates, where)
-                pool.add("dense-window", hits, self.dense_weight * self.window_weight, dense=True)
+                pool.add("dense-window", _within(hits, plan.window),
+                         self.dense_weight * self.window_weight, dense=True)
         if self.mode in {"hybrid", "keyword"}:
-            text = _without(question, plan.constraint.matched_text)
+            # Only the content words: the time phrase is handled by the dates, not by
+            # matching "week".
+            terms = query_terms(_without(question, plan.constraint.matched_text))
             hits = self.keyword.keyword_search(
-                text, n, plan.since_ts, plan.until_ts, list(plan.sources) or None
+                " ".join(sorted(terms)), n, plan.since_ts,
+                _earliest_ts(plan.until_ts, plan.cut_ts), list(plan.sources) or None,
             )
             pool.add("keyword", hits, self.keyword_weight)
             if plan.window:
-                hits = self.keyword.keyword_search(
-                    text, self.window_candidates, *plan.window, list(plan.sources) or None
-                )
-                pool.add("keyword-window", hits, self.keyword_weight * self.window_weight)
+                pool.add("keyword-window", _within(hits, plan.window),
+                         self.keyword_weight * self.window_weight)
         return pool
 
     def _rank_articles(self, pool: _Pool, plan: _Plan) -> list[tuple[str, float]]:
@@ -275,6 +285,7 @@ class _Plan:
     sources: tuple[str, ...]
     since_ts: int | None
     until_ts: int | None
+    cut_ts: int | None  # nothing published after this (as_of + 1 day); undated articles pass
     window: tuple[int | None, int | None] | None
     constraint: TimeConstraint
     reference: datetime
@@ -345,6 +356,7 @@ def chroma_where(
 
 
 _WORD = re.compile(r"[\w'’]+")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _STOPWORD_TEXT = """
     a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
@@ -360,20 +372,23 @@ _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 def query_terms(text: str) -> frozenset[str]:
     """The content words of a question (lower case, no stopwords, possessives stripped)."""
-    terms = set()
-    for word in _WORD.findall(text.lower()):
-        word = re.sub(r"['’]s?$", "", word)
-        if len(word) > 1 and word not in _STOPWORDS:
-            terms.add(word)
-    return frozenset(terms)
+    return frozenset(
+        word for word in _words(text) if len(word) > 1 and word not in _STOPWORDS
+    )
 
 
 def term_coverage(terms: frozenset[str], text: str) -> float:
     """Share of ``terms`` that occur in ``text`` (0 when there are no terms)."""
     if not terms:
         return 0.0
-    words = {re.sub(r"['’]s?$", "", w) for w in _WORD.findall(text.lower())}
-    return len(terms & words) / len(terms)
+    return len(terms & _words(text)) / len(terms)
+
+
+def _words(text: str) -> set[str]:
+    """The lower-cased words of ``text``, possessive endings stripped."""
+    words = set(_WORD.findall(text.lower()))
+    with_apostrophe = {word for word in words if "'" in word or "’" in word}
+    return (words - with_apostrophe) | {_POSSESSIVE.sub("", word) for word in with_apostrophe}
 
 
 def published_of(metadata: dict[str, Any]) -> datetime | None:
@@ -417,6 +432,27 @@ def _retrieved_chunk(hit: StoredHit, score: float, similarity: float | None) -> 
         score=score,
         similarity=similarity,
     )
+
+
+def _earliest_ts(a: int | None, b: int | None) -> int | None:
+    return min(a, b) if a is not None and b is not None else a if a is not None else b
+
+
+def _until(hits: list[StoredHit], cut_ts: int | None) -> list[StoredHit]:
+    """The hits not published after ``cut_ts`` (undated hits are kept)."""
+    if cut_ts is None:
+        return hits
+    return [hit for hit in hits if hit.metadata.get("published_ts", cut_ts) <= cut_ts]
+
+
+def _within(hits: list[StoredHit], window: tuple[int | None, int | None]) -> list[StoredHit]:
+    """The hits published inside ``window`` (inclusive epoch seconds; undated hits are not)."""
+    since, until = window
+    return [
+        hit for hit in hits
+        if (ts := hit.metadata.get("published_ts")) is not None
+        and (since is None or ts >= since) and (until is None or ts <= until)
+    ]
 
 
 def _without(question: str, phrase: str) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -73,6 +74,7 @@ def build(
         repair(stores)
         stores.catalog.record_sources(name for name in names if _exists(name))
         report = _Run(stores, settings, embedder, progress).run(names, prune=prune)
+        stores.keyword.refresh()  # saved now, so the first question does not wait for it
     report.seconds = time.perf_counter() - started
     return report
 
@@ -114,10 +116,12 @@ def stats(settings: Settings) -> IndexStats:
 
 def clear(settings: Settings) -> None:
     """Delete the index of ``settings``: the Chroma collection first, then the catalog (a crash
-    in between leaves a catalog whose chunks are missing, which ``repair`` drops)."""
+    in between leaves a catalog whose chunks are missing, which ``repair`` drops), then the saved
+    keyword index."""
     ChromaStore.open(settings).reset()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{settings.catalog_path}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(settings.keyword_path, ignore_errors=True)
 
 
 def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:

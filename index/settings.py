@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         """SQLite file holding the manifest and the keyword index."""
         return self.home / "catalog.sqlite3"
 
+    @property
+    def keyword_path(self) -> Path:
+        """Folder of the saved in-memory BM25 index (a cache of the catalog)."""
+        return self.home / "keyword"
+
 
     def with_overrides(self, **overrides: object) -> Settings:
         """A copy with the given fields replaced; ``None`` values are ignored (unset CLI flags)."""

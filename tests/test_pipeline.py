@@ -277,10 +277,16 @@ def test_update_rereads_recorded_sources(news: Path, small: Settings) -> None:
     assert (report.new, report.unchanged) == (1, 6)
 
 
+def test_build_saves_the_keyword_index(news: Path, small: Settings) -> None:
+    build(news, small)
+    assert len(list(small.keyword_path.iterdir())) == 1  # loaded, not rebuilt, by readers
+
+
 def test_clear_empties_the_index(news: Path, small: Settings) -> None:
     build(news, small)
     index.clear(small)
     assert index.stats(small).articles == 0
+    assert not small.keyword_path.exists()
     assert snapshot(small) == {}
     index.clear(small)  # clearing twice is fine
 

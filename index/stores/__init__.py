@@ -1,5 +1,6 @@
-"""The two stores behind the index: Chroma (chunks + vectors, the system of record) and the
-SQLite catalog (manifest + FTS5 keyword index), opened together."""
+"""The stores behind the index, opened together: Chroma (chunks + vectors, the system of
+record), the SQLite catalog (manifest, chunk text, FTS5) and the in-memory BM25 keyword index
+derived from the catalog."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from index.settings import Settings
 from index.stores.catalog import Catalog, ChunkRecord, EmbeddingModelMismatch
 from index.stores.chroma_store import ChromaStore
 from index.stores.fts import match_query
+from index.stores.keyword_index import KeywordIndex
 from index.stores.records import ArticleSummary, IndexStats, StoredHit
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "ChunkRecord",
     "EmbeddingModelMismatch",
     "IndexStats",
+    "KeywordIndex",
     "StoredHit",
     "Stores",
     "match_query",
@@ -28,10 +31,11 @@ __all__ = [
 
 @dataclass
 class Stores:
-    """Chroma and the catalog of one index (use as a context manager to close the catalog)."""
+    """The stores of one index (use as a context manager to close the catalog)."""
 
     chroma: ChromaStore
     catalog: Catalog
+    keyword: KeywordIndex
 
     def close(self) -> None:
         """Release the catalog's database connection."""
@@ -56,7 +60,12 @@ def open_stores(settings: Settings, *, catch_up: bool | None = None) -> Stores:
     first brings the local catalog in step with what other processes wrote to Chroma; it never
     writes to Chroma.
     """
-    stores = Stores(chroma=ChromaStore.open(settings), catalog=Catalog.open(settings))
+    catalog = Catalog.open(settings)
+    stores = Stores(
+        chroma=ChromaStore.open(settings),
+        catalog=catalog,
+        keyword=KeywordIndex(catalog, settings.keyword_path),
+    )
     if catch_up if catch_up is not None else bool(settings.chroma_url):
         from index.stores.repair import catch_up as catch_up_with_chroma
 

@@ -1,4 +1,4 @@
-"""The catalog: one SQLite file beside Chroma holding the manifest, the keyword index and sources.
+"""The catalog: one SQLite file beside Chroma holding the manifest, chunk text and sources.
 
 - ``articles``: the manifest. Article id -> content hash, origin, state (``pending`` while its
   chunks are being written to Chroma, ``done`` after), the chunk ids of that version, and for a
@@ -6,7 +6,8 @@
 - ``chunks`` + ``chunks_fts``: chunk text and metadata, with an FTS5 index (porter stemming,
   BM25 ranking) kept in step by triggers.
 - ``sources``: the paths/URLs given to ``build`` (re-read by ``update``).
-- ``meta``: the embedding model the index was built with (models are never mixed).
+- ``meta``: the embedding model the index was built with (models are never mixed), the
+  catalog's random ``instance`` id and its write ``generation``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from index.stores.records import ArticleSummary, IndexStats, StoredHit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('instance', lower(hex(randomblob(8))));
 CREATE TABLE IF NOT EXISTS sources (source TEXT PRIMARY KEY, added_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
@@ -170,6 +172,12 @@ class Catalog:
                 "cannot be mixed. Run `newsdesk index clear` to rebuild with the new model, or "
                 "use another --home."
             )
+
+    def instance(self) -> str:
+        """A random id given to this catalog when it was created (a new one after ``clear``):
+        with :meth:`generation` it names one state of one index."""
+        rows = self._fetchall("SELECT value FROM meta WHERE key = 'instance'")
+        return str(rows[0][0]) if rows else ""
 
     def generation(self) -> int:
         """A number that grows with every write to the index (by any process): a long-running
@@ -368,6 +376,34 @@ class Catalog:
             StoredHit(row["id"], row["text"], _metadata(row), -float(row["bm25_rank"]))
             for row in rows
         ]
+
+    def keyword_corpus(self) -> tuple[int, list[sqlite3.Row]]:
+        """The generation and, from the same snapshot, every chunk's ``rowid``, ``text``,
+        ``published_ts`` and ``source``, ordered by rowid: the input of the in-memory BM25."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                rows = self._db.execute("SELECT value FROM meta WHERE key = 'generation'")
+                generation = int(row[0]) if (row := rows.fetchone()) else 0
+                corpus = self._db.execute(
+                    "SELECT rowid, text, published_ts, source FROM chunks ORDER BY rowid"
+                ).fetchall()
+            finally:
+                self._db.execute("COMMIT")
+        return generation, corpus
+
+    def chunks_at(self, rowids: Sequence[int]) -> dict[int, ChunkRecord]:
+        """The chunks with these SQLite ``rowid``s (missing ones are left out)."""
+        found: dict[int, ChunkRecord] = {}
+        for batch in _batches(list(rowids), 500):
+            rows = self._fetchall(
+                f"SELECT rowid, {_CHUNK_COLUMNS} FROM chunks "
+                f"WHERE rowid IN ({','.join('?' * len(batch))})",
+                batch,
+            )
+            for row in rows:
+                found[row["rowid"]] = ChunkRecord(row["id"], row["text"], _metadata(row))
+        return found
 
     def outlets(self) -> list[str]:
         """Names of the outlets with indexed articles, sorted."""

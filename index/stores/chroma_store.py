@@ -124,7 +124,7 @@ class ChromaStore:
 
         ``where`` is a Chroma metadata filter, e.g. ``{"published_ts": {"$gte": 1700000000}}``.
         """
-        if n <= 0 or self.count() == 0:
+        if n <= 0:  # (an empty collection answers with no ids; no count() round trip)
             return []
         vector = np.asarray(embedding, dtype=np.float32).reshape(1, -1)
         result = self._collection.query(

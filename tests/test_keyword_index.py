@@ -1,0 +1,134 @@
+"""The in-memory BM25 keyword index: ranking, filters, freshness and its on-disk snapshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.settings import Settings
+from index.stores.catalog import Catalog
+from index.stores.keyword_index import KeywordIndex
+from tests.test_stores_catalog import add, ts
+
+
+@pytest.fixture
+def catalog(settings: Settings) -> Catalog:
+    catalog = Catalog.open(settings)
+    add(catalog, "kosovo", "Reuters", 4, ["Kosovo talks in Brussels on the province's status"])
+    add(catalog, "wheat", "Reuters", 10, ["Wheat futures climb on dry weather in Kansas"])
+    add(catalog, "storm", "AFP", 20, ["Typhoon forces evacuations; talks on relief"])
+    add(catalog, "poll", "AP", None, ["Electoral commission sets a date for talks and polls"])
+    yield catalog
+    catalog.close()
+
+
+@pytest.fixture
+def keyword(catalog: Catalog, settings: Settings) -> KeywordIndex:
+    return KeywordIndex(catalog, settings.keyword_path)
+
+
+def ids(keyword: KeywordIndex, query: str, **filters) -> set[str]:
+    return {hit.metadata["article_id"] for hit in keyword.keyword_search(query, 10, **filters)}
+
+
+def snapshots(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+def test_ranks_by_bm25_with_catalog_metadata(keyword: KeywordIndex) -> None:
+    hits = keyword.keyword_search("What did the talks in Brussels decide about Kosovo?", 10)
+    assert hits[0].chunk_id == "kosovo#h#0"
+    assert hits[0].metadata["published_ts"] == ts(4)
+    assert hits[0].text == "Kosovo talks in Brussels on the province's status"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(h.score > 0 for h in hits)
+    assert len(keyword.keyword_search("talks", 2)) == 2
+
+
+def test_stems_words_and_ignores_unknown_ones(keyword: KeywordIndex) -> None:
+    assert keyword.keyword_search("climbing", 5)[0].metadata["article_id"] == "wheat"
+    assert keyword.keyword_search("zeppelin", 5) == []
+
+
+@pytest.mark.parametrize(
+    "query", ["", "   ", "???", "the of and", '"(talks', "😀", "NEAR(talks kosovo)", "_"]
+)
+def test_user_text_never_raises(keyword: KeywordIndex, query: str) -> None:
+    assert isinstance(keyword.keyword_search(query, 5), list)
+
+
+def test_filters_match_the_catalog_search(keyword: KeywordIndex, catalog: Catalog) -> None:
+    cases = [{}, {"since_ts": ts(5)}, {"until_ts": ts(4)}, {"sources": ["afp", "AP"]},
+             {"since_ts": ts(1), "until_ts": ts(30), "sources": ["reuters"]}]
+    for filters in cases:
+        fts = {h.metadata["article_id"] for h in catalog.keyword_search("talks", 10, **filters)}
+        assert ids(keyword, "talks", **filters) == fts, filters
+    assert ids(keyword, "talks", since_ts=ts(5)) == {"storm"}  # undated "poll" excluded
+    assert ids(keyword, "talks", sources=["Le Monde"]) == set()
+
+
+def test_sees_writes_made_after_it_was_built(keyword: KeywordIndex, catalog: Catalog) -> None:
+    assert ids(keyword, "talks") == {"kosovo", "storm", "poll"}
+    add(catalog, "kosovo", "Reuters", 4, ["Belgrade and Pristina agree on a border"])
+    catalog.remove(["storm"])
+    assert ids(keyword, "talks") == {"poll"}
+    assert ids(keyword, "Pristina") == {"kosovo"}
+
+
+def test_snapshot_is_saved_and_reused(
+    keyword: KeywordIndex, catalog: Catalog, settings: Settings
+) -> None:
+    keyword.refresh()
+    name = f"v1-{catalog.instance()}-g{catalog.generation()}"
+    assert snapshots(settings.keyword_path) == [name]
+
+    class NoBuild(KeywordIndex):
+        def _build(self, instance: str):  # type: ignore[override]
+            raise AssertionError("should have loaded the saved snapshot")
+
+    assert ids(NoBuild(catalog, settings.keyword_path), "talks") == {"kosovo", "storm", "poll"}
+    add(catalog, "wheat", "Reuters", 10, ["Barley prices"])
+    assert ids(keyword, "barley") == {"wheat"}
+    assert snapshots(settings.keyword_path) == [
+        f"v1-{catalog.instance()}-g{catalog.generation()}"
+    ]  # the older snapshot was dropped
+
+
+def test_unreadable_snapshot_is_rebuilt(
+    keyword: KeywordIndex, catalog: Catalog, settings: Settings
+) -> None:
+    keyword.refresh()
+    folder = settings.keyword_path / snapshots(settings.keyword_path)[0]
+    (folder / "columns.npz").write_bytes(b"not a numpy file")
+    assert ids(KeywordIndex(catalog, settings.keyword_path), "talks") == {
+        "kosovo", "storm", "poll"
+    }
+
+
+def test_a_new_catalog_never_reads_an_old_snapshot(settings: Settings) -> None:
+    first = Catalog.open(settings)
+    add(first, "kosovo", "Reuters", 4, ["Kosovo talks in Brussels"])
+    KeywordIndex(first, settings.keyword_path).refresh()
+    first.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{settings.catalog_path}{suffix}").unlink(missing_ok=True)
+    second = Catalog.open(settings)
+    add(second, "wheat", "Reuters", 10, ["Wheat futures in Kansas"])  # the same generation
+    try:
+        assert ids(KeywordIndex(second, settings.keyword_path), "Kosovo Kansas") == {"wheat"}
+    finally:
+        second.close()
+
+
+def test_empty_catalog_finds_nothing(settings: Settings) -> None:
+    catalog = Catalog.open(settings)
+    try:
+        assert KeywordIndex(catalog, settings.keyword_path).keyword_search("talks", 5) == []
+    finally:
+        catalog.close()
+
+
+def test_outlets_and_copies_come_from_the_catalog(keyword: KeywordIndex) -> None:
+    assert keyword.outlets() == keyword.catalog.outlets()
+    assert keyword.also_in(["kosovo"]) == {}
