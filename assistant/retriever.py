@@ -10,10 +10,11 @@ One search, step by step:
    an event happened while the best report of it is older. ``time_words="filter"`` makes them
    hard.
 2. Candidates: the top ``settings.candidates`` chunks of each search (dense: Chroma; keyword:
-   the in-memory BM25 of ``index.stores.KeywordIndex``).
-3. Fusion: reciprocal rank fusion of the article rankings (an article ranks where its best chunk
-   does), plus a freshness bonus relative to ``as_of``: mild for every question, larger when the
-   question asks for recent news ("latest", "this week").
+   the in-memory BM25 of ``index.stores.KeywordIndex``), and the best chunk of each of the top
+   ``candidates / 2`` articles by BM25 over whole articles.
+3. Fusion: weighted reciprocal rank fusion of the article rankings (an article ranks where its
+   best chunk does), plus a freshness bonus relative to ``as_of``: mild for every question,
+   larger when the question asks for recent news ("latest", "this week").
 4. Relevance floor: an article stays only if its best dense similarity reaches
    ``settings.relevance_floor`` or one of its chunks holds most of the question's words.
 5. Sources: the best ``k`` articles, numbered 1..k, each with its best
@@ -69,6 +70,15 @@ class KeywordSearch(Protocol):
         sources: Sequence[str] | None = None,
     ) -> list[StoredHit]: ...
 
+    def article_search(
+        self,
+        query: str,
+        n: int,
+        since_ts: int | None = None,
+        until_ts: int | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> list[StoredHit]: ...
+
     def outlets(self) -> list[str]: ...
 
     def also_in(self, article_ids: Sequence[str]) -> dict[str, list[str]]: ...
@@ -97,8 +107,9 @@ class HybridRetriever(BaseRetriever):
 
     # Tuning (measured with benchmarks/bench_retrieval.py).
     rrf_k: int = 60
-    dense_weight: float = 1.0
-    keyword_weight: float = 1.2
+    dense_weight: float = 1.3
+    keyword_weight: float = 1.2  # chunk-level BM25
+    article_weight: float = 2.0  # article-level BM25 (whole stories)
     time_words: Literal["prefer", "filter", "ignore"] = "prefer"  # "ignore": no time words at all
     window_weight: float = 0.5  # weight of the candidates inside the question's period
     recency_weight: float = 1.0  # bonus for a fresh article when the question wants recent news
@@ -212,15 +223,16 @@ class HybridRetriever(BaseRetriever):
         if self.mode in {"hybrid", "keyword"}:
             # Only the content words: the time phrase is handled by the dates, not by
             # matching "week".
-            terms = query_terms(_without(question, plan.constraint.matched_text))
-            hits = self.keyword.keyword_search(
-                " ".join(sorted(terms)), n, plan.since_ts,
-                _earliest_ts(plan.until_ts, plan.cut_ts), list(plan.sources) or None,
-            )
+            query = " ".join(sorted(query_terms(_without(question, plan.constraint.matched_text))))
+            bounds = (plan.since_ts, _earliest_ts(plan.until_ts, plan.cut_ts),
+                      list(plan.sources) or None)
+            hits = self.keyword.keyword_search(query, n, *bounds)
             pool.add("keyword", hits, self.keyword_weight)
             if plan.window:
                 pool.add("keyword-window", _within(hits, plan.window),
                          self.keyword_weight * self.window_weight)
+            pool.add("article", self.keyword.article_search(query, n // 2, *bounds),
+                     self.article_weight)
         return pool
 
     def _rank_articles(self, pool: _Pool, plan: _Plan) -> list[tuple[str, float]]:

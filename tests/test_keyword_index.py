@@ -8,7 +8,7 @@ import pytest
 
 from index.settings import Settings
 from index.stores.catalog import Catalog
-from index.stores.keyword_index import KeywordIndex
+from index.stores.keyword_index import FORMAT, KeywordIndex
 from tests.test_stores_catalog import add, ts
 
 
@@ -68,6 +68,22 @@ def test_filters_match_the_catalog_search(keyword: KeywordIndex, catalog: Catalo
     assert ids(keyword, "talks", sources=["Le Monde"]) == set()
 
 
+def test_article_search_ranks_whole_stories(catalog: Catalog, keyword: KeywordIndex) -> None:
+    add(catalog, "summit", "AP", 12, [
+        "Leaders meet in Brussels. The talks began on Monday.",
+        "Talks on trade went on late. More talks are planned, and talks on energy follow.",
+    ])
+    hits = keyword.article_search("talks", 10)
+    assert hits[0].metadata["article_id"] == "summit"  # four mentions across the story
+    assert hits[0].chunk_id == "summit#h#1"  # its passage that matches best
+    assert len({hit.metadata["article_id"] for hit in hits}) == len(hits)  # one per article
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert {h.metadata["article_id"] for h in keyword.article_search("talks", 10, **{
+        "since_ts": ts(5), "sources": ["ap"]})} == {"summit"}  # undated "poll" excluded
+    assert keyword.article_search("zeppelin", 5) == []
+    assert len(keyword.article_search("talks", 2)) == 2
+
+
 def test_sees_writes_made_after_it_was_built(keyword: KeywordIndex, catalog: Catalog) -> None:
     assert ids(keyword, "talks") == {"kosovo", "storm", "poll"}
     add(catalog, "kosovo", "Reuters", 4, ["Belgrade and Pristina agree on a border"])
@@ -80,7 +96,7 @@ def test_snapshot_is_saved_and_reused(
     keyword: KeywordIndex, catalog: Catalog, settings: Settings
 ) -> None:
     keyword.refresh()
-    name = f"v1-{catalog.instance()}-g{catalog.generation()}"
+    name = f"v{FORMAT}-{catalog.instance()}-g{catalog.generation()}"
     assert snapshots(settings.keyword_path) == [name]
 
     class NoBuild(KeywordIndex):
@@ -91,7 +107,7 @@ def test_snapshot_is_saved_and_reused(
     add(catalog, "wheat", "Reuters", 10, ["Barley prices"])
     assert ids(keyword, "barley") == {"wheat"}
     assert snapshots(settings.keyword_path) == [
-        f"v1-{catalog.instance()}-g{catalog.generation()}"
+        f"v{FORMAT}-{catalog.instance()}-g{catalog.generation()}"
     ]  # the older snapshot was dropped
 
 

@@ -116,6 +116,12 @@ class MemoryIndex:
                 scored.append(_scored(hit, float(score)))
         return sorted(scored, key=lambda hit: -hit.score)[:n]
 
+    def article_search(self, query: str, n: int, *args: Any) -> list[StoredHit]:
+        """The best chunk of each article in keyword order (scored by the chunk)."""
+        best = {hit.metadata["article_id"]: hit for hit in reversed(self.keyword_search(
+            query, len(self.hits), *args))}
+        return sorted(best.values(), key=lambda hit: -hit.score)[:n]
+
     def outlets(self) -> list[str]:
         return sorted({hit.metadata["source"] for hit in self.hits if hit.metadata["source"]})
 
@@ -134,6 +140,9 @@ class ScriptedSearch:
 
     def keyword_search(self, query: str, n: int, *args: Any, **kwargs: Any) -> list[StoredHit]:
         return self.keyword[:n]
+
+    def article_search(self, query: str, n: int, *args: Any, **kwargs: Any) -> list[StoredHit]:
+        return []
 
     def outlets(self) -> list[str]:
         return []

@@ -378,15 +378,17 @@ class Catalog:
         ]
 
     def keyword_corpus(self) -> tuple[int, list[sqlite3.Row]]:
-        """The generation and, from the same snapshot, every chunk's ``rowid``, ``text``,
-        ``published_ts`` and ``source``, ordered by rowid: the input of the in-memory BM25."""
+        """The generation and, from the same snapshot, every chunk's ``rowid``, ``article_id``,
+        ``text``, ``body_start``, ``published_ts`` and ``source``, ordered by rowid: the input
+        of the in-memory BM25."""
         with self._lock:
             self._db.execute("BEGIN")
             try:
                 rows = self._db.execute("SELECT value FROM meta WHERE key = 'generation'")
                 generation = int(row[0]) if (row := rows.fetchone()) else 0
                 corpus = self._db.execute(
-                    "SELECT rowid, text, published_ts, source FROM chunks ORDER BY rowid"
+                    "SELECT rowid, article_id, text, body_start, published_ts, source "
+                    "FROM chunks ORDER BY rowid"
                 ).fetchall()
             finally:
                 self._db.execute("COMMIT")

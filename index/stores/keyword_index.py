@@ -1,9 +1,13 @@
 """BM25 keyword search in memory (bm25s), derived from the catalog's chunks.
 
-The catalog stays the record; this is a cache of it. Scores are precomputed in a sparse matrix,
-so one search over ~60k chunks takes about a millisecond where the SQLite FTS5 OR-query took
-~100 ms. The index is built for one catalog *generation*, saved under ``<home>/keyword/`` and
-loaded by the next process; a search notices a newer generation (another build, a web-chat
+Two indexes over the same text: one document per chunk (which passage matches) and one per
+article (which story matches as a whole: a long report that keeps mentioning the question's
+names beats a passing mention; long documents get the usual k1=0.9, b=0.4). The catalog stays
+the record; this is a cache of it. Scores are precomputed in sparse matrices, so one search over
+~60k chunks takes about a millisecond where the SQLite FTS5 OR-query took ~100 ms.
+
+The indexes are built for one catalog *generation*, saved under ``<home>/keyword/`` and loaded
+by the next process; a search notices a newer generation (another build, a web-chat
 upload) and rebuilds first. A half-written cache folder is never read: it is written under a
 temporary name and renamed into place.
 """
@@ -16,6 +20,7 @@ import shutil
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import bm25s
@@ -26,7 +31,7 @@ from index.stores.catalog import Catalog
 from index.stores.fts import STOPWORDS
 from index.stores.records import StoredHit
 
-FORMAT = 1  # bump when tokenisation or the saved layout changes
+FORMAT = 2  # bump when tokenisation or the saved layout changes
 _TOKEN = r"(?u)\b\w+\b"
 _UNDATED = np.iinfo(np.int64).min
 _STEMMER = Stemmer.Stemmer("english")
@@ -48,11 +53,20 @@ class _Snapshot:
 
     instance: str  # Catalog.instance(): a cleared and rebuilt index never reuses a snapshot
     generation: int
-    model: bm25s.BM25 | None  # None: no chunks
-    rowids: np.ndarray  # int64, position -> catalog rowid
+    chunks: bm25s.BM25 | None  # one document per chunk; None: no chunks
+    articles: bm25s.BM25 | None  # one document per article
+    rowids: np.ndarray  # int64, chunk position -> catalog rowid
     published_ts: np.ndarray  # int64, _UNDATED when the chunk has no date
-    source_codes: np.ndarray  # int32, position -> index into ``sources``
+    source_codes: np.ndarray  # int32, chunk position -> index into ``sources``
+    article_of: np.ndarray  # int32, chunk position -> article position
     sources: tuple[str, ...]  # lower-cased outlet names
+
+    @cached_property
+    def first_chunk(self) -> np.ndarray:
+        """Article position -> position of one of its chunks (for its date and outlet)."""
+        first = np.zeros(int(self.article_of.max()) + 1 if len(self.article_of) else 0, np.int64)
+        first[self.article_of[::-1]] = np.arange(len(self.article_of))[::-1]
+        return first
 
 
 class KeywordIndex:
@@ -78,30 +92,46 @@ class KeywordIndex:
         either is given); ``sources`` are outlet names, compared case-insensitively.
         """
         snapshot = self.refresh()
-        if snapshot.model is None or n <= 0:
+        scores = _scores(snapshot.chunks, query) if n > 0 else None
+        if scores is None:
             return []
-        vocabulary = snapshot.model.vocab_dict
-        terms = [term for term in tokenize([query])[0] if term in vocabulary]
-        if not terms:
-            return []
-        scores = snapshot.model.get_scores(terms)
         allowed = _allowed(snapshot, since_ts, until_ts, sources)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
-        n = min(n, int(np.count_nonzero(scores > 0)))
-        if n == 0:
+        top = _top(scores, n)
+        return self._hits(snapshot, top, scores[top])
+
+    def article_search(
+        self,
+        query: str,
+        n: int,
+        since_ts: int | None = None,
+        until_ts: int | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> list[StoredHit]:
+        """The ``n`` best articles for ``query`` by BM25 over whole articles, best first: for
+        each, its chunk that matches ``query`` best, scored with the article's score. Filters
+        as in :meth:`keyword_search`."""
+        snapshot = self.refresh()
+        article_scores = _scores(snapshot.articles, query) if n > 0 else None
+        if article_scores is None:
             return []
-        top = np.argpartition(-scores, n - 1)[:n]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        chunks = self.catalog.chunks_at([int(snapshot.rowids[i]) for i in top])
-        hits = []
-        for position in top:
-            chunk = chunks.get(int(snapshot.rowids[position]))
-            if chunk is not None:  # removed since the snapshot; the next search rebuilds
-                hits.append(
-                    StoredHit(chunk.id, chunk.text, dict(chunk.metadata), float(scores[position]))
-                )
-        return hits
+        allowed = _allowed(snapshot, since_ts, until_ts, sources)
+        if allowed is not None:
+            article_scores = np.where(allowed[snapshot.first_chunk], article_scores, 0.0)
+        top_articles = _top(article_scores, n)
+        chunk_scores = _scores(snapshot.chunks, query)
+        if chunk_scores is None:  # (cannot happen: every article term is some chunk's term)
+            return []
+        # the best chunk of each top article: sort its chunks by (article rank, -chunk score)
+        rank_of = np.full(len(article_scores), -1)
+        rank_of[top_articles] = np.arange(len(top_articles))
+        members = np.flatnonzero(rank_of[snapshot.article_of] >= 0)
+        ranks = rank_of[snapshot.article_of[members]]
+        order = np.lexsort((-chunk_scores[members], ranks))
+        firsts = np.flatnonzero(np.r_[True, ranks[order][1:] != ranks[order][:-1]])
+        best = members[order[firsts]]
+        return self._hits(snapshot, best, article_scores[top_articles])
 
     def outlets(self) -> list[str]:
         """The outlets in the index (from the catalog)."""
@@ -125,18 +155,41 @@ class KeywordIndex:
                 self._snapshot = snapshot
             return snapshot
 
+    def _hits(
+        self, snapshot: _Snapshot, positions: np.ndarray, scores: np.ndarray
+    ) -> list[StoredHit]:
+        chunks = self.catalog.chunks_at([int(snapshot.rowids[i]) for i in positions])
+        hits = []
+        for position, score in zip(positions, scores, strict=True):
+            chunk = chunks.get(int(snapshot.rowids[position]))
+            if chunk is not None:  # removed since the snapshot; the next search rebuilds
+                hits.append(StoredHit(chunk.id, chunk.text, dict(chunk.metadata), float(score)))
+        return hits
+
     def _build(self, instance: str) -> _Snapshot:
         generation, rows = self.catalog.keyword_corpus()
         names = sorted({str(row["source"]).lower() for row in rows})
         code = {name: number for number, name in enumerate(names)}
-        model = None
+        article_numbers: dict[str, int] = {}
+        article_texts: list[list[str]] = []
+        for row in rows:
+            number = article_numbers.setdefault(row["article_id"], len(article_numbers))
+            if number == len(article_texts):
+                article_texts.append([row["text"]])  # the first chunk with its header
+            else:
+                article_texts[number].append(row["text"][row["body_start"]:])
+        chunks = articles = None
         if rows:
-            model = bm25s.BM25(k1=1.2, b=0.75)
-            model.index(tokenize([row["text"] for row in rows]), show_progress=False)
+            chunks = bm25s.BM25(k1=1.2, b=0.75)
+            chunks.index(tokenize([row["text"] for row in rows]), show_progress=False)
+            articles = bm25s.BM25(k1=0.9, b=0.4)
+            articles.index(tokenize([" ".join(texts) for texts in article_texts]),
+                           show_progress=False)
         snapshot = _Snapshot(
             instance=instance,
             generation=generation,
-            model=model,
+            chunks=chunks,
+            articles=articles,
             rowids=np.array([row["rowid"] for row in rows], dtype=np.int64),
             published_ts=np.array(
                 [_UNDATED if row["published_ts"] is None else row["published_ts"] for row in rows],
@@ -144,10 +197,29 @@ class KeywordIndex:
             ),
             source_codes=np.array([code[str(row["source"]).lower()] for row in rows],
                                   dtype=np.int32),
+            article_of=np.array([article_numbers[row["article_id"]] for row in rows],
+                                dtype=np.int32),
             sources=tuple(names),
         )
         _save(self.folder, snapshot)
         return snapshot
+
+
+def _scores(model: bm25s.BM25 | None, query: str) -> np.ndarray | None:
+    """BM25 score of every document of ``model`` for ``query`` (None: no known term)."""
+    if model is None:
+        return None
+    terms = [term for term in tokenize([query])[0] if term in model.vocab_dict]
+    return model.get_scores(terms) if terms else None
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the ``n`` highest positive scores, best first."""
+    n = min(n, int(np.count_nonzero(scores > 0)))
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    top = np.argpartition(-scores, n - 1)[:n]
+    return top[np.argsort(-scores[top], kind="stable")]
 
 
 def _allowed(
@@ -181,10 +253,12 @@ def _save(folder: Path, snapshot: _Snapshot) -> None:
     temporary = folder / f".{final.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         temporary.mkdir(parents=True, exist_ok=False)
-        if snapshot.model is not None:
-            snapshot.model.save(str(temporary), show_progress=False)
+        if snapshot.chunks is not None and snapshot.articles is not None:
+            snapshot.chunks.save(str(temporary / "chunks"), show_progress=False)
+            snapshot.articles.save(str(temporary / "articles"), show_progress=False)
         np.savez(temporary / "columns.npz", rowids=snapshot.rowids,
-                 published_ts=snapshot.published_ts, source_codes=snapshot.source_codes)
+                 published_ts=snapshot.published_ts, source_codes=snapshot.source_codes,
+                 article_of=snapshot.article_of)
         (temporary / "sources.json").write_text(json.dumps(list(snapshot.sources)))
         if final.exists():
             shutil.rmtree(temporary)
@@ -203,11 +277,13 @@ def _load(folder: Path, instance: str, generation: int) -> _Snapshot | None:
     try:
         with np.load(path / "columns.npz") as columns:
             rowids, published_ts = columns["rowids"], columns["published_ts"]
-            source_codes = columns["source_codes"]
+            source_codes, article_of = columns["source_codes"], columns["article_of"]
         sources = tuple(json.loads((path / "sources.json").read_text()))
-        model = None
+        chunks = articles = None
         if len(rowids):
-            model = bm25s.BM25.load(str(path), mmap=True, show_progress=False)
+            chunks = bm25s.BM25.load(str(path / "chunks"), mmap=True, show_progress=False)
+            articles = bm25s.BM25.load(str(path / "articles"), mmap=True, show_progress=False)
     except (OSError, ValueError, KeyError):
         return None
-    return _Snapshot(instance, generation, model, rowids, published_ts, source_codes, sources)
+    return _Snapshot(instance, generation, chunks, articles, rowids, published_ts, source_codes,
+                     article_of, sources)
