@@ -1,0 +1,404 @@
+"""Answer latency of the default local model (Gemma 3 270M GGUF), against the naive LangChain way.
+
+    python benchmarks/bench_answer.py [--home DIR] [--limit N] [--others N] [--no-naive] [--json]
+
+Indexes a slice of RealTimeQA into ``--home`` (reused when it already holds articles): the
+articles holding the answers of the first ``--limit`` questions plus ``--others`` other articles
+(a fixed sample). Then asks those questions through the public API
+(``Assistant.stream(question, as_of=<question date>)``, ``local`` backend, default threads) and
+records per question: time to the first text the caller receives, the model's first token
+(``timings["first_token"]``), total time, retrieval and generation time, prompt tokens and
+generated tokens, and the process's CPU seconds (less distorted by a busy machine than wall
+time). The model is loaded once and warmed up with one untimed question.
+
+Baseline, in the same run and interleaved question by question: the naive LangChain pipeline on
+the same slice (``RecursiveCharacterTextSplitter(1000, 200)`` + Chroma similarity search, top 4
+chunks stuffed into LangChain's classic "Use the following pieces of context..." prompt),
+generated with ``llama_cpp.Llama`` directly: same GGUF, same threads, same context and the same
+max tokens as the local backend. Reports p50/p95 of both, the ratios, and answer accuracy (a gold
+answer string occurs in the answer, case- and punctuation-insensitive).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_core.callbacks import BaseCallbackHandler
+
+from index.settings import Settings
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "realtimeqa"
+DEFAULT_HOME = Path("/tmp/newsdesk-bench-answer-home")
+SEED = 20260103
+NAIVE_K = 4
+NAIVE_CHUNK_SIZE = 1000
+NAIVE_CHUNK_OVERLAP = 200
+NAIVE_PROMPT = (
+    "Use the following pieces of context to answer the question at the end. If you don't know "
+    "the answer, just say that you don't know, don't try to make up an answer.\n\n"
+    "{context}\n\nQuestion: {question}\nHelpful Answer:"
+)
+"""LangChain's classic "stuff" question-answering prompt (``RetrievalQA``)."""
+METRICS = (
+    "first_text", "first_token", "total", "retrieve", "generate", "verify",
+    "first_token_cpu", "total_cpu",
+)  # fmt: skip
+"""Seconds; ``*_cpu`` is the process's CPU time (all threads), which the machine's load
+inflates far less than wall time: on an idle machine, wall ~ CPU / threads for generation."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    settings = Settings(home=args.home, llm="local", gguf_path=None)
+    from assistant.evaluation.data import load_questions
+
+    everything = load_questions(args.questions)
+    questions = everything[: args.limit]
+    warmup = everything[args.limit] if len(everything) > args.limit else everything[0]
+    ensure_slice_index(settings, args.corpus, questions, args.others)
+
+    from index.embeddings import load_embedder
+
+    embedder = load_embedder(settings)
+    ours = OursRunner(settings, embedder)
+    ours.ask(warmup.question, warmup.as_of)  # loads the model; untimed
+    naive = None
+    if not args.no_naive:
+        naive = NaiveRunner(settings, embedder, ours.max_tokens)
+        naive.build(slice_path(settings))
+        naive.ask(warmup.question)
+
+    rows: dict[str, list[dict[str, Any]]] = {"ours": [], "naive": []} if naive else {"ours": []}
+    for number, question in enumerate(questions, start=1):
+        # Interleaved, so that a change in the machine's load hits both pipelines alike.
+        for name in rows:
+            if name == "ours":
+                row = ours.ask(question.question, question.as_of)
+            else:
+                row = naive.ask(question.question)
+            row["correct"] = contains_answer(row["text"], question.answers)
+            row["id"] = question.id
+            rows[name].append(row)
+        totals = ", ".join(f"{name} {rows[name][-1]['total']:.2f} s" for name in rows)
+        print(f"  {number}/{len(questions)} {totals}", file=sys.stderr)
+    report = {
+        "questions": len(questions),
+        "threads": ours.threads,
+        "max_tokens": ours.max_tokens,
+        "load": os.getloadavg(),
+        "summary": {name: summarize(values) for name, values in rows.items()},
+        "runs": rows if args.json else None,
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(markdown(report))
+    return 0
+
+
+class OursRunner:
+    """Newsdesk through its public API, with the local backend."""
+
+    def __init__(self, settings: Settings, embedder: Any) -> None:
+        from assistant import Assistant
+
+        self.assistant = Assistant(settings, embedder=embedder)
+        self.recorder = PromptRecorder()
+        self.assistant.llm.callbacks = [self.recorder]
+        self.threads = self.assistant.llm.n_threads
+        self.max_tokens = self.assistant.llm.max_tokens
+        self._tokenizer: Any = None
+
+    def ask(self, question: str, as_of: Any) -> dict[str, Any]:
+        from assistant import Answer
+
+        self.recorder.reset()
+        started, cpu = time.perf_counter(), time.process_time()
+        first_text = None
+        answer = None
+        for part in self.assistant.stream(question, as_of=as_of):
+            if isinstance(part, Answer):
+                answer = part
+            elif first_text is None and part:
+                first_text = time.perf_counter() - started
+        total = time.perf_counter() - started
+        total_cpu = time.process_time() - cpu
+        assert answer is not None
+        timings = answer.timings
+        return {
+            "text": answer.text,
+            "first_text": first_text if first_text is not None else total,
+            "first_token": timings.get("first_token", total),
+            "total": total,
+            "retrieve": timings.get("retrieve", 0.0),
+            "generate": timings.get("generate", 0.0),
+            "verify": timings.get("verify", 0.0),
+            "first_token_cpu": (self.recorder.first_cpu or time.process_time()) - cpu,
+            "total_cpu": total_cpu,
+            "prompt_tokens": self._count(self.recorder.prompt),
+            "generated_tokens": self.recorder.tokens,
+        }
+
+    def _count(self, prompt: str) -> int:
+        if not prompt:
+            return 0
+        llama, _lock = self.assistant.llm._load()  # the shared, already loaded model
+        return len(llama.tokenize(prompt.encode("utf-8")))
+
+
+class NaiveRunner:
+    """The naive LangChain pipeline: 1000/200 chunks, Chroma top 4, stuffed prompt, llama.cpp."""
+
+    def __init__(self, settings: Settings, embedder: Any, max_tokens: int) -> None:
+        from llama_cpp import Llama
+
+        from assistant.llms import default_gguf, default_threads
+
+        self.folder = settings.home / "naive"
+        self.embedder = embedder
+        self.max_tokens = max_tokens
+        self.llama = Llama(
+            model_path=str(default_gguf(settings)),
+            n_ctx=settings.llm_context,
+            n_threads=settings.llm_threads or default_threads(),
+            verbose=False,
+        )
+        self.store: Any = None
+
+    def build(self, corpus: Path) -> None:
+        """Index ``corpus`` naively into ``folder`` unless it already holds chunks."""
+        import chromadb
+        from langchain_chroma import Chroma
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        from index.embeddings import LangChainEmbeddings
+
+        client = chromadb.PersistentClient(
+            path=str(self.folder), settings=chromadb.Settings(anonymized_telemetry=False)
+        )
+        self.store = Chroma(
+            collection_name="naive",
+            embedding_function=LangChainEmbeddings(self.embedder),
+            client=client,
+        )
+        if self.store.get(limit=1, include=[])["ids"]:
+            return
+        splitter = RecursiveCharacterTextSplitter(
+            chunk_size=NAIVE_CHUNK_SIZE, chunk_overlap=NAIVE_CHUNK_OVERLAP
+        )
+        texts = [
+            chunk for record in _records(corpus) for chunk in splitter.split_text(record["text"])
+        ]
+        print(f"naive baseline: embedding {len(texts)} chunks ...", file=sys.stderr)
+        for start in range(0, len(texts), 256):
+            self.store.add_texts(texts[start : start + 256])
+
+    def ask(self, question: str) -> dict[str, Any]:
+        started, cpu = time.perf_counter(), time.process_time()
+        documents = self.store.similarity_search(question, k=NAIVE_K)
+        retrieve = time.perf_counter() - started
+        prompt = naive_prompt(question, [document.page_content for document in documents])
+        mark = time.perf_counter()
+        first = first_cpu = None
+        pieces = []
+        stream = self.llama.create_completion(
+            prompt, max_tokens=self.max_tokens, temperature=0.0, stream=True
+        )
+        for part in stream:
+            text = part["choices"][0]["text"]
+            if first is None and text:
+                first, first_cpu = time.perf_counter() - started, time.process_time() - cpu
+            if text:
+                pieces.append(text)
+        total = time.perf_counter() - started
+        return {
+            "text": "".join(pieces).strip(),
+            "first_text": first if first is not None else total,
+            "first_token": first if first is not None else total,
+            "total": total,
+            "retrieve": retrieve,
+            "generate": time.perf_counter() - mark,
+            "verify": 0.0,
+            "first_token_cpu": first_cpu if first_cpu is not None else time.process_time() - cpu,
+            "total_cpu": time.process_time() - cpu,
+            "prompt_tokens": len(self.llama.tokenize(prompt.encode("utf-8"))),
+            "generated_tokens": len(pieces),
+        }
+
+
+def naive_prompt(question: str, contexts: Sequence[str]) -> str:
+    """LangChain's stuff prompt over ``contexts``, joined by blank lines as the stuff chain does."""
+    return NAIVE_PROMPT.format(context="\n\n".join(contexts), question=question)
+
+
+def select_articles(
+    questions: Iterable[Any], all_ids: Sequence[str], others: int, seed: int = SEED
+) -> set[str]:
+    """The answer articles of ``questions`` plus ``others`` other ids (a fixed sample)."""
+    wanted = {doc for question in questions for doc in question.answer_doc_ids}
+    rest = sorted(set(all_ids) - wanted)
+    return wanted | set(random.Random(seed).sample(rest, min(others, len(rest))))
+
+
+def slice_path(settings: Settings) -> Path:
+    return settings.home / "slice.jsonl"
+
+
+def ensure_slice_index(
+    settings: Settings, corpus: Path, questions: Sequence[Any], others: int
+) -> None:
+    """Index the slice into ``settings.home`` unless it already holds articles."""
+    import index
+
+    settings.home.mkdir(parents=True, exist_ok=True)
+    if settings.catalog_path.exists() and index.stats(settings).articles:
+        return
+    records = list(_records(corpus))
+    chosen = select_articles(questions, [record["id"] for record in records], others)
+    sliced = slice_path(settings)
+    with sliced.open("w", encoding="utf-8") as out:
+        for record in records:
+            if record["id"] in chosen:
+                out.write(json.dumps(record) + "\n")
+    print(f"indexing {len(chosen)} articles into {settings.home} ...", file=sys.stderr)
+    started = time.perf_counter()
+    report = index.build([str(sliced)], settings)
+    print(
+        f"indexed {report.new} articles, {report.chunks_added} chunks "
+        f"in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
+
+
+def contains_answer(text: str, answers: Sequence[str]) -> bool:
+    """True when a gold answer occurs in ``text`` (case- and punctuation-insensitive)."""
+    normal = f" {_normal(text)} "
+    return any(_normal(answer) and f" {_normal(answer)} " in normal for answer in answers)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else 0.0
+
+
+def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """p50/p95 of every timing, median prompt and generated tokens, accuracy."""
+    summary: dict[str, float] = {}
+    for metric in METRICS:
+        values = [row[metric] for row in rows]
+        summary[f"{metric}_p50"] = statistics.median(values) if values else 0.0
+        summary[f"{metric}_p95"] = percentile(values, 95)
+    for field in ("prompt_tokens", "generated_tokens"):
+        summary[f"{field}_p50"] = statistics.median(row[field] for row in rows) if rows else 0
+    summary["accuracy"] = sum(row["correct"] for row in rows) / max(len(rows), 1)
+    return summary
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The results as a Markdown table, then ours/naive ratios."""
+    ours, naive = report["summary"]["ours"], report["summary"].get("naive")
+    load = ", ".join(f"{value:.2f}" for value in report["load"])
+    lines = [
+        f"Answer latency on RealTimeQA ({report['questions']} questions, Gemma 3 270M Q4_K_M, "
+        f"{report['threads']} threads, max {report['max_tokens']} tokens, load {load})",
+        "",
+        "| pipeline | first text p50 / p95 s | model first token p50 / p95 s | total p50 / p95 s "
+        "| CPU s to first token / total p50 | retrieve p50 s | generate p50 s | verify p50 s "
+        "| prompt tokens p50 | generated tokens p50 | accuracy |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    labels = {"ours": "Newsdesk (local)", "naive": "naive LangChain"}
+    for name, r in report["summary"].items():
+        lines.append(
+            f"| {labels[name]} | {r['first_text_p50']:.2f} / {r['first_text_p95']:.2f} "
+            f"| {r['first_token_p50']:.2f} / {r['first_token_p95']:.2f} "
+            f"| {r['total_p50']:.2f} / {r['total_p95']:.2f} "
+            f"| {r['first_token_cpu_p50']:.2f} / {r['total_cpu_p50']:.2f} "
+            f"| {r['retrieve_p50']:.3f} | {r['generate_p50']:.2f} | {r['verify_p50']:.2f} "
+            f"| {r['prompt_tokens_p50']:.0f} | {r['generated_tokens_p50']:.0f} "
+            f"| {r['accuracy']:.2f} |"
+        )
+    if naive:
+        lines += [
+            "",
+            "ours / naive, p50: "
+            f"first text {_ratio(ours['first_text_p50'], naive['first_text_p50'])}, "
+            f"model first token {_ratio(ours['first_token_p50'], naive['first_token_p50'])}, "
+            f"total {_ratio(ours['total_p50'], naive['total_p50'])}",
+        ]
+    lines += [
+        "",
+        f"targets: first token < 1.5 s p50 (model first token "
+        f"{_met(ours['first_token_p50'] < 1.5)}, first text {_met(ours['first_text_p50'] < 1.5)})"
+        f", whole answer < 4 s p50 ({_met(ours['total_p50'] < 4.0)})",
+    ]
+    return "\n".join(lines)
+
+
+class PromptRecorder(BaseCallbackHandler):
+    """The last prompt sent to the chat model and the number of tokens streamed back."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.prompt = ""
+        self.tokens = 0
+        self.first_cpu: float | None = None
+
+    def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+        # Joined as LlamaCppChatModel joins them for a model without a chat template.
+        self.prompt = "\n\n".join(str(message.content) for message in messages[0]).rstrip()
+
+    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+        if self.first_cpu is None:
+            self.first_cpu = time.process_time()
+        self.tokens += 1
+
+
+def _records(path: Path) -> Iterable[dict[str, Any]]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _ratio(ours: float, naive: float) -> str:
+    return f"{ours / naive:.2f}x" if naive else "-"
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--home", type=Path, default=DEFAULT_HOME, help="index folder (reused)")
+    parser.add_argument("--corpus", type=Path, default=EVAL / "corpus.jsonl.gz")
+    parser.add_argument("--questions", type=Path, default=EVAL / "questions.jsonl")
+    parser.add_argument("--limit", type=int, default=20, help="first N questions (timed)")
+    parser.add_argument("--others", type=int, default=40, help="articles besides the answers'")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())
