@@ -109,7 +109,7 @@ class HybridRetriever(BaseRetriever):
     rrf_k: int = 60
     dense_weight: float = 1.3
     keyword_weight: float = 1.2  # chunk-level BM25
-    article_weight: float = 2.0  # article-level BM25 (whole stories)
+    article_weight: float = 2.0  # article-level BM25 (whole stories); 0: not searched
     time_words: Literal["prefer", "filter", "ignore"] = "prefer"  # "ignore": no time words at all
     window_weight: float = 0.5  # weight of the candidates inside the question's period
     recency_weight: float = 1.0  # bonus for a fresh article when the question wants recent news
@@ -231,8 +231,9 @@ class HybridRetriever(BaseRetriever):
             if plan.window:
                 pool.add("keyword-window", _within(hits, plan.window),
                          self.keyword_weight * self.window_weight)
-            pool.add("article", self.keyword.article_search(query, n // 2, *bounds),
-                     self.article_weight)
+            if self.article_weight > 0:
+                pool.add("article", self.keyword.article_search(query, n // 2, *bounds),
+                         self.article_weight)
         return pool
 
     def _rank_articles(self, pool: _Pool, plan: _Plan) -> list[tuple[str, float]]:

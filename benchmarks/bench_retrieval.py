@@ -115,7 +115,9 @@ def make_retrievers(settings: Settings, overrides: dict[str, Any]) -> dict[str, 
     for mode in MODES:
         # The single-search modes are measured as plain rankings (no relevance floor); hybrid
         # runs exactly as the assistant uses it.
-        fields = {**overrides, "keyword_coverage": 0.0} if mode != "hybrid" else overrides
+        # (BM25 alone: chunk-level only, without the article-level ranking the hybrid adds)
+        plain_fields = {"keyword_coverage": 0.0, "article_weight": 0.0, **overrides}
+        fields = plain_fields if mode != "hybrid" else overrides
         fts5 = mode == "keyword-fts5"
         retrievers[mode] = HybridRetriever(
             settings=settings if mode == "hybrid" else plain, embedder=embedder,

@@ -132,8 +132,12 @@ class MemoryIndex:
 class ScriptedSearch:
     """Dense and keyword searches that return fixed rankings (filters still apply)."""
 
-    def __init__(self, dense: list[StoredHit], keyword: list[StoredHit]) -> None:
-        self.dense, self.keyword = dense, keyword
+    def __init__(
+        self, dense: list[StoredHit], keyword: list[StoredHit],
+        articles: list[StoredHit] | None = None,
+    ) -> None:
+        self.dense, self.keyword, self.articles = dense, keyword, articles or []
+        self.article_calls = 0
 
     def query(self, embedding: np.ndarray, n: int, where: dict | None = None) -> list[StoredHit]:
         return [hit for hit in self.dense if _matches(hit.metadata, where)][:n]
@@ -142,7 +146,8 @@ class ScriptedSearch:
         return self.keyword[:n]
 
     def article_search(self, query: str, n: int, *args: Any, **kwargs: Any) -> list[StoredHit]:
-        return []
+        self.article_calls += 1
+        return self.articles[:n]
 
     def outlets(self) -> list[str]:
         return []
@@ -257,6 +262,30 @@ def test_hybrid_beats_each_search_alone(settings: Settings, fake_embedder: FakeE
         )
         firsts[mode] = retriever.search("which text?")[0].article_id
     assert firsts == {"dense": "d1", "keyword": "k1", "hybrid": "answer"}
+
+
+def test_article_ranking_joins_the_fusion(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    def hit(article: str, score: float) -> StoredHit:
+        metadata = {"article_id": article, "chunk_index": 0, "title": article, "source": "",
+                    "url": "", "published": "", "body_start": 0}
+        return StoredHit(f"{article}#h#0", f"text of {article}", metadata, score)
+
+    # The answer is second in the chunk-level keyword search and first by whole articles.
+    search = ScriptedSearch(
+        dense=[hit("d1", 0.9), hit("d2", 0.8)],
+        keyword=[hit("k1", 9), hit("answer", 8)],
+        articles=[hit("answer", 30)],
+    )
+
+    def first(**fields: Any) -> str:
+        retriever = HybridRetriever(settings=settings, embedder=fake_embedder, dense=search,
+                                    keyword=search, recency_prior=0.0, **fields)
+        return retriever.search("which text?")[0].article_id
+
+    assert first(dense_weight=1.0, keyword_weight=2.0, article_weight=0.0) == "k1"
+    assert search.article_calls == 0  # weight 0: not searched at all
+    assert first(dense_weight=1.0, keyword_weight=2.0, article_weight=2.0) == "answer"
+    assert search.article_calls == 1
 
 
 def test_modes_use_only_their_search(

@@ -1,7 +1,8 @@
 """Retrieval evaluation: ranked article ids from each retriever, and which ids count as gold.
 
 ``dense`` and ``bm25`` are Newsdesk's retriever in its dense and keyword modes measured as plain
-rankings (no relevance floor); ``hybrid`` is the retriever exactly as the assistant uses it;
+rankings (no relevance floor; ``bm25`` is BM25 over chunks alone, without the article-level
+ranking the hybrid adds); ``hybrid`` is the retriever exactly as the assistant uses it;
 ``naive`` is the LangChain baseline. Copies of a gold article (same text, indexed once by the
 indexer's dedup) count as gold.
 """
@@ -38,7 +39,8 @@ def make_retrievers(settings: Settings, embedder: Any, names: Sequence[str]) -> 
             )
         else:
             retrievers[name] = HybridRetriever.from_settings(
-                plain, embedder=embedder, stores=stores, mode=_MODES[name], keyword_coverage=0.0
+                plain, embedder=embedder, stores=stores, mode=_MODES[name], keyword_coverage=0.0,
+                article_weight=0.0,
             )
     return retrievers
 
