@@ -22,9 +22,12 @@ QUESTIONS = 30
 OTHER_ARTICLES = 50
 SEED = 20260101
 
-# Measured on this slice (2026-11-29, MiniLM ONNX int8, 312 articles, 4,168 chunks): hybrid
-# recall@5 = 0.933 (28 of 30), dense 0.867, bm25 0.833. The floor allows two more misses.
-HYBRID_RECALL_AT_5_FLOOR = 0.85
+# Measured on this slice (2026-11-29, MiniLM ONNX int8, 312 articles, 4,168 chunks, retriever
+# with the article-level BM25 ranking): hybrid recall@5 = 0.867 (26 of 30), MRR@10 0.751,
+# recall@10 1.0; bm25 alone 0.800. (Over all 619 questions the same retriever gives 0.850,
+# up from 0.821; on these 30 it trades two top-5 hits for a better MRR.) The floor allows two
+# more misses.
+HYBRID_RECALL_AT_5_FLOOR = 0.80
 
 
 def _slice(folder: Path) -> tuple[Path, Path]:
