@@ -1,8 +1,8 @@
-"""Hybrid retrieval: dense (Chroma) and keyword (FTS5) candidates, fused, grouped by article.
+"""Hybrid retrieval: dense (Chroma) and keyword (BM25) candidates, fused, grouped by article.
 
 One search, step by step:
 
-1. Constraints: explicit ``Filters`` are hard (a Chroma ``where`` and FTS5 bounds). With an
+1. Constraints: explicit ``Filters`` are hard (a Chroma ``where`` and BM25 masks). With an
    explicit ``as_of`` nothing published after the day after ``as_of`` is returned (undated
    articles are kept). Time words in the question ("this week", "in March 2025") are resolved
    against ``as_of``; by default they *prefer* the period (candidates inside it count once more
