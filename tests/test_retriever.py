@@ -156,6 +156,13 @@ class ScriptedSearch:
         return {}
 
 
+def _hit(article: str, score: float) -> StoredHit:
+    """A one-chunk article hit with minimal metadata."""
+    metadata = {"article_id": article, "chunk_index": 0, "title": article, "source": "",
+                "url": "", "published": "", "body_start": 0}
+    return StoredHit(f"{article}#h#0", f"text of {article}", metadata, score)
+
+
 def _scored(hit: StoredHit, score: float) -> StoredHit:
     return StoredHit(hit.chunk_id, hit.text, hit.metadata, score)
 
@@ -245,15 +252,10 @@ def test_chunk_cap_follows_settings(
 
 
 def test_hybrid_beats_each_search_alone(settings: Settings, fake_embedder: FakeEmbedder) -> None:
-    def hit(article: str, score: float) -> StoredHit:
-        metadata = {"article_id": article, "chunk_index": 0, "title": article, "source": "",
-                    "url": "", "published": "", "body_start": 0}
-        return StoredHit(f"{article}#h#0", f"text of {article}", metadata, score)
-
     # The answer is third in each list; each search puts different noise on top.
     search = ScriptedSearch(
-        dense=[hit("d1", 0.9), hit("d2", 0.8), hit("answer", 0.7)],
-        keyword=[hit("k1", 9), hit("k2", 8), hit("answer", 7)],
+        dense=[_hit("d1", 0.9), _hit("d2", 0.8), _hit("answer", 0.7)],
+        keyword=[_hit("k1", 9), _hit("k2", 8), _hit("answer", 7)],
     )
     firsts = {}
     for mode in ("dense", "keyword", "hybrid"):
@@ -265,16 +267,11 @@ def test_hybrid_beats_each_search_alone(settings: Settings, fake_embedder: FakeE
 
 
 def test_article_ranking_joins_the_fusion(settings: Settings, fake_embedder: FakeEmbedder) -> None:
-    def hit(article: str, score: float) -> StoredHit:
-        metadata = {"article_id": article, "chunk_index": 0, "title": article, "source": "",
-                    "url": "", "published": "", "body_start": 0}
-        return StoredHit(f"{article}#h#0", f"text of {article}", metadata, score)
-
     # The answer is second in the chunk-level keyword search and first by whole articles.
     search = ScriptedSearch(
-        dense=[hit("d1", 0.9), hit("d2", 0.8)],
-        keyword=[hit("k1", 9), hit("answer", 8)],
-        articles=[hit("answer", 30)],
+        dense=[_hit("d1", 0.9), _hit("d2", 0.8)],
+        keyword=[_hit("k1", 9), _hit("answer", 8)],
+        articles=[_hit("answer", 30)],
     )
 
     def first(**fields: Any) -> str:
