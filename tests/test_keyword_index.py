@@ -10,17 +10,7 @@ from index.settings import Settings
 from index.stores.catalog import Catalog
 from index.stores.keyword_index import FORMAT, KeywordIndex
 from tests.test_stores_catalog import add, ts
-
-
-@pytest.fixture
-def catalog(settings: Settings) -> Catalog:
-    catalog = Catalog.open(settings)
-    add(catalog, "kosovo", "Reuters", 4, ["Kosovo talks in Brussels on the province's status"])
-    add(catalog, "wheat", "Reuters", 10, ["Wheat futures climb on dry weather in Kansas"])
-    add(catalog, "storm", "AFP", 20, ["Typhoon forces evacuations; talks on relief"])
-    add(catalog, "poll", "AP", None, ["Electoral commission sets a date for talks and polls"])
-    yield catalog
-    catalog.close()
+from tests.test_stores_catalog import catalog as catalog  # the same four stories
 
 
 @pytest.fixture
@@ -66,6 +56,14 @@ def test_filters_match_the_catalog_search(keyword: KeywordIndex, catalog: Catalo
         assert ids(keyword, "talks", **filters) == fts, filters
     assert ids(keyword, "talks", since_ts=ts(5)) == {"storm"}  # undated "poll" excluded
     assert ids(keyword, "talks", sources=["Le Monde"]) == set()
+
+
+def test_date_bounds_keep_articles_before_1970(keyword: KeywordIndex, catalog: Catalog) -> None:
+    add(catalog, "moon", "AP", None, ["Apollo talks at Houston"])
+    catalog._db.execute("UPDATE chunks SET published_ts = -1000000 WHERE article_id = 'moon'")
+    catalog._db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+    assert ids(keyword, "Apollo", until_ts=ts(30)) == {"moon"}  # negative epoch seconds
+    assert ids(keyword, "Apollo", since_ts=0) == set()
 
 
 def test_article_search_ranks_whole_stories(catalog: Catalog, keyword: KeywordIndex) -> None:

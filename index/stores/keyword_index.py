@@ -228,8 +228,9 @@ def _allowed(
     """Which chunks pass the filters (None: all of them)."""
     allowed = None
     if since_ts is not None or until_ts is not None:
-        dated = snapshot.published_ts != _UNDATED
-        allowed = dated & (snapshot.published_ts >= (since_ts if since_ts is not None else 0))
+        allowed = snapshot.published_ts != _UNDATED
+        if since_ts is not None:
+            allowed &= snapshot.published_ts >= since_ts
         if until_ts is not None:
             allowed &= snapshot.published_ts <= until_ts
     if sources:
