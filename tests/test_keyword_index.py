@@ -82,6 +82,11 @@ def test_article_search_ranks_whole_stories(catalog: Catalog, keyword: KeywordIn
     assert len(keyword.article_search("talks", 2)) == 2
 
 
+def test_article_search_with_filters_that_exclude_every_match(keyword: KeywordIndex) -> None:
+    assert keyword.article_search("talks", 10, sources=["Le Monde"]) == []
+    assert keyword.article_search("talks", 10, since_ts=ts(31)) == []  # after every story
+
+
 def test_sees_writes_made_after_it_was_built(keyword: KeywordIndex, catalog: Catalog) -> None:
     assert ids(keyword, "talks") == {"kosovo", "storm", "poll"}
     add(catalog, "kosovo", "Reuters", 4, ["Belgrade and Pristina agree on a border"])

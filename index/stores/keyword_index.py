@@ -121,7 +121,7 @@ class KeywordIndex:
             article_scores = np.where(allowed[snapshot.first_chunk], article_scores, 0.0)
         top_articles = _top(article_scores, n)
         chunk_scores = _scores(snapshot.chunks, query)
-        if chunk_scores is None:  # (cannot happen: every article term is some chunk's term)
+        if chunk_scores is None or top_articles.size == 0:  # the filters left no article
             return []
         # the best chunk of each top article: sort its chunks by (article rank, -chunk score)
         rank_of = np.full(len(article_scores), -1)
