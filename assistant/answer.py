@@ -49,6 +49,7 @@ class Citation:
     url: str | None
     published: datetime | None
     snippet: str
+    also_in: tuple[str, ...] = ()  # other outlets that ran the same story
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the ``--json`` contract)."""
@@ -60,6 +61,7 @@ class Citation:
             "url": self.url,
             "published": self.published.isoformat() if self.published else None,
             "snippet": self.snippet,
+            "also_in": list(self.also_in),
         }
 
 

@@ -146,6 +146,7 @@ class CitationVerifier:
                     url=source.url,
                     published=source.published,
                     snippet=snippet,
+                    also_in=source.also_in,
                 )
             )
         return Verified(" ".join(self._shown), citations, True)

@@ -218,6 +218,8 @@ def _print_answer(answer: Any, *, with_text: bool = True) -> None:
         for citation in answer.citations:
             date = citation.published.date().isoformat() if citation.published else "undated"
             outlet = citation.source or "unknown outlet"
+            if citation.also_in:
+                outlet += f" (also in {', '.join(citation.also_in)})"
             click.echo(f"  [{citation.n}] {citation.title} — {outlet}, {date}")
             if citation.url:
                 click.echo(f"      {citation.url}")

@@ -83,6 +83,8 @@ class KeywordSearch(Protocol):
 
     def also_in(self, article_ids: Sequence[str]) -> dict[str, list[str]]: ...
 
+    def syndicated_in(self, sources: Sequence[str]) -> list[str]: ...
+
 
 class HybridRetriever(BaseRetriever):
     """Dense + keyword retrieval over the index, one ``Source`` per article (a LangChain retriever).
@@ -195,8 +197,10 @@ class HybridRetriever(BaseRetriever):
                 window = (w_since, w_until)
         if since and until and since > until:
             return None
+        copies = self.keyword.syndicated_in(filters.sources) if filters.sources else []
         return _Plan(
             sources=filters.sources,
+            syndicated=tuple(copies),
             since_ts=_ts(since),
             until_ts=_ts(until),
             cut_ts=_ts(cut),
@@ -214,7 +218,7 @@ class HybridRetriever(BaseRetriever):
         fetch = 2 * n if plan.cut_ts is not None else n
         if self.mode in {"hybrid", "dense"}:
             vector = np.asarray(self.embedder.embed([question]), dtype=np.float32)[0]
-            where = chroma_where(plan.since_ts, plan.until_ts, plan.sources)
+            where = chroma_where(plan.since_ts, plan.until_ts, plan.sources, plan.syndicated)
             hits = _until(self.dense.query(vector, fetch, where), plan.cut_ts)[:n]
             pool.add("dense", hits, self.dense_weight, dense=True)
             if plan.window:
@@ -296,6 +300,7 @@ class HybridRetriever(BaseRetriever):
 @dataclass(frozen=True)
 class _Plan:
     sources: tuple[str, ...]
+    syndicated: tuple[str, ...]  # articles the wanted outlets ran as copies of another's
     since_ts: int | None
     until_ts: int | None
     cut_ts: int | None  # nothing published after this (as_of + 1 day); undated articles pass
@@ -353,16 +358,23 @@ class _Pool:
 
 
 def chroma_where(
-    since_ts: int | None, until_ts: int | None, sources: Sequence[str] = ()
+    since_ts: int | None,
+    until_ts: int | None,
+    sources: Sequence[str] = (),
+    syndicated: Sequence[str] = (),
 ) -> dict | None:
-    """A Chroma metadata filter for a publication range and outlets (None: no filter)."""
+    """A Chroma metadata filter for a publication range and outlets (None: no filter); the
+    ``syndicated`` article ids (stories the outlets ran as copies) pass the outlet test too."""
     conditions: list[dict] = []
     if since_ts is not None:
         conditions.append({"published_ts": {"$gte": since_ts}})
     if until_ts is not None:
         conditions.append({"published_ts": {"$lte": until_ts}})
     if sources:
-        conditions.append({"source": {"$in": list(sources)}})
+        outlet: dict = {"source": {"$in": list(sources)}}
+        if syndicated:
+            outlet = {"$or": [outlet, {"article_id": {"$in": list(syndicated)}}]}
+        conditions.append(outlet)
     if not conditions:
         return None
     return conditions[0] if len(conditions) == 1 else {"$and": conditions}

@@ -87,7 +87,7 @@ def test_build_ask_stats_update_clear(runner: CliRunner, news: Path, tmp_path: P
     cited = {citation["title"] for citation in answer["citations"]}
     assert "New bid to break Kosovo stalemate as deadline nears" in cited
     assert set(answer["citations"][0]) == {
-        "n", "article_id", "title", "source", "url", "published", "snippet"
+        "n", "article_id", "title", "source", "url", "published", "snippet", "also_in"
     }
 
     unknown = runner.invoke(
@@ -116,6 +116,27 @@ def test_build_ask_stats_update_clear(runner: CliRunner, news: Path, tmp_path: P
 
 
 @pytest.mark.integration
+@pytest.mark.integration
+def test_source_filter_finds_a_story_the_outlet_ran_as_a_copy(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    story = ("---\ntitle: Port workers end strike after pay deal\noutlet: {outlet}\n"
+             "published: 2026-11-20\n---\nDock workers at the port of Rotterdam ended a "
+             "five-day strike on Friday after unions accepted a 6 percent pay rise.\n")
+    (folder / "a_courier.md").write_text(story.format(outlet="Daily Courier"))
+    (folder / "b_reuters.md").write_text(story.format(outlet="Reuters"))  # the copy
+    home = tmp_path / "copies-home"
+    built = runner.invoke(main, ["--home", str(home), "index", "build", str(folder), "-q"])
+    assert built.exit_code == 0, built.output
+
+    asked = runner.invoke(main, ["--home", str(home), "ask", "Why did the port strike end?",
+                                 "--source", "reuters", "--llm", "extractive"])
+    assert asked.exit_code == 0, asked.output
+    assert "Daily Courier (also in Reuters), 2026-11-20" in asked.output
+
+
 def test_chat_lists_sources_and_starts_over(runner: CliRunner, news: Path, tmp_path: Path) -> None:
     home = tmp_path / "chat-home"
     built = runner.invoke(main, ["--home", str(home), "index", "build", str(news), "-q"])

@@ -9,7 +9,7 @@ import pytest
 from index.settings import Settings
 from index.stores.catalog import Catalog
 from index.stores.keyword_index import FORMAT, KeywordIndex
-from tests.test_stores_catalog import add, ts
+from tests.test_stores_catalog import add, entry, ts
 from tests.test_stores_catalog import catalog as catalog  # the same four stories
 
 
@@ -56,6 +56,23 @@ def test_filters_match_the_catalog_search(keyword: KeywordIndex, catalog: Catalo
         assert ids(keyword, "talks", **filters) == fts, filters
     assert ids(keyword, "talks", since_ts=ts(5)) == {"storm"}  # undated "poll" excluded
     assert ids(keyword, "talks", sources=["Le Monde"]) == set()
+
+
+def test_outlet_filter_includes_stories_the_outlet_syndicated(
+    keyword: KeywordIndex, catalog: Catalog
+) -> None:
+    copy = entry("storm-bbc", "BBC", 20, fingerprint="fp-storm", canonical_id="storm")
+    catalog.mark_pending([copy])
+    catalog.commit([copy.id], [])
+    assert ids(keyword, "talks", sources=["bbc"]) == {"storm"}
+    assert ids(keyword, "talks", sources=["BBC", "AP"]) == {"storm", "poll"}
+    assert ids(keyword, "talks", sources=["bbc"], until_ts=ts(10)) == set()
+    for filters in [{"sources": ["bbc"]}, {"sources": ["BBC", "ap"], "since_ts": ts(1)}]:
+        fts = {h.metadata["article_id"] for h in catalog.keyword_search("talks", 10, **filters)}
+        assert ids(keyword, "talks", **filters) == fts, filters
+    articles = keyword.article_search("talks", 10, sources=["bbc"])
+    assert [hit.metadata["article_id"] for hit in articles] == ["storm"]
+    assert keyword.syndicated_in(["BBC"]) == ["storm"]
 
 
 def test_date_bounds_keep_articles_before_1970(keyword: KeywordIndex, catalog: Catalog) -> None:

@@ -108,7 +108,7 @@ class MemoryIndex:
                 continue
             if (since_ts is not None and ts < since_ts) or (until_ts is not None and ts > until_ts):
                 continue
-            if sources and hit.metadata["source"].lower() not in {s.lower() for s in sources}:
+            if sources and not _from_outlets(hit, sources, self.syndicated_in(sources)):
                 continue
             words = re.findall(r"\w+", hit.text.lower())
             score = sum(words.count(term) for term in terms)
@@ -123,10 +123,16 @@ class MemoryIndex:
         return sorted(best.values(), key=lambda hit: -hit.score)[:n]
 
     def outlets(self) -> list[str]:
-        return sorted({hit.metadata["source"] for hit in self.hits if hit.metadata["source"]})
+        names = {hit.metadata["source"] for hit in self.hits if hit.metadata["source"]}
+        return sorted(names.union(*self.syndicated.values()))
 
     def also_in(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
         return {a: self.syndicated[a] for a in article_ids if a in self.syndicated}
+
+    def syndicated_in(self, sources: Sequence[str]) -> list[str]:
+        wanted = {source.lower() for source in sources}
+        return [a for a, outlets in self.syndicated.items()
+                if wanted & {outlet.lower() for outlet in outlets}]
 
 
 class ScriptedSearch:
@@ -155,6 +161,14 @@ class ScriptedSearch:
     def also_in(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
         return {}
 
+    def syndicated_in(self, sources: Sequence[str]) -> list[str]:
+        return []
+
+
+def _from_outlets(hit: StoredHit, sources: Sequence[str], syndicated: list[str]) -> bool:
+    wanted = {source.lower() for source in sources}
+    return hit.metadata["source"].lower() in wanted or hit.metadata["article_id"] in syndicated
+
 
 def _hit(article: str, score: float) -> StoredHit:
     """A one-chunk article hit with minimal metadata."""
@@ -172,6 +186,8 @@ def _matches(metadata: dict[str, Any], where: dict | None) -> bool:
         return True
     if "$and" in where:
         return all(_matches(metadata, clause) for clause in where["$and"])
+    if "$or" in where:
+        return any(_matches(metadata, clause) for clause in where["$or"])
     (key, condition), = where.items()
     if key not in metadata:
         return False
@@ -315,6 +331,17 @@ def test_outlet_filter_is_case_insensitive(retriever: HybridRetriever) -> None:
     assert sources and {source.source for source in sources} == {"Reuters"}
 
 
+def test_outlet_filter_finds_stories_the_outlet_syndicated(
+    retriever: HybridRetriever, index: MemoryIndex
+) -> None:
+    # BBC ran Reuters' fishing-deal story as a copy: the copy has no chunks of its own
+    sources = retriever.search("fishing deal", filters=Filters(sources=("bbc",)), as_of=AS_OF)
+    assert _ids(sources) == ["fish-deal"]
+    assert sources[0].also_in == ("BBC", "The Guardian")
+    assert index.dense_wheres[0] == {"$or": [
+        {"source": {"$in": ["BBC"]}}, {"article_id": {"$in": ["fish-deal"]}}]}
+
+
 def test_unknown_outlet_names_close_matches(retriever: HybridRetriever) -> None:
     with pytest.raises(InvalidQuestion, match=r"No outlet named 'Reuterz'.*'Reuters'"):
         retriever.search("fishing deal", filters=Filters(sources=("Reuterz",)))
@@ -421,6 +448,9 @@ def test_chroma_where() -> None:
     assert chroma_where(None, None) is None
     assert chroma_where(5, None) == {"published_ts": {"$gte": 5}}
     assert chroma_where(None, None, ["AP"]) == {"source": {"$in": ["AP"]}}
+    assert chroma_where(None, None, ["AP"], ["a1"]) == {"$or": [
+        {"source": {"$in": ["AP"]}}, {"article_id": {"$in": ["a1"]}}]}
+    assert chroma_where(None, None, (), ["a1"]) is None  # copies only widen an outlet filter
     assert chroma_where(1, 2, ["AP"]) == {"$and": [
         {"published_ts": {"$gte": 1}}, {"published_ts": {"$lte": 2}},
         {"source": {"$in": ["AP"]}},

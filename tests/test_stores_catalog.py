@@ -147,6 +147,21 @@ def test_copies_are_unlinked_when_their_canonical_goes(catalog: Catalog) -> None
     assert catalog.entry("kosovo-ap") is None
 
 
+def test_outlets_that_only_ran_copies_filter_to_the_originals(catalog: Catalog) -> None:
+    copy = entry("kosovo-bbc", "BBC", 4, fingerprint="fp-kosovo", canonical_id="kosovo")
+    catalog.mark_pending([copy])
+    catalog.commit([copy.id], [])
+    assert catalog.outlets() == ["AFP", "AP", "BBC", "Reuters"]
+    assert catalog.syndicated_in(["bbc"]) == ["kosovo"]
+    assert catalog.syndicated_in(["Reuters", "AP"]) == []
+    assert catalog.syndicated_rowids(["BBC"]) == [
+        row[0] for row in catalog._fetchall("SELECT rowid FROM chunks WHERE article_id='kosovo'")]
+    found = {h.metadata["article_id"] for h in catalog.keyword_search("talks", 10, sources=["BBC"])}
+    assert found == {"kosovo"}
+    found = catalog.keyword_search("talks", 10, sources=["bbc", "afp"])
+    assert {h.metadata["article_id"] for h in found} == {"kosovo", "storm"}
+
+
 def test_outlets_and_stats(catalog: Catalog) -> None:
     catalog.record_sources(["/news"])
     assert catalog.outlets() == ["AFP", "AP", "Reuters"]

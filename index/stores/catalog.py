@@ -349,7 +349,8 @@ class Catalog:
 
         ``score`` is ``-bm25`` (higher is better). ``since_ts``/``until_ts`` are inclusive epoch
         seconds (undated chunks are excluded when either is given); ``sources`` are outlet
-        names, compared case-insensitively.
+        names, compared case-insensitively, and also match the articles those outlets ran as
+        syndicated copies.
         """
         expression = match_query(query)
         if expression is None or n <= 0:
@@ -367,8 +368,11 @@ class Catalog:
             sql += " AND c.published_ts <= ?"
             params.append(int(until_ts))
         if sources:
-            sql += f" AND lower(c.source) IN ({','.join('?' * len(sources))})"
+            copies, copy_params = _syndicated_in(sources)
+            sql += f" AND (lower(c.source) IN ({','.join('?' * len(sources))}) "
+            sql += f"OR c.article_id IN ({copies}))"
             params.extend(source.lower() for source in sources)
+            params.extend(copy_params)
         sql += " ORDER BY bm25_rank LIMIT ?"
         params.append(int(n))
         rows = self._fetchall(sql, params)
@@ -408,11 +412,28 @@ class Catalog:
         return found
 
     def outlets(self) -> list[str]:
-        """Names of the outlets with indexed articles, sorted."""
+        """Names of the outlets with indexed articles, sorted; an outlet whose stories are all
+        syndicated copies of another outlet's counts too."""
         rows = self._fetchall(
-            "SELECT DISTINCT outlet FROM articles WHERE state = 'done' AND canonical_id IS NULL "
-            "AND outlet != '' ORDER BY outlet COLLATE NOCASE"
+            "SELECT DISTINCT outlet FROM articles WHERE state = 'done' AND outlet != '' "
+            "ORDER BY outlet COLLATE NOCASE"
         )
+        return [row[0] for row in rows]
+
+    def syndicated_in(self, sources: Sequence[str]) -> list[str]:
+        """Indexed articles that these outlets (case-insensitive) ran as syndicated copies or
+        duplicates: the ids of the originals, which hold the chunks."""
+        if not sources:
+            return []
+        sql, params = _syndicated_in(sources)
+        return [row[0] for row in self._fetchall(sql, params)]
+
+    def syndicated_rowids(self, sources: Sequence[str]) -> list[int]:
+        """The chunk ``rowid``s of :meth:`syndicated_in`'s articles."""
+        if not sources:
+            return []
+        sql, params = _syndicated_in(sources)
+        rows = self._fetchall(f"SELECT rowid FROM chunks WHERE article_id IN ({sql})", params)
         return [row[0] for row in rows]
 
     def recent_articles(self, n: int) -> list[ArticleSummary]:
@@ -568,6 +589,17 @@ def _datetime(ts: float | None) -> datetime | None:
 def _chunk_number(chunk_id: str) -> int:
     tail = chunk_id.rsplit("#", 1)[-1]
     return int(tail) if tail.isdigit() else 0
+
+
+def _syndicated_in(sources: Sequence[str]) -> tuple[str, list[str]]:
+    """A subquery for the ids of indexed originals that ``sources`` ran as copies."""
+    sql = (
+        "SELECT DISTINCT copy.canonical_id FROM articles AS copy "
+        "JOIN articles AS original ON original.id = copy.canonical_id "
+        "WHERE copy.state = 'done' AND original.state = 'done' "
+        f"AND lower(copy.outlet) IN ({','.join('?' * len(sources))})"
+    )
+    return sql, [source.lower() for source in sources]
 
 
 def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:

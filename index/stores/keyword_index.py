@@ -89,13 +89,14 @@ class KeywordIndex:
         """The ``n`` best chunks for free-text ``query`` by BM25, best first (``score`` > 0).
 
         ``since_ts``/``until_ts`` are inclusive epoch seconds (undated chunks are excluded when
-        either is given); ``sources`` are outlet names, compared case-insensitively.
+        either is given); ``sources`` are outlet names, compared case-insensitively, and also
+        match the stories those outlets ran as syndicated copies of another outlet's.
         """
         snapshot = self.refresh()
         scores = _scores(snapshot.chunks, query) if n > 0 else None
         if scores is None:
             return []
-        allowed = _allowed(snapshot, since_ts, until_ts, sources)
+        allowed = self._allowed(snapshot, since_ts, until_ts, sources)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
         top = _top(scores, n)
@@ -116,7 +117,7 @@ class KeywordIndex:
         article_scores = _scores(snapshot.articles, query) if n > 0 else None
         if article_scores is None:
             return []
-        allowed = _allowed(snapshot, since_ts, until_ts, sources)
+        allowed = self._allowed(snapshot, since_ts, until_ts, sources)
         if allowed is not None:
             article_scores = np.where(allowed[snapshot.first_chunk], article_scores, 0.0)
         top_articles = _top(article_scores, n)
@@ -141,6 +142,10 @@ class KeywordIndex:
         """Outlets of syndicated copies of these articles (from the catalog)."""
         return self.catalog.also_in(article_ids)
 
+    def syndicated_in(self, sources: Sequence[str]) -> list[str]:
+        """Articles these outlets ran as syndicated copies (from the catalog)."""
+        return self.catalog.syndicated_in(sources)
+
     def refresh(self) -> _Snapshot:
         """The snapshot of the catalog's current generation (loaded, or built and saved)."""
         generation = self.catalog.generation()
@@ -154,6 +159,17 @@ class KeywordIndex:
                 snapshot = _load(self.folder, instance, generation) or self._build(instance)
                 self._snapshot = snapshot
             return snapshot
+
+    def _allowed(
+        self,
+        snapshot: _Snapshot,
+        since_ts: int | None,
+        until_ts: int | None,
+        sources: Sequence[str] | None,
+    ) -> np.ndarray | None:
+        """Which chunks pass the filters; an outlet also matches the stories it syndicated."""
+        copies = self.catalog.syndicated_rowids(sources) if sources else []
+        return _filter_mask(snapshot, since_ts, until_ts, sources, copies)
 
     def _hits(
         self, snapshot: _Snapshot, positions: np.ndarray, scores: np.ndarray
@@ -222,10 +238,15 @@ def _top(scores: np.ndarray, n: int) -> np.ndarray:
     return top[np.argsort(-scores[top], kind="stable")]
 
 
-def _allowed(
-    snapshot: _Snapshot, since_ts: int | None, until_ts: int | None, sources: Sequence[str] | None
+def _filter_mask(
+    snapshot: _Snapshot,
+    since_ts: int | None,
+    until_ts: int | None,
+    sources: Sequence[str] | None,
+    syndicated_rowids: Sequence[int] = (),
 ) -> np.ndarray | None:
-    """Which chunks pass the filters (None: all of them)."""
+    """Which chunks pass the filters (None: all of them); the chunks with
+    ``syndicated_rowids`` pass the outlet filter too."""
     allowed = None
     if since_ts is not None or until_ts is not None:
         allowed = snapshot.published_ts != _UNDATED
@@ -237,6 +258,8 @@ def _allowed(
         wanted = {source.lower() for source in sources}
         codes = [number for number, name in enumerate(snapshot.sources) if name in wanted]
         in_sources = np.isin(snapshot.source_codes, codes)
+        if len(syndicated_rowids):
+            in_sources |= np.isin(snapshot.rowids, np.asarray(syndicated_rowids, np.int64))
         allowed = in_sources if allowed is None else allowed & in_sources
     return allowed
 
