@@ -45,6 +45,20 @@ def test_second_run_reuses_the_index(settings: Settings, fake_embedder: FakeEmbe
     assert again.questions == 1
 
 
+def test_the_index_folder_follows_the_corpus_content(
+    tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    folder = eval_folder(settings, CONFIG.corpus, fake_embedder)
+    copy = tmp_path / "elsewhere" / "corpus.jsonl"
+    copy.parent.mkdir()
+    copy.write_bytes(CONFIG.corpus.read_bytes())  # the same corpus copied: new path and mtime
+    assert eval_folder(settings, copy, fake_embedder) == folder
+    copy.write_bytes(CONFIG.corpus.read_bytes().replace(b"Los Angeles", b"Los Angeles!"))
+    assert eval_folder(settings, copy, fake_embedder) != folder
+    assert eval_folder(settings.with_overrides(chunk_tokens=100), CONFIG.corpus,
+                       fake_embedder) != folder
+
+
 def test_answers_with_a_fake_chat_model(settings: Settings, fake_embedder: FakeEmbedder) -> None:
     model = FakeListChatModel(responses=["Wildfires tore through Los Angeles County [1]."])
     config = replace(CONFIG, llms=("fake",), retrievers=("hybrid",), limit=1)

@@ -230,17 +230,17 @@ def _ensure_index(
 
 
 def eval_folder(settings: Settings, corpus: Path, embedder: Any = None) -> Path:
-    """``settings.home/eval/<hash>``: one folder per corpus file state and embedding setup."""
+    """``settings.home/eval/<hash>``: one folder per corpus content and embedding setup."""
     return settings.home / "eval" / corpus_fingerprint(settings, corpus, embedder)[:16]
 
 
 def corpus_fingerprint(settings: Settings, corpus: Path, embedder: Any = None) -> str:
-    """Hash of the corpus path, size and mtime, the embedding and chunking settings and model."""
-    stat = corpus.stat()
+    """Hash of the corpus bytes (a copy elsewhere is the same corpus), the embedding and
+    chunking settings and the model."""
+    with corpus.open("rb") as file:
+        content = hashlib.file_digest(file, "sha256").hexdigest()
     parts = [
-        str(corpus.resolve()),
-        str(stat.st_size),
-        str(stat.st_mtime_ns),
+        content,
         settings.embedding_model,
         settings.embedding_runtime,
         str(settings.chunk_tokens),
