@@ -167,7 +167,7 @@ class KeywordIndex:
         until_ts: int | None,
         sources: Sequence[str] | None,
     ) -> np.ndarray | None:
-        """Which chunks pass the filters; an outlet also matches the stories it syndicated."""
+        """Which chunks pass the filters; an outlet also matches the stories it ran as copies."""
         copies = self.catalog.syndicated_rowids(sources) if sources else []
         return _filter_mask(snapshot, since_ts, until_ts, sources, copies)
 
