@@ -65,6 +65,25 @@ class Citation:
         }
 
 
+@dataclass(frozen=True)
+class BriefItem:
+    """One line of a briefing, timeline or comparison: its date, text and source numbers."""
+
+    date: datetime | None
+    text: str
+    citations: list[int]
+    story_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``"items"`` of the ``--json`` contract); ``date`` is YYYY-MM-DD."""
+        return {
+            "date": self.date.date().isoformat() if self.date else None,
+            "text": self.text,
+            "citations": list(self.citations),
+            "story_id": self.story_id,
+        }
+
+
 @dataclass
 class Answer:
     """The reply; ``covered`` is False when the indexed news does not hold the answer."""
@@ -75,6 +94,8 @@ class Answer:
     question_used: str
     timings: dict[str, float] = field(default_factory=dict)
     covered: bool = True
+    kind: str = "fact"  # "fact", "briefing", "timeline" or "compare" (assistant.kinds)
+    items: list[BriefItem] = field(default_factory=list)  # the dated lines of a non-fact answer
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the ``--json`` contract)."""
@@ -84,4 +105,6 @@ class Answer:
             "question_used": self.question_used,
             "covered": self.covered,
             "timings": {name: round(value, 4) for name, value in self.timings.items()},
+            "kind": self.kind,
+            "items": [item.to_dict() for item in self.items],
         }

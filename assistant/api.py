@@ -47,10 +47,15 @@ class Assistant:
         history: Sequence[tuple[str, str]] | None = None,
         filters: Any = None,
         as_of: datetime | None = None,
+        kind: str = "auto",
     ) -> Answer:
-        """Answer ``question``; with ``history`` ((user, assistant) pairs) it is a follow-up."""
+        """Answer ``question``; with ``history`` ((user, assistant) pairs) it is a follow-up.
+
+        ``kind`` is "fact", "briefing", "timeline", "compare" or "auto" (recognised from the
+        wording, see :mod:`assistant.kinds`).
+        """
         answer = None
-        for part in self.stream(question, history=history, filters=filters, as_of=as_of):
+        for part in self.stream(question, history=history, filters=filters, as_of=as_of, kind=kind):
             if isinstance(part, Answer):
                 answer = part
         assert answer is not None  # the chain always ends with an Answer
@@ -62,11 +67,44 @@ class Assistant:
         history: Sequence[tuple[str, str]] | None = None,
         filters: Any = None,
         as_of: datetime | None = None,
+        kind: str = "auto",
     ) -> Iterator[str | Answer]:
         """Yield the answer's text as it is generated (already verified), then the Answer."""
         question = self._check(question)
         history = [(str(user), str(reply)) for user, reply in history or ()]
+        from assistant.kinds import resolve_kind
+
+        found = resolve_kind(question, kind, as_of)
+        if found.kind != "fact":
+            answer = self.desk().answer(question, found, filters=filters, as_of=as_of)
+            return iter([answer.text, answer])
         return self.chain.stream(question, history=history, filters=filters, as_of=as_of)
+
+    def brief(
+        self, question: str = "What happened?", filters: Any = None, as_of: datetime | None = None
+    ) -> Answer:
+        """The briefing of the period (and topic) ``question`` names; default the last 7 days."""
+        return self.ask(question, filters=filters, as_of=as_of, kind="briefing")
+
+    def timeline(self, topic: str, filters: Any = None, as_of: datetime | None = None) -> Answer:
+        """The articles on ``topic`` in date order, one line each with what changed."""
+        return self.ask(topic, filters=filters, as_of=as_of, kind="timeline")
+
+    def desk(self) -> Any:
+        """The :class:`~assistant.briefing.BriefingDesk` over the index (built on each call)."""
+        self._check_index()
+        from assistant.briefing import BriefingDesk
+        from assistant.briefing.vectors import EmbeddedVectors, StoredVectors
+        from index.stores.period import PeriodQueries
+
+        fallback = EmbeddedVectors(self._embedder) if self._embedder is not None else None
+        return BriefingDesk(
+            PeriodQueries(self.settings.catalog_path),
+            StoredVectors.open(self.settings, fallback=fallback),
+            retriever=_Lazy(lambda: self.retriever),
+            stories=self.settings.briefing_stories,
+            threshold=self.settings.briefing_threshold,
+        )
 
     @property
     def chain(self) -> Any:
@@ -126,3 +164,13 @@ class Assistant:
 
         if index.stats(self.settings).articles == 0:
             raise IndexEmpty(INDEX_EMPTY)
+
+
+class _Lazy:
+    """A retriever built on first ``search`` (briefings never need one)."""
+
+    def __init__(self, build: Any) -> None:
+        self._build = build
+
+    def search(self, *args: Any, **kwargs: Any) -> Any:
+        return self._build().search(*args, **kwargs)

@@ -230,6 +230,13 @@ def _print_answer(answer: Any, *, with_text: bool = True) -> None:
 @_answer_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--as-of", help="Reference date for words like 'last week' (default: today).")
+@click.option(
+    "--kind",
+    type=click.Choice(["auto", "fact", "briefing", "timeline", "compare"]),
+    default="auto",
+    show_default=True,
+    help="A fact answer, a briefing, a timeline, a comparison of outlets, or recognised.",
+)
 @click.pass_context
 def ask(
     ctx: click.Context,
@@ -242,8 +249,13 @@ def ask(
     gguf_path: Path | None,
     as_json: bool,
     as_of: str | None,
+    kind: str,
 ) -> None:
-    """Answer QUESTION from the indexed news, with numbered sources."""
+    """Answer QUESTION from the indexed news, with numbered sources.
+
+    Briefings ("What happened last week?"), timelines ("How has X developed?") and comparisons
+    ("How did outlets report X?") print a dated list, one line per story or article.
+    """
     from assistant.api import Assistant
 
     settings = settings_of(ctx, llm=llm, k=k, gguf_path=gguf_path)
@@ -251,11 +263,11 @@ def ask(
     filters = _filters(since, until, sources)
     reference = _parse_day(as_of, "--as-of")
     if as_json:
-        answer = assistant.ask(question, filters=filters, as_of=reference)
+        answer = assistant.ask(question, filters=filters, as_of=reference, kind=kind)
         click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
         return
     answer = None
-    for part in assistant.stream(question, filters=filters, as_of=reference):
+    for part in assistant.stream(question, filters=filters, as_of=reference, kind=kind):
         if isinstance(part, str):
             click.echo(part, nl=False)
         else:

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     openai_api_key: str | None = None
     max_question_chars: int = Field(1000, ge=10)
 
+    # Briefings, timelines and comparisons (assistant/briefing, issue 11)
+    briefing_stories: int = Field(10, ge=1, le=100, description="Stories listed in a briefing.")
+    briefing_threshold: float = Field(
+        0.8, ge=0.0, le=1.0, description="Cosine similarity joining two reports into one story."
+    )
+
     # Web chat
     ui_auth: str | None = Field(None, description="user:password required by the web chat.")
 

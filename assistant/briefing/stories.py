@@ -1,0 +1,143 @@
+"""Articles grouped into stories: syndicated copies (catalog links) and near-duplicate reports.
+
+Copies linked by the catalog (``canonical_id``) are already folded into their canonical article
+(its ``copies``). Reports of the same event by different outlets are joined when the cosine
+similarity of their article vectors (the stored first-chunk vectors) reaches ``threshold``
+(single link, union-find). Each story gets a stable id (its earliest article's id).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from assistant.text import content_stems, split_sentences
+from index.stores.period import PeriodArticle
+
+__all__ = ["DEFAULT_THRESHOLD", "Story", "group_stories", "lede_sentences", "relevance"]
+
+# Cosine similarity of first-chunk vectors from which two articles report the same story
+# (calibrated with benchmarks/bench_briefing.py on the RealTimeQA corpus, MiniLM vectors).
+DEFAULT_THRESHOLD = 0.8
+
+# A wire dateline at the start of a lede ("BRUSSELS (Reuters) -", "LAGOS (AP) —").
+# (A copy of the pattern that assistant/text.py is to hold for the whole project.)
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'/-]*(?:,\s*[A-Z][\w .'-]*)?\s*\([^)]{1,40}\)\s*[-–—]+\s*"
+    r"|^\([A-Za-z .]{2,30}\)\s*[-–—]*\s*"
+)
+_MIN_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles that report one story, oldest first."""
+
+    story_id: str
+    articles: tuple[PeriodArticle, ...]
+
+    @property
+    def outlets(self) -> list[str]:
+        """Every outlet that ran the story (its own articles and their copies), first seen first."""
+        names: dict[str, str] = {}
+        for article in self.articles:
+            for outlet in [article.outlet, *(outlet for outlet, _ in article.copies)]:
+                if outlet and outlet.lower() not in names:
+                    names[outlet.lower()] = outlet
+        return list(names.values())
+
+    @property
+    def reports(self) -> int:
+        """Articles including syndicated copies."""
+        return sum(1 + len(article.copies) for article in self.articles)
+
+    @property
+    def coverage(self) -> float:
+        """How much coverage the story got: outlets first, then reports (log-damped)."""
+        return len(self.outlets) + 0.5 * math.log1p(self.reports)
+
+    @property
+    def latest(self) -> datetime | None:
+        """Publication time of the newest dated article."""
+        dated = [article.published for article in self.articles if article.published]
+        return max(dated) if dated else None
+
+
+def group_stories(
+    articles: Sequence[PeriodArticle], vectors: np.ndarray | None, threshold: float
+) -> list[Story]:
+    """``articles`` grouped into stories; ``vectors`` (one unit row per article) may be None."""
+    parent = list(range(len(articles)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if vectors is not None and len(articles) > 1:
+        similarity = vectors @ vectors.T
+        rows, cols = np.nonzero(np.triu(similarity, k=1) >= threshold)
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+            parent[find(i)] = find(j)
+    groups: dict[int, list[PeriodArticle]] = {}
+    for i, article in enumerate(articles):
+        groups.setdefault(find(i), []).append(article)
+    stories = []
+    for members in groups.values():
+        members.sort(key=_date_key)
+        stories.append(Story(members[0].article_id, tuple(members)))
+    return stories
+
+
+def lede_sentences(article: PeriodArticle) -> list[str]:
+    """The lede's sentences without the dateline; a very short first one joins the next."""
+    text = _DATELINE.sub("", article.lede.strip(), count=1)
+    sentences = [s.strip() for s in split_sentences(text) if s.strip()]
+    if len(sentences) > 1 and len(sentences[0].split()) < _MIN_WORDS:
+        sentences[:2] = [f"{sentences[0]} {sentences[1]}"]
+    return sentences or [article.title]
+
+
+def best_sentence(story: Story, topic: str = "") -> tuple[PeriodArticle, str]:
+    """The story's most representative lede sentence and its article.
+
+    Among the first lede sentences of the story's articles: the one sharing most words with the
+    others (and with ``topic``), the earliest on ties.
+    """
+    firsts = [(article, lede_sentences(article)[0]) for article in story.articles]
+    if len(firsts) == 1 and not topic:
+        return firsts[0]
+    stems = [content_stems(sentence) for _, sentence in firsts]
+    wanted = content_stems(topic)
+    best, best_score = 0, -1.0
+    for i, own in enumerate(stems):
+        shared = sum(
+            len(own & other) / (len(own | other) or 1) for j, other in enumerate(stems) if j != i
+        )
+        score = shared + 2.0 * (len(own & wanted) / (len(wanted) or 1))
+        if score > best_score + 1e-9:
+            best, best_score = i, score
+    return firsts[best]
+
+
+def relevance(story: Story, topic: str) -> float:
+    """Share of the topic's content words found in one article's title and lede (best article)."""
+    wanted = content_stems(topic)
+    if not wanted:
+        return 1.0
+    return max(
+        len(wanted & content_stems(f"{article.title} {article.lede}")) / len(wanted)
+        for article in story.articles
+    )
+
+
+def _date_key(article: PeriodArticle) -> tuple[int, float, str]:
+    if article.published is None:
+        return (1, 0.0, article.article_id)
+    return (0, article.published.timestamp(), article.article_id)

@@ -1,0 +1,212 @@
+"""What kind of question this is: a fact, a briefing, a timeline or a comparison across outlets.
+
+Rules on the wording decide (a table of phrasings in ``tests/test_kinds.py``); anything they do
+not recognise is a *fact* question, today's path. A model may be consulted as a hook, after the
+rules, only for questions the rules call facts. The topic is the question without the kind's
+words and its time phrase ("news about the rail strike this week" -> "rail strike").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from assistant.dates import parse_time_constraints
+from index.errors import InvalidQuestion
+
+__all__ = ["KINDS", "Kind", "QuestionKind", "classify", "resolve_kind", "topic_of"]
+
+Kind = Literal["fact", "briefing", "timeline", "compare"]
+KINDS: tuple[str, ...] = ("fact", "briefing", "timeline", "compare")
+
+# A hook that names a kind for a question the rules call a fact (None: no opinion).
+KindHook = Callable[[str], str | None]
+
+_OUTLETS = (
+    r"(?:the\s+)?(?:different\s+|various\s+|other\s+|news\s+)?(?:outlets|media|newspapers|papers|"
+    r"news\s+organi[sz]ations|news\s+sources|sources|the\s+press|press|networks|publications)"
+)
+_T = r"(?P<topic>.+?)"
+
+# (kind, pattern) in order: the first match decides. Patterns see the question lower-cased.
+_RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        (
+            "compare",
+            rf"\bhow\s+(?:did|do|have|has|were|are|was)\s+{_OUTLETS}\s+"
+            rf"(?:report(?:ed)?|cover(?:ed)?|describe[d]?|portray(?:ed)?|frame[d]?|"
+            rf"handle[d]?)\s+{_T}\s*$",
+        ),
+        (
+            "compare",
+            rf"\bhow\s+(?:was|were|is|has|have)\s+{_T}\s+(?:been\s+)?"
+            rf"(?:reported|covered|portrayed|framed)\s+(?:by|in|across)\s+{_OUTLETS}\s*$",
+        ),
+        (
+            "compare",
+            rf"\bcompare\s+(?:the\s+)?(?:coverage|reporting|reports)\s+(?:of|on|about)\s+{_T}"
+            rf"(?:\s+(?:across|by|in)\s+{_OUTLETS})?\s*$",
+        ),
+        ("compare", rf"\b(?:coverage|reporting)\s+of\s+{_T}\s+(?:across|by)\s+{_OUTLETS}\s*$"),
+        (
+            "timeline",
+            rf"^how\s+(?:has|have|did)\s+{_T}\s+(?:develop(?:ed)?|evolve[d]?|"
+            rf"unfold(?:ed)?|progress(?:ed)?|change[d]?)\b.*$",
+        ),
+        (
+            "timeline",
+            rf"^(?:what\s+is|what's|whats|give\s+me|tell\s+me)?\s*(?:the\s+)?latest\s+"
+            rf"(?:on|about|with|in)\s+{_T}\s*$",
+        ),
+        ("timeline", rf"^(?:any\s+)?(?:updates?|developments)\s+(?:on|about|in)\s+{_T}\s*$"),
+        ("timeline", rf"^what\s+(?:has\s+)?happened\s+(?:with|to|in)\s+{_T}\s+since\b.*$"),
+        ("timeline", rf"^what\s+(?:has\s+)?happened\s+with\s+{_T}\s*$"),
+        (
+            "timeline",
+            rf"^(?:give\s+me\s+|show\s+me\s+)?(?:a\s+|the\s+)?timeline\s+(?:of|for)\s+{_T}\s*$",
+        ),
+        (
+            "briefing",
+            r"^(?:so\s+|and\s+)?what(?:'s|\s+has|\s+have)?\s+(?:else\s+)?happen(?:ed|ing)"
+            r"(?P<rest>.*)$",
+        ),
+        (
+            "briefing",
+            r"^(?:(?:what\s+(?:are|were|is|was)|give\s+me|show\s+me|tell\s+me|send\s+me|i\s+want|"
+            r"can\s+i\s+(?:get|have)|list)\s+)?(?:the\s+|a\s+|today'?s\s+|this\s+week'?s\s+)?(?:top|main|big|biggest|major|key)\s+(?:news\s+)?(?:stories|headlines|"
+            r"news)(?:\s+(?:about|on|in|from|of)\s+(?P<topic>.*)|\s.*)?$",
+        ),
+        ("briefing", r"\bcatch\s+me\s+up(?:\s+(?:on|about|with)\s+(?P<topic>.*))?$"),
+        ("briefing", r"\bbrief\s+me(?:\s+(?:on|about)\s+(?P<topic>.*))?$"),
+        (
+            "briefing",
+            r"^(?:(?:what\s+(?:are|were|is|was)|give\s+me|show\s+me|tell\s+me|send\s+me|i\s+want|"
+            r"can\s+i\s+(?:get|have)|list)\s+)?(?:the\s+|a\s+|today'?s\s+|this\s+week'?s\s+)?(?:news\s+)?(?:briefing|round-?up|digest|headlines|recap)"
+            r"(?:\s+(?:of|on|about|for)\s+(?P<topic>.*)|\s.*)?$",
+        ),
+        (
+            "briefing",
+            rf"^(?:what(?:'s|\s+is)\s+(?:the\s+)?|any\s+|the\s+)?(?:latest\s+)?news\s+"
+            rf"(?:about|on|from|in|of)\s+{_T}\s*$",
+        ),
+        (
+            "briefing",
+            r"^(?:what(?:'s|\s+is)\s+)(?:new|in\s+the\s+news|(?:the\s+)?news)(?P<rest>.*)$",
+        ),
+    )
+)
+
+# What remains of "what happened ..." for a briefing: nothing but a time phrase or a place.
+_BRIEFING_REST = re.compile(
+    r"^\s*(?:(?:in|around)\s+(?:the\s+)?(?:news|world)\b)?\s*(?P<topic>.*)$"
+)
+_FILLER = re.compile(
+    r"^(?:(?:about|on|in|with|from|of|for|to|regarding|the|news|stories|story|any|me|all|"
+    r"today's|recent|latest)\s+)+|(?:\s+(?:news|stories|story|so\s+far|recently|lately|please))+$"
+)
+_PUNCTUATION = re.compile(r"^[\s,;:.!?\"'()-]+|[\s,;:.!?\"'()-]+$")
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    """The kind of a question and its topic ("" when the question names none)."""
+
+    kind: Kind
+    topic: str = ""
+    rule: str = ""  # the pattern that decided, for debugging ("" for the fact default)
+
+
+def classify(question: str, as_of: datetime | None = None) -> QuestionKind:
+    """The kind of ``question`` by the wording rules (a fact when none matches)."""
+    as_of = as_of or datetime.now(UTC)
+    time_phrase = parse_time_constraints(question, as_of).matched_text
+    text = " ".join(question.strip().split())
+    lowered = _PUNCTUATION.sub("", text.lower())
+    for kind, pattern in _RULES:
+        match = pattern.search(lowered)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        if "rest" in groups:  # "what happened ..." is a briefing only with a bare rest
+            rest = _remove(groups["rest"] or "", time_phrase)
+            topic = _clean(_BRIEFING_REST.match(rest).group("topic"))  # type: ignore[union-attr]
+            if not _is_place_or_nothing(rest, topic, time_phrase):
+                continue
+            return QuestionKind(kind, _original_case(text, topic), pattern.pattern)
+        topic = _clean(_remove(groups.get("topic") or "", time_phrase))
+        return QuestionKind(kind, _original_case(text, topic), pattern.pattern)
+    return QuestionKind("fact")
+
+
+def resolve_kind(
+    question: str,
+    requested: str = "auto",
+    as_of: datetime | None = None,
+    hook: KindHook | None = None,
+) -> QuestionKind:
+    """The kind to answer with: ``requested`` unless it is "auto", then the rules, then ``hook``.
+
+    An explicit kind keeps the topic the rules find (or the whole question when they find none).
+    """
+    found = classify(question, as_of)
+    if requested == "auto":
+        if found.kind == "fact" and hook is not None:
+            named = hook(question)
+            if named in KINDS and named != "fact":
+                return QuestionKind(named, topic_of(question, as_of), "hook")  # type: ignore[arg-type]
+        return found
+    if requested not in KINDS:
+        known = ", ".join(KINDS)
+        raise InvalidQuestion(f"Unknown question kind {requested!r}: use one of {known}, auto.")
+    if found.kind == requested or found.kind != "fact":
+        return QuestionKind(requested, found.topic, found.rule)  # type: ignore[arg-type]
+    return QuestionKind(requested, topic_of(question, as_of), "explicit")  # type: ignore[arg-type]
+
+
+def topic_of(question: str, as_of: datetime | None = None) -> str:
+    """The question without its time phrase and filler words (its topic for a list)."""
+    found = classify(question, as_of)
+    if found.kind != "fact":
+        return found.topic
+    time_phrase = parse_time_constraints(question, as_of or datetime.now(UTC)).matched_text
+    text = " ".join(question.strip().split())
+    return _original_case(text, _clean(_remove(text.lower(), time_phrase)))
+
+
+def _is_place_or_nothing(rest: str, topic: str, time_phrase: str) -> bool:
+    """True for "", "in the news", "this week", "in Norway (this month)": a briefing's rest."""
+    if not topic:
+        return True
+    stripped = rest.strip()
+    if re.match(r"^(?:in|around)\s+(?:the\s+)?(?:news|world)\b", stripped):
+        return True
+    return bool(time_phrase) and bool(
+        re.match(r"^(?:in|around|across)\s+\S+(?:\s+\S+)?$", stripped)
+    )
+
+
+def _remove(text: str, phrase: str) -> str:
+    if not phrase:
+        return text
+    return re.sub(re.escape(phrase.lower()), " ", text, count=1)
+
+
+def _clean(topic: str) -> str:
+    previous = None
+    while previous != topic:
+        previous = topic
+        topic = _PUNCTUATION.sub("", " ".join(topic.split()))
+        topic = _FILLER.sub("", topic)
+    return topic
+
+
+def _original_case(text: str, topic: str) -> str:
+    """``topic`` (found lower-cased) as spelled in the question."""
+    if not topic:
+        return ""
+    at = text.lower().find(topic)
+    return text[at : at + len(topic)] if at >= 0 else topic
