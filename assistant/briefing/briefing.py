@@ -11,9 +11,9 @@ from assistant.briefing.compose import Line, compose, date_label, not_covered
 from assistant.briefing.stories import Story, best_sentence, group_stories, relevance
 from assistant.briefing.vectors import ArticleVectors
 from assistant.dates import parse_time_constraints
-from index.stores.period import PeriodQueries
+from index.stores.period import PeriodArticle, PeriodQueries
 
-__all__ = ["DEFAULT_DAYS", "Period", "briefing", "period_of", "rank_stories"]
+__all__ = ["DEFAULT_DAYS", "Period", "briefing", "period_of", "period_stories", "rank_stories"]
 
 DEFAULT_DAYS = 7  # the period of a briefing whose question and filters name none
 MIN_RELEVANCE = 0.5  # share of the topic's words a story must contain
@@ -72,11 +72,9 @@ def briefing(
     threshold: float,
 ) -> Answer:
     """The briefing for ``period`` (and ``topic``): one line per story, the top ``limit``."""
-    articles = queries.between(period.since, period.until, sources)
+    articles, ranked = period_stories(queries, vectors, period, topic, sources, threshold)
     if not articles:
         return not_covered("briefing", _empty_message(queries, period), question)
-    matrix = vectors.vectors(articles) if vectors is not None else None
-    ranked = rank_stories(group_stories(articles, matrix, threshold), topic)
     if not ranked:
         message = (
             f"No indexed articles about {topic} between {_day(period.since)} and "
@@ -95,6 +93,22 @@ def briefing(
         else ""
     )
     return compose("briefing", lines, question, footer)
+
+
+def period_stories(
+    queries: PeriodQueries,
+    vectors: ArticleVectors | None,
+    period: Period,
+    topic: str,
+    sources: tuple[str, ...],
+    threshold: float,
+) -> tuple[list[PeriodArticle], list[tuple[Story, float]]]:
+    """The period's articles and its stories ranked by :func:`rank_stories`."""
+    articles = queries.between(period.since, period.until, sources)
+    if not articles:
+        return [], []
+    matrix = vectors.vectors(articles) if vectors is not None else None
+    return articles, rank_stories(group_stories(articles, matrix, threshold), topic)
 
 
 def _empty_message(queries: PeriodQueries, period: Period) -> str:
