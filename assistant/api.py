@@ -76,7 +76,11 @@ class Assistant:
 
         found = resolve_kind(question, kind, as_of)
         if found.kind != "fact":
-            answer = self.desk().answer(question, found, filters=filters, as_of=as_of)
+            desk = self.desk()
+            try:
+                answer = desk.answer(question, found, filters=filters, as_of=as_of)
+            finally:
+                desk.queries.close()
             return iter([answer.text, answer])
         return self.chain.stream(question, history=history, filters=filters, as_of=as_of)
 
