@@ -98,6 +98,7 @@ def _briefings(
     seconds: list[float] = []
     duplicates: list[int] = []
     stories_per_week: list[int] = []
+    covered: list[int] = []
     for quiz, asked in sorted(weeks.items()):
         period = _window(quiz)
         started = time.perf_counter()
@@ -107,6 +108,7 @@ def _briefings(
         seconds.append(time.perf_counter() - started)
         articles, ranked = period_stories(queries, vectors, period, "", (), threshold)
         stories_per_week.append(len(ranked))
+        covered.append(sum(len(s.articles) for s, _ in ranked[:TOP]))
         story_of = {a.article_id: s.story_id for s, _ in ranked for a in s.articles}
         listed = {
             "briefing": [s for s, _ in ranked[:TOP]],
@@ -118,7 +120,7 @@ def _briefings(
             matrix = vectors.vectors(articles)
             order = np.argsort(-(matrix @ news))[:TOP]
             top_ids["news"] = {articles[i].article_id for i in order}
-            duplicates.append(_duplicate_pairs(listed["briefing"], vectors))
+            duplicates.append(_duplicate_pairs(listed["briefing"]))
         else:
             top_ids["news"] = set()
             duplicates.append(0)
@@ -147,23 +149,34 @@ def _briefings(
         "duplicate_pairs_per_briefing": round(statistics.mean(duplicates), 3),
         "briefings_with_duplicates": sum(1 for d in duplicates if d),
         "stories_per_week_median": statistics.median(stories_per_week),
+        "articles_in_top_stories_median": statistics.median(covered),
         "seconds_p50": round(statistics.median(seconds), 4),
         "seconds_p95": round(sorted(seconds)[int(0.95 * (len(seconds) - 1))], 4),
     }
 
 
-def _duplicate_pairs(stories: list[Any], vectors: StoredVectors, cut: float = 0.75) -> int:
-    """Pairs of listed stories that still look alike: same title, or lead articles >= ``cut``."""
-    leads = [story.articles[0] for story in stories]
-    if len(leads) < 2:
-        return 0
-    matrix = vectors.vectors(leads)
-    similar = np.triu(matrix @ matrix.T, k=1) >= cut
-    titles = [lead.title.strip().lower() for lead in leads]
-    same_title = sum(
-        1 for i in range(len(titles)) for j in range(i + 1, len(titles)) if titles[i] == titles[j]
-    )
-    return int(similar.sum()) + same_title
+def _duplicate_pairs(stories: list[Any]) -> int:
+    """Pairs of listed stories that report the same thing by a measure the grouping does not
+    use: an equal title, or first lede sentences sharing >= 60 % of their content words."""
+    from assistant.briefing.stories import lede_sentences
+    from assistant.text import content_stems
+
+    marks = [
+        [(a.title.strip().lower(), content_stems(lede_sentences(a)[0])) for a in story.articles]
+        for story in stories
+    ]
+    pairs = 0
+    for i, j in itertools.combinations(range(len(marks)), 2):
+        if any(_alike(x, y) for x in marks[i] for y in marks[j]):
+            pairs += 1
+    return pairs
+
+
+def _alike(x: tuple[str, set[str]], y: tuple[str, set[str]]) -> bool:
+    if x[0] == y[0]:
+        return True
+    union = x[1] | y[1]
+    return bool(union) and len(x[1] & y[1]) / len(union) >= 0.6
 
 
 def _calibrate(
@@ -257,6 +270,7 @@ def _timelines(
             wrong_dates += item.date != cited[item.citations[0]].published
     return {
         "stories": len(coverage),
+        "items_per_timeline": round(items / max(len(coverage), 1), 1),
         "coverage_mean": round(statistics.mean(coverage), 3) if coverage else None,
         "complete_stories": sum(1 for c in coverage if c == 1.0),
         "date_inversions": inversions,
@@ -352,7 +366,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--thresholds",
         type=lambda text: [float(x) for x in text.split(",")],
-        default=[0.8, 0.7, 0.9],
+        default=[0.7, 0.6, 0.65, 0.75, 0.8, 0.9],
         help="near-duplicate thresholds to compare (the first also drives the timelines)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")

@@ -19,11 +19,7 @@ import numpy as np
 from assistant.text import content_stems, split_sentences
 from index.stores.period import PeriodArticle
 
-__all__ = ["DEFAULT_THRESHOLD", "Story", "group_stories", "lede_sentences", "relevance"]
-
-# Cosine similarity of first-chunk vectors from which two articles report the same story
-# (calibrated with benchmarks/bench_briefing.py on the RealTimeQA corpus, MiniLM vectors).
-DEFAULT_THRESHOLD = 0.8
+__all__ = ["Story", "best_sentence", "group_stories", "lede_sentences", "relevance"]
 
 # A wire dateline at the start of a lede ("BRUSSELS (Reuters) -", "LAGOS (AP) —").
 # (A copy of the pattern that assistant/text.py is to hold for the whole project.)

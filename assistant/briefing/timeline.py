@@ -15,7 +15,6 @@ from index.stores.period import PeriodArticle, PeriodQueries
 
 __all__ = ["comparison", "timeline", "topic_stories"]
 
-RETRIEVED = 20  # articles retrieved for the topic before the stories are followed
 NOVELTY = 0.3  # share of new words that makes a lede sentence "what changed"
 
 
@@ -31,7 +30,7 @@ def topic_stories(
 ) -> tuple[list[Story], list[str]]:
     """Stories of the articles retrieved for ``topic`` (and their near-duplicates), and the
     retrieved ids in rank order."""
-    found = retriever.search(topic, filters=filters, as_of=as_of, k=RETRIEVED)
+    found = retriever.search(topic, filters=filters, as_of=as_of)  # as a fact question would
     ranked = [source.article_id for source in found]
     articles = queries.articles(ranked)
     neighbours = getattr(vectors, "neighbours", None)
