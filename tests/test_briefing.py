@@ -197,3 +197,31 @@ def test_near_duplicates_join_one_story_above_the_threshold() -> None:
     stories = group_stories(articles, vectors, threshold=0.9)
     assert sorted(len(story.articles) for story in stories) == [1, 2]
     assert len(group_stories(articles, None, threshold=0.9)) == 3
+
+
+@pytest.mark.parametrize(
+    ("lede", "first"),
+    [
+        (
+            "June 9, 2025 Updated June 10, 2025, 12:44 p.m.\n\nMarines are heading to Los "
+            "Angeles, the Pentagon said.",
+            "Marines are heading to Los Angeles, the Pentagon said.",
+        ),
+        (
+            "Updated Feb. 3, 2025, 4:02 p.m. ET\nPresident Trump paused tariffs on Mexico.",
+            "President Trump paused tariffs on Mexico.",
+        ),
+        (
+            "LAGOS (AP) — Nigeria's electoral commission set a date for the polls.",
+            "Nigeria's electoral commission set a date for the polls.",
+        ),
+        (
+            "May 5, 2025 was a day to remember for the city of Paris.",
+            "May 5, 2025 was a day to remember for the city of Paris.",
+        ),
+    ],
+)
+def test_lines_start_after_time_stamps_and_datelines(lede: str, first: str) -> None:
+    from assistant.briefing.stories import lede_sentences
+
+    assert lede_sentences(_article("x", 10, lede))[0] == first

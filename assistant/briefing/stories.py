@@ -27,6 +27,16 @@ _DATELINE = re.compile(
     r"^[A-Z][A-Z .,'/-]*(?:,\s*[A-Z][\w .'-]*)?\s*\([^)]{1,40}\)\s*[-–—]+\s*"
     r"|^\([A-Za-z .]{2,30}\)\s*[-–—]*\s*"
 )
+# A page's time stamp before the lede ("Updated Jan. 9, 2025, 4:02 p.m. ET", "June 9, 2025").
+_MONTH = (
+    r"(?:(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|January|February|March|April|May|"
+    r"June|July|August|September|October|November|December)"
+)
+_STAMP = re.compile(
+    rf"^\s*(?:(?:Updated|Published|Posted)\s*:?\s+)?{_MONTH}\s+\d{{1,2}},\s+\d{{4}}"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}\s*[ap]\.?m\.?(?:\s+[A-Z]{2,4}\b)?"
+    r"|(?=[ \t]*(?:\n|$|Updated\b|Published\b)))[\s,.;|-]*"
+)
 _MIN_WORDS = 6
 
 
@@ -93,7 +103,10 @@ def group_stories(
 
 def lede_sentences(article: PeriodArticle) -> list[str]:
     """The lede's sentences without the dateline; a very short first one joins the next."""
-    text = _DATELINE.sub("", article.lede.strip(), count=1)
+    text = article.lede.strip()
+    while (stamp := _STAMP.match(text)) and stamp.end():
+        text = text[stamp.end() :]
+    text = _DATELINE.sub("", text, count=1)
     sentences = [s.strip() for s in split_sentences(text) if s.strip()]
     if len(sentences) > 1 and len(sentences[0].split()) < _MIN_WORDS:
         sentences[:2] = [f"{sentences[0]} {sentences[1]}"]
