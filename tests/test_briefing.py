@@ -216,6 +216,16 @@ def test_near_duplicates_join_one_story_above_the_threshold() -> None:
             "Nigeria's electoral commission set a date for the polls.",
         ),
         (
+            "Joanna Plucinska\nReuters\nWASHINGTON – President Trump said he plans to make "
+            "changes to the crackdown.",
+            "President Trump said he plans to make changes to the crackdown.",
+        ),
+        (
+            "Editor's note: This page reflects the news from the protests on Monday.\n"
+            "PARAMOUNT, CA – Perched on a lawn chair outside a store, he waited for work.",
+            "Perched on a lawn chair outside a store, he waited for work.",
+        ),
+        (
             "May 5, 2025 was a day to remember for the city of Paris.",
             "May 5, 2025 was a day to remember for the city of Paris.",
         ),

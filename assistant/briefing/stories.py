@@ -26,7 +26,9 @@ __all__ = ["Story", "best_sentence", "group_stories", "lede_sentences", "relevan
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .,'/-]*(?:,\s*[A-Z][\w .'-]*)?\s*\([^)]{1,40}\)\s*[-–—]+\s*"
     r"|^\([A-Za-z .]{2,30}\)\s*[-–—]*\s*"
+    r"|^[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+)*(?:,\s*[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)?\s+[-–—]+\s+"
 )
+_NOTE = re.compile(r"^(?:editor'?s|editors’|author'?s)\s+note\b", re.IGNORECASE)
 # A page's time stamp before the lede ("Updated Jan. 9, 2025, 4:02 p.m. ET", "June 9, 2025").
 _MONTH = (
     r"(?:(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|January|February|March|April|May|"
@@ -102,12 +104,20 @@ def group_stories(
 
 
 def lede_sentences(article: PeriodArticle) -> list[str]:
-    """The lede's sentences without the dateline; a very short first one joins the next."""
+    """The lede's sentences, without time stamps, dateline, bylines and editor's notes.
+
+    Paragraphs shorter than a sentence (a byline, "Reuters", a label) are skipped; a very short
+    first sentence joins the next. Falls back on the title.
+    """
     text = article.lede.strip()
     while (stamp := _STAMP.match(text)) and stamp.end():
         text = text[stamp.end() :]
-    text = _DATELINE.sub("", text, count=1)
-    sentences = [s.strip() for s in split_sentences(text) if s.strip()]
+    paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
+    kept = [p for p in paragraphs if len(p.split()) >= _MIN_WORDS and not _NOTE.match(p)]
+    sentences: list[str] = []
+    for paragraph in kept:
+        paragraph = _DATELINE.sub("", paragraph, count=1) if not sentences else paragraph
+        sentences += [s.strip() for s in split_sentences(paragraph) if s.strip()]
     if len(sentences) > 1 and len(sentences[0].split()) < _MIN_WORDS:
         sentences[:2] = [f"{sentences[0]} {sentences[1]}"]
     return sentences or [article.title]
