@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     # Briefings, timelines and comparisons (assistant/briefing, issue 11)
     briefing_stories: int = Field(10, ge=1, le=100, description="Stories listed in a briefing.")
     briefing_threshold: float = Field(
-        0.8, ge=0.0, le=1.0, description="Cosine similarity joining two reports into one story."
+        0.7, ge=0.0, le=1.0, description="Cosine similarity joining two reports into one story."
     )
 
     # Web chat
