@@ -46,8 +46,10 @@ def test_the_list_is_printed_with_dates_and_numbers(home: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     first = result.output.splitlines()[0]
-    assert first.startswith("2025-03-1") and " — " in first and first.rstrip().endswith(
-        "(also in BBC, Guardian)"
+    assert (
+        first.startswith("2025-03-1")
+        and " — " in first
+        and first.rstrip().endswith("(also in BBC, Guardian)")
     )
     assert "[1]" in first and "Sources" in result.output
 
