@@ -235,3 +235,15 @@ def test_lines_start_after_time_stamps_and_datelines(lede: str, first: str) -> N
     from assistant.briefing.stories import lede_sentences
 
     assert lede_sentences(_article("x", 10, lede))[0] == first
+
+
+@pytest.mark.integration
+def test_the_real_model_groups_the_fixture_stories_at_the_default_threshold(
+    newsdesk_home: Path,
+) -> None:
+    settings = Settings(home=newsdesk_home)  # default threshold, the packaged embedding model
+    index.build([str(FIXTURES)], settings)
+    answer = Assistant(settings, llm=object()).brief("What happened this week?", as_of=AS_OF)
+    assert len(answer.items) == 3
+    assert sum("Arctic" in item.text for item in answer.items) == 1
+    assert sum("strike" in item.text for item in answer.items) == 1
