@@ -30,6 +30,7 @@ import numpy as np
 from index.dedup import exact_key, fingerprint
 from index.errors import IndexEmpty
 from index.models import Article, BuildReport, Chunk, Rejection
+from index.server_lost import chroma_lost_is_one_line
 from index.settings import Settings
 from index.stores import Stores, open_stores
 from index.stores.catalog import Catalog, ChunkRecord, ManifestEntry
@@ -68,7 +69,7 @@ def build(
     """
     started = time.perf_counter()
     names = [_source_name(source) for source in sources]
-    with open_stores(settings, catch_up=False) as stores:
+    with chroma_lost_is_one_line(settings), open_stores(settings, catch_up=False) as stores:
         if embedder is not None:
             _check_model(stores.catalog, embedder)
         repair(stores)
@@ -420,7 +421,12 @@ def _check_model(catalog: Catalog, embedder: Embedder) -> None:
 
 def _source_name(source: str | Path) -> str:
     text = str(source).strip()
-    return text if "://" in text else str(Path(text).expanduser().resolve())
+    if "://" in text:
+        return text
+    try:
+        return str(Path(text).expanduser().resolve())
+    except (OSError, RuntimeError):  # a symlink loop: the loader rejects it in one line
+        return str(Path(text).expanduser().absolute())
 
 
 def _within(origin: str, source: str) -> bool:

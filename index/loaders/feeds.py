@@ -3,6 +3,7 @@
 Each entry is an article: id = guid/id else link; text = content or summary as plain text;
 published from the entry's published/updated date (UTC); outlet = a well-known name for the
 feed's site (``KNOWN_OUTLETS``), else the feed's title. An entry with no text is rejected alone.
+A feed whose DTD declares entities is rejected whole (entity expansion is never wanted).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ FETCH_TIMEOUT_SECONDS = 15.0
 USER_AGENT = "newsdesk/0.1 (feed reader; +https://pypi.org/project/newsdesk/)"
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 _SNIFF_BYTES = 4096  # the root element comes after at most an XML declaration and comments
+_DTD_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 
 
 def looks_like_feed(path: Path) -> bool:
@@ -84,10 +86,16 @@ def parse_feed(
     """Articles from a feed document; rejects one that does not parse as a feed."""
     import feedparser
 
-    if looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and (looks_binary(data) or b"\x00" in data):
         raise SourceRejected("binary file, not a feed")
     if not _has_feed_root(data[:_SNIFF_BYTES]):
         raise SourceRejected("not an RSS or Atom feed")
+    if declares_entities(data):
+        raise SourceRejected(
+            "the feed declares entities in a DTD (<!DOCTYPE [...]> or <!ENTITY>); refused, "
+            "as entity expansion can blow up or read what it should not"
+        )
     headers = {"content-type": "application/xml"}
     if base_url:
         headers["content-location"] = base_url
@@ -128,6 +136,17 @@ def entry_to_article(entry: Mapping[str, Any], *, outlet: str | None, origin: st
         place=dateline.place,
         origin=origin,
     )
+
+
+def declares_entities(data: bytes) -> bool:
+    """True when the prolog (before the root element) has a DTD internal subset or an
+    ``<!ENTITY`` declaration; real feeds never need one, entity bombs always do."""
+    head = data[:_SNIFF_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode()
+    root = _FEED_ROOT.search(head)
+    prolog = head[: root.start()] if root else head
+    return bool(_DTD_SUBSET.search(prolog) or b"<!entity" in prolog.lower())
 
 
 def _has_feed_root(head: bytes) -> bool:
