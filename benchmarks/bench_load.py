@@ -51,9 +51,12 @@ def main(argv: list[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-load-") as scratch:
         home = args.home or Path(scratch) / "home"
-        env = {**os.environ, "NEWSDESK_HOME": str(home), "NEWSDESK_LLM": args.llm,
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get(
-                   "PYTHONPATH")]))}
+        env = {
+            **os.environ,
+            "NEWSDESK_HOME": str(home),
+            "NEWSDESK_LLM": args.llm,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        }
         ensure_index(home, env)
         port = args.port or free_port()
         server = start_server(port, env, Path(scratch) / "ui.log")
@@ -71,11 +74,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         print(json.dumps(rows, indent=2))
         return
-    print(f"| N clients | questions | answered | failed | p50 s | p95 s | wall s |  (--llm {args.llm})")
+    print(f"--llm {args.llm}\n")
+    print("| N clients | questions | answered | failed | p50 s | p95 s | wall s |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
-        print(f"| {row['clients']} | {row['questions']} | {row['answered']} | {row['failed']} | "
-              f"{row['p50']:.2f} | {row['p95']:.2f} | {row['wall']:.1f} |")
+        print(
+            f"| {row['clients']} | {row['questions']} | {row['answered']} | {row['failed']} | "
+            f"{row['p50']:.2f} | {row['p95']:.2f} | {row['wall']:.1f} |"
+        )
 
 
 def ensure_index(home: Path, env: dict[str, str]) -> None:
@@ -91,8 +97,20 @@ def ensure_index(home: Path, env: dict[str, str]) -> None:
 def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "assistant.cli", "ui", "--host", "127.0.0.1",
-             "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "assistant.cli",
+                "ui",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
@@ -129,8 +147,11 @@ def round_of(url: str, clients: int, questions: int) -> dict[str, Any]:
             try:
                 job = connected[number].submit(question, api_name="/chat")
                 result = job.result(timeout=QUESTION_TIMEOUT)
-                problem = None if result.get("answer") and not result.get("error") else str(
-                    result.get("error") or "no answer")
+                problem = (
+                    None
+                    if result.get("answer") and not result.get("error")
+                    else str(result.get("error") or "no answer")
+                )
             except Exception as error:  # a failed question is counted, not raised
                 problem = f"{type(error).__name__}: {error}"
             took = time.perf_counter() - began
@@ -147,10 +168,16 @@ def round_of(url: str, clients: int, questions: int) -> dict[str, Any]:
     for client in connected:
         client.close()
     ordered = sorted(latencies) or [float("nan")]
-    return {"clients": clients, "questions": clients * questions, "answered": len(latencies),
-            "failed": len(failures), "p50": statistics.median(ordered),
-            "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
-            "wall": wall, "first_failure": failures[0] if failures else None}
+    return {
+        "clients": clients,
+        "questions": clients * questions,
+        "answered": len(latencies),
+        "failed": len(failures),
+        "p50": statistics.median(ordered),
+        "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
+        "wall": wall,
+        "first_failure": failures[0] if failures else None,
+    }
 
 
 def free_port() -> int:

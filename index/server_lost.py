@@ -49,11 +49,16 @@ def lost_message(settings: Settings, error: BaseException) -> str:
     """One line: which server was lost, what was kept, what to do."""
     cause = " ".join(str(error).split())[:120] or type(error).__name__
     kept = _articles_kept(settings)
-    kept_text = f"the {kept} articles indexed so far are kept" if kept is not None else (
-        "what was indexed before is kept")
-    return (f"Lost the Chroma server at {settings.chroma_url} during the build ({cause}); "
-            f"{kept_text}. Start the server again and re-run the same command: it skips what "
-            "is already indexed and finishes the rest.")
+    kept_text = (
+        f"the {kept} articles indexed so far are kept"
+        if kept is not None
+        else ("what was indexed before is kept")
+    )
+    return (
+        f"Lost the Chroma server at {settings.chroma_url} during the build ({cause}); "
+        f"{kept_text}. Start the server again and re-run the same command: it skips what "
+        "is already indexed and finishes the rest."
+    )
 
 
 def _articles_kept(settings: Settings) -> int | None:

@@ -23,8 +23,10 @@ def story(path: Path, day: str = "Monday") -> Path:
 
 
 def split(items: list[Article | Rejection]) -> tuple[list[Article], list[Rejection]]:
-    return ([i for i in items if isinstance(i, Article)],
-            [i for i in items if isinstance(i, Rejection)])
+    return (
+        [i for i in items if isinstance(i, Article)],
+        [i for i in items if isinstance(i, Rejection)],
+    )
 
 
 def loop(path: Path) -> Path:
@@ -94,8 +96,12 @@ def test_unreadable_subfolder_is_reported_and_the_rest_loads(
     articles, rejections = split(list(load_folder(tmp_path / "news", settings, scandir=scandir)))
 
     assert [Path(a.origin).name for a in articles] == ["a.txt", "c.txt"]
-    assert rejections == [Rejection(str(tmp_path / "news" / "private"),
-                                    "could not read the folder: permission denied; skipped")]
+    assert rejections == [
+        Rejection(
+            str(tmp_path / "news" / "private"),
+            "could not read the folder: permission denied; skipped",
+        )
+    ]
 
 
 def test_really_unreadable_subfolder_is_reported(tmp_path: Path) -> None:
@@ -152,9 +158,12 @@ def test_feed_declaring_entities_is_rejected(tmp_path: Path, settings: Settings)
 
 def test_feed_with_a_plain_doctype_still_loads(tmp_path: Path, settings: Settings) -> None:
     feed = tmp_path / "plain.rss"
-    feed.write_text(BOMB.replace(BOMB[BOMB.index("<!DOCTYPE"):BOMB.index("<rss")],
-                                 '<!DOCTYPE rss PUBLIC "-//Netscape//DTD RSS 0.91//EN" "">\n')
-                    .replace("&lol9;", "Ministers meet"))
+    feed.write_text(
+        BOMB.replace(
+            BOMB[BOMB.index("<!DOCTYPE") : BOMB.index("<rss")],
+            '<!DOCTYPE rss PUBLIC "-//Netscape//DTD RSS 0.91//EN" "">\n',
+        ).replace("&lol9;", "Ministers meet")
+    )
     [article] = load_source(feed, settings)
     assert isinstance(article, Article) and article.title == "Ministers meet"
 
@@ -169,9 +178,11 @@ def test_nul_bytes_after_the_first_8_kb_never_reach_a_chunk(
     page = tmp_path / "news" / "page.html"
     page.write_bytes(f"<html><title>T</title><body><p>{padding}\x00</p></body></html>".encode())
     feed = tmp_path / "news" / "feed.rss"
-    feed.write_bytes(BOMB.split("<!DOCTYPE")[0].encode() + b"<rss><channel><item><title>T"
-                     b"</title><description>" + padding.encode() + b"\x00</description>"
-                     b"</item></channel></rss>")
+    feed.write_bytes(
+        BOMB.split("<!DOCTYPE")[0].encode() + b"<rss><channel><item><title>T"
+        b"</title><description>" + padding.encode() + b"\x00</description>"
+        b"</item></channel></rss>"
+    )
     record = tmp_path / "news" / "record.json"
     record.write_text(json.dumps({"title": "T", "text": padding + "\x00end"}))
 

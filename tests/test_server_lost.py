@@ -34,8 +34,19 @@ class Server:
     def start(self) -> None:
         log = (self.folder.parent / "chroma.log").open("ab")
         self.process = subprocess.Popen(
-            [chroma_cli(), "run", "--path", str(self.folder), "--host", "127.0.0.1",
-             "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT)
+            [
+                chroma_cli(),
+                "run",
+                "--path",
+                str(self.folder),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         log.close()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -70,7 +81,8 @@ def news(folder: Path) -> Path:
     for n in range(ARTICLES):
         (folder / f"{n:03}.txt").write_text(
             f"Story number {n} about harbour works\n\nLISBON (Reuters) - Crews finished section "
-            f"{n} of the harbour wall on day {n}, officials said, after {n * 3} weeks of work.")
+            f"{n} of the harbour wall on day {n}, officials said, after {n * 3} weeks of work."
+        )
     return folder
 
 
@@ -109,12 +121,23 @@ def test_the_cli_prints_the_lost_server_as_one_line_with_exit_2(
         def kill_midway(done: int, total: int | None, stage: str) -> None:
             if stage == index.pipeline.ARTICLES and done == ARTICLES // 2:
                 server.kill()
+
         return real_build(sources, settings, embedder=FakeEmbedder(), progress=kill_midway)
 
     monkeypatch.setattr(index.pipeline, "build", build_then_lose)
     result = CliRunner().invoke(
-        cli.main, ["--home", str(settings.home), "index", "build", "--quiet",
-                   "--chroma-url", server.url, str(folder)])
+        cli.main,
+        [
+            "--home",
+            str(settings.home),
+            "index",
+            "build",
+            "--quiet",
+            "--chroma-url",
+            server.url,
+            str(folder),
+        ],
+    )
 
     assert result.exit_code == 2, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]

@@ -69,8 +69,13 @@ def test_dot_dot_and_symlinks_cannot_escape_the_roots(rooted: Settings, tmp_path
     (root / "news" / "leak.txt").symlink_to(tmp_path / "private" / "secret.txt")
     (tmp_path / "root-sibling").mkdir()
 
-    for location in (f"{root}/../private", f"{root}/escape", f"{root}/escape/secret.txt",
-                     str(tmp_path / "root-sibling"), "/etc"):
+    for location in (
+        f"{root}/../private",
+        f"{root}/escape",
+        f"{root}/escape/secret.txt",
+        str(tmp_path / "root-sibling"),
+        "/etc",
+    ):
         with pytest.raises(SourceRejected) as refused:
             check_location(location, rooted)
         assert str(refused.value) == OUTSIDE, location
@@ -96,8 +101,9 @@ def test_refused_locations_are_reported_and_never_recorded(
     library = Library(rooted, embedder=FakeEmbedder(), uploaded_from=[tmp_path / "uploads"])
     allowed = str(tmp_path / "root" / "news")
 
-    report = library.add([str(tmp_path / "private"), "file:///etc/passwd", allowed],
-                         lambda d, t, s: None)
+    report = library.add(
+        [str(tmp_path / "private"), "file:///etc/passwd", allowed], lambda d, t, s: None
+    )
 
     assert report.new == 1
     assert [(r.input, r.reason) for r in report.rejected] == [
@@ -132,8 +138,9 @@ def test_uploads_never_overwrite_each_other(settings: Settings, tmp_path: Path) 
 
 def test_uploads_are_size_limited(settings: Settings, tmp_path: Path) -> None:
     big = story(tmp_path / "gradio" / "big.txt", "Big\n\n" + "word " * 400)
-    library = Library(settings.with_overrides(ui_max_upload_bytes=1000),
-                      uploaded_from=[tmp_path / "gradio"])
+    library = Library(
+        settings.with_overrides(ui_max_upload_bytes=1000), uploaded_from=[tmp_path / "gradio"]
+    )
     with pytest.raises(SourceRejected, match=r"big\.txt: 2 KB, over the 1 KB upload limit"):
         library.stage_uploads([str(big)])
     assert not (settings.home / "uploads").exists()

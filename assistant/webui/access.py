@@ -22,8 +22,10 @@ from index.errors import SourceRejected
 from index.settings import Settings
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]+):")
-NO_ROOTS = ("server folders cannot be added from the web page; upload the files instead "
-            "(the server's admin can allow folders with NEWSDESK_UI_SOURCE_ROOTS)")
+NO_ROOTS = (
+    "server folders cannot be added from the web page; upload the files instead "
+    "(the server's admin can allow folders with NEWSDESK_UI_SOURCE_ROOTS)"
+)
 OUTSIDE = "outside the folders this server allows (NEWSDESK_UI_SOURCE_ROOTS)"
 
 
@@ -64,8 +66,10 @@ def check_path(path: str, roots: Sequence[Path]) -> str:
     if os.path.isdir(real):
         escape = link_out_of(real, allowed)
         if escape:
-            raise SourceRejected(f"the folder holds a link that leads outside the allowed "
-                                 f"folders ({os.path.relpath(escape, real)}); remove it")
+            raise SourceRejected(
+                f"the folder holds a link that leads outside the allowed "
+                f"folders ({os.path.relpath(escape, real)}); remove it"
+            )
     return real
 
 

@@ -19,15 +19,17 @@ Scandir = Callable[[Path], Any]  # a context manager yielding os.DirEntry-like o
 
 
 def walk_files(folder: Path, *, scandir: Scandir = os.scandir) -> Iterator[Path | Rejection]:
-    """Visible files under ``folder`` (resolved paths), depth first in sorted order; an
-    unreadable subfolder or a symlink loop is a ``Rejection`` and the walk carries on."""
+    """Visible files under ``folder`` (resolved paths) in sorted order, a folder's files before
+    its subfolders; an unreadable subfolder or a symlink loop is a ``Rejection``, and the walk
+    carries on."""
     try:
         with scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as error:
         yield Rejection(str(folder), f"could not read the folder: {reason(error)}; skipped")
         return
-    for entry in entries:
+    folders: list[Path] = []
+    for entry in entries:  # the folder's own files first, then its subfolders (as os.walk)
         if entry.name.startswith("."):
             continue
         path = Path(folder, entry.name)
@@ -37,12 +39,14 @@ def walk_files(folder: Path, *, scandir: Scandir = os.scandir) -> Iterator[Path 
             yield Rejection(str(path), f"could not read: {reason(error)}; skipped")
             continue
         if is_folder:
-            yield from walk_files(path, scandir=scandir)
+            folders.append(path)
         elif not _is_symlinked_folder(entry):
             try:
                 yield resolve(path)
             except OSError as error:
                 yield Rejection(str(path), f"{reason(error)}; skipped")
+    for path in folders:
+        yield from walk_files(path, scandir=scandir)
 
 
 def resolve(path: Path) -> Path:
