@@ -192,3 +192,13 @@ def test_nul_bytes_after_the_first_8_kb_never_reach_a_chunk(
     assert all(r.reason.startswith("binary file") for r in rejections)
     [kept] = articles  # a JSON "\u0000" escape is data, not binary: it is dropped from the text
     assert "\x00" not in kept.text and kept.text.endswith("end")
+
+
+def test_a_nul_character_reference_in_a_feed_is_dropped(tmp_path: Path, settings: Settings) -> None:
+    feed = tmp_path / "refs.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss><channel><item><title>Harbour&#0; reopens</title>'
+        "<description>The harbour&#x0; reopened.</description></item></channel></rss>"
+    )
+    [article] = load_source(feed, settings)
+    assert article.title == "Harbour reopens" and "\x00" not in article.text

@@ -159,7 +159,7 @@ def _entry_text(entry: Mapping[str, Any]) -> str:
     contents = [item.get("value", "") for item in entry.get("content") or []]
     best = max(contents, key=len, default="")
     summary = entry.get("summary") or ""
-    return html_to_text(best if len(best) >= len(summary) else summary)
+    return html_to_text((best if len(best) >= len(summary) else summary).replace("\x00", ""))
 
 
 def _entry_date(entry: Mapping[str, Any]) -> datetime | None:
@@ -177,7 +177,10 @@ def _entry_authors(entry: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _clean(value: object) -> str:
-    return html_to_text(str(value)).replace("\n\n", " ") if value else ""
+    """Plain one-line text; a NUL from a ``&#0;`` reference is dropped (never reaches a chunk)."""
+    if not value:
+        return ""
+    return html_to_text(str(value).replace("\x00", "")).replace("\n\n", " ")
 
 
 def _one_line(error: object) -> str:
