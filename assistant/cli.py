@@ -416,16 +416,37 @@ def chat(
 @click.option("--port", type=int, help="Port (default: first free from 7860).")
 @click.option("--auth", help="user:password required to use the page (env NEWSDESK_UI_AUTH).")
 @click.option("--allow-open", is_flag=True, help="Accept a non-localhost server without auth.")
+@click.option(
+    "--refresh-every", help="Also re-read every recorded source this often (30m), as `index watch`."
+)
 @click.pass_context
 def ui_command(
-    ctx: click.Context, host: str, port: int | None, auth: str | None, allow_open: bool
+    ctx: click.Context,
+    host: str,
+    port: int | None,
+    auth: str | None,
+    allow_open: bool,
+    refresh_every: str | None,
 ) -> None:
     """Start the web chat."""
     import ui
+    from index.refresh import Refresher, parse_every
 
     settings = settings_of(ctx, ui_auth=auth)
     credentials = ui.parse_auth(settings.ui_auth)
-    ui.launch(settings, host=host, port=port, auth=credentials, allow_open=allow_open)
+    refresher = None
+    if refresh_every:
+        try:
+            seconds = parse_every(refresh_every)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--refresh-every") from None
+        refresher = Refresher(settings)
+        refresher.start(seconds)
+    try:
+        ui.launch(settings, host=host, port=port, auth=credentials, allow_open=allow_open)
+    finally:
+        if refresher is not None:
+            refresher.stop(timeout=30)
 
 
 main.add_command(eval_command, "eval")

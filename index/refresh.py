@@ -138,6 +138,10 @@ class Refresher:
                 self.run_once(every)
             except NewsdeskError as error:
                 self._notify(f"refresh: {error}")
+            except Exception as error:  # a long-running service outlives one bad round
+                self._notify(
+                    " ".join(f"refresh: unexpected {type(error).__name__}: {error}".split())
+                )
             self._stop.wait(every)
 
     def start(self, every: float = DEFAULT_EVERY) -> threading.Thread:

@@ -236,3 +236,28 @@ def test_watch_once_exit_code(tmp_path: Path, feed_server: tuple[Server, Feed]) 
     got = CliRunner().invoke(main, ["--home", str(home), "index", "watch", "--once"], env=env)
     assert got.exit_code == 3, got.output
     assert "404" in got.output
+
+
+def test_ui_refresh_every_runs_the_refresher_beside_the_page(
+    tmp_path: Path, feed_server: tuple[Server, Feed], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import ui
+
+    server, _ = feed_server
+    home = tmp_path / "home"
+    index.build([f"{server.base}/feed.xml"], settings_for(home), embedder=FakeEmbedder())
+    seen: list[bool] = []
+
+    def launch(settings: Settings, **options: object) -> None:
+        names = [thread.name for thread in threading.enumerate()]
+        seen.append("newsdesk-refresh" in names)
+
+    monkeypatch.setattr(ui, "launch", launch)
+    monkeypatch.setattr("index.refresh.Refresher._embedder_for_build", lambda self: FakeEmbedder())
+    env = {"NEWSDESK_ALLOW_PRIVATE_URLS": "1"}
+    got = CliRunner().invoke(main, ["--home", str(home), "ui", "--refresh-every", "1h"], env=env)
+    assert got.exit_code == 0, got.output
+    assert seen == [True]
+    assert not any(t.name == "newsdesk-refresh" for t in threading.enumerate())

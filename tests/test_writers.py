@@ -196,3 +196,32 @@ def test_the_lock_is_released_after_an_error_and_readers_never_take_it(tmp_path:
         assert info is not None and info.pid == os.getpid() and info.command.startswith("again")
         assert index.stats(settings).articles == 0  # a reader, while a writer holds the lock
     assert not (settings.home / INFO_NAME).exists()
+
+
+def test_threads_of_one_process_exclude_each_other(tmp_path: Path) -> None:
+    """The web app's refresher thread and a page's build: the lock holds across threads too,
+    and a thread holding it may take it again (the refresher's nested builds)."""
+    import threading
+
+    settings = settings_for(tmp_path / "home")
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with writer(settings, "refresher"), writer(settings, "nested build"):
+            held.set()
+            done.wait(60)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert held.wait(60)
+        with (
+            pytest.raises(WriterBusy, match=r"\(refresher: "),
+            writer(settings, "page", wait=False),
+        ):
+            pass
+    finally:
+        done.set()
+        thread.join()
+    with writer(settings, "page", wait=False) as info:
+        assert info is not None and info.command.startswith("page")
