@@ -101,6 +101,16 @@ def check_url(
     return scheme, host, port, str(addresses[0])
 
 
+def refusal(url: str, settings: Settings, resolver: Resolver = system_resolver) -> str | None:
+    """Why ``url`` will never be fetched (not http(s), a refused address), else None; a host
+    that does not resolve now is not a refusal (it may later)."""
+    try:
+        check_url(url, settings, resolver)
+    except FetchFailed as error:
+        return None if str(error) == COULD_NOT_FETCH else str(error)
+    return None
+
+
 def fetch(
     url: str,
     settings: Settings,

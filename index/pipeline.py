@@ -88,7 +88,7 @@ def _build(
         if embedder is not None:
             _check_model(stores.catalog, embedder)
         repair(stores)
-        stores.catalog.record_sources(name for name in names if _exists(name))
+        stores.catalog.record_sources(name for name in names if _recordable(name, settings))
         report = _Run(stores, settings, embedder, progress).run(names, prune=prune)
         stores.keyword.refresh()  # saved now, so the first question does not wait for it
     report.seconds = time.perf_counter() - started
@@ -447,8 +447,11 @@ def _within(origin: str, source: str) -> bool:
     return origin == source or origin.startswith(source.rstrip(os.sep) + os.sep)
 
 
-def _exists(name: str) -> bool:
-    return "://" in name or Path(name).exists()
+def _recordable(name: str, settings: Settings) -> bool:
+    """Recorded for ``update``: an existing path, or a URL ``index.fetch`` does not refuse."""
+    from index.fetch import refusal
+
+    return refusal(name, settings) is None if "://" in name else Path(name).exists()
 
 
 def _vanished(origin: str) -> bool:

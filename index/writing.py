@@ -101,8 +101,12 @@ class HomeLock:
             self._lock.acquire()
         info = WriterInfo(os.getpid(), socket.gethostname(), self.command, time.time())
         temporary = self.info_path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(asdict(info)), encoding="utf-8")
-        os.replace(temporary, self.info_path)
+        try:
+            temporary.write_text(json.dumps(asdict(info)), encoding="utf-8")
+            os.replace(temporary, self.info_path)
+        except BaseException:
+            self._lock.release()
+            raise
 
     def release(self) -> None:
         """Let the next writer in (the holder file is removed first)."""

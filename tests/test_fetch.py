@@ -210,3 +210,19 @@ def test_network_failures_look_the_same(server: Server, open_settings: Settings)
             fetch(url, open_settings, **({"resolver": resolver} if resolver else {}))
         messages.add(str(failed.value))
     assert messages == {COULD_NOT_FETCH}
+
+
+def test_refused_locations_are_not_recorded_for_update(tmp_path: Path) -> None:
+    import index
+    from index.stores.catalog import Catalog
+    from tests.fakes import FakeEmbedder
+
+    settings = Settings(home=tmp_path / "home")
+    refused = ["file:///etc/passwd", "http://127.0.0.1:9/feed.xml", "http://169.254.169.254/"]
+    report = index.build(refused, settings, embedder=FakeEmbedder())
+    assert sorted(r.input for r in report.rejected) == sorted(refused)
+    catalog = Catalog.open(settings)
+    try:
+        assert catalog.recorded_sources() == []
+    finally:
+        catalog.close()
