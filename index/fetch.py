@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -119,9 +120,11 @@ def fetch(
     last_modified: str | None = None,
     resolver: Resolver = system_resolver,
     allowed: Callable[[IPAddress], bool] | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> Fetched:
     """GET ``url`` under the rules of the module docstring; failures raise ``FetchFailed``.
-    ``resolver`` and ``allowed`` are as for ``check_url``."""
+    ``resolver`` and ``allowed`` are as for ``check_url``; ``tls`` replaces the default
+    certificate verification (the system's trusted CAs), e.g. for a private CA."""
     import httpx
 
     deadline = time.monotonic() + settings.fetch_timeout
@@ -131,7 +134,7 @@ def fetch(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     current = url
-    with httpx.Client(trust_env=False, follow_redirects=False) as client:
+    with httpx.Client(trust_env=False, follow_redirects=False, verify=tls or True) as client:
         for _ in range(MAX_REDIRECTS + 1):
             _, host, port, address = check_url(current, settings, resolver, allowed)
             try:

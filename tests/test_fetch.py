@@ -226,3 +226,70 @@ def test_refused_locations_are_not_recorded_for_update(tmp_path: Path) -> None:
         assert catalog.recorded_sources() == []
     finally:
         catalog.close()
+
+
+def test_https_to_the_checked_address_verifies_the_host_name(
+    tmp_path: Path, open_settings: Settings
+) -> None:
+    """The connection goes to the resolved address, yet TLS (SNI and the certificate check)
+    uses the URL's host name: a certificate for another name is refused."""
+    import ssl
+    import subprocess
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from tests.httpserver import _Handler
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=feeds.example",
+            "-addext",
+            "subjectAltName=DNS:feeds.example",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.routes = {"/feed": lambda h: respond(h, 200, b"over tls")}  # type: ignore[attr-defined]
+    httpd.requests = []  # type: ignore[attr-defined]
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    httpd.socket = server_side.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        port = httpd.server_address[1]
+        trust = ssl.create_default_context(cafile=str(cert))
+        names = {"feeds.example": "127.0.0.1", "other.example": "127.0.0.1"}
+        got = fetch(
+            f"https://feeds.example:{port}/feed",
+            open_settings,
+            resolver=fake_resolver(names),
+            tls=trust,
+        )
+        assert got.body == b"over tls"
+        with pytest.raises(FetchFailed, match=f"^{COULD_NOT_FETCH}$"):
+            fetch(
+                f"https://other.example:{port}/feed",
+                open_settings,
+                resolver=fake_resolver(names),
+                tls=trust,
+            )
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
