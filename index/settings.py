@@ -70,6 +70,17 @@ class Settings(BaseSettings):
     openai_api_key: str | None = None
     max_question_chars: int = Field(1000, ge=10)
 
+    # Fetching, writers and refresh (issue 12: index/fetch.py, index/writing.py, index/refresh.py)
+    allow_private_urls: bool = Field(
+        False, description="Fetch URLs on loopback, private, link-local and metadata addresses."
+    )
+    fetch_timeout: float = Field(
+        30.0, gt=0, description="Seconds a whole URL fetch may take (all redirects and reads)."
+    )
+    refresh_backoff_cap: float = Field(
+        6 * 3600.0, gt=0, description="Longest wait before retrying a failing source (seconds)."
+    )
+
     # Web chat
     ui_auth: str | None = Field(None, description="user:password required by the web chat.")
 

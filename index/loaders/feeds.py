@@ -16,16 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import SourceRejected
+from index.fetch import fetch
 from index.loaders.dateline import parse_dateline
 from index.loaders.dates import from_struct_time
-from index.loaders.decoding import human_size, looks_binary, read_bytes
+from index.loaders.decoding import looks_binary, read_bytes
 from index.loaders.htmltext import html_to_text
 from index.loaders.outlets import known_outlet
 from index.models import Article, Rejection, content_hash
 from index.settings import Settings
 
-FETCH_TIMEOUT_SECONDS = 15.0
-USER_AGENT = "newsdesk/0.1 (feed reader; +https://pypi.org/project/newsdesk/)"
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 _SNIFF_BYTES = 4096  # the root element comes after at most an XML declaration and comments
 _DTD_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
@@ -43,41 +42,9 @@ def load_feed_file(path: Path, settings: Settings) -> Iterator[Article | Rejecti
 
 
 def load_feed_url(url: str, settings: Settings) -> Iterator[Article | Rejection]:
-    """The entries of the feed at ``url`` (origin: the URL)."""
-    yield from parse_feed(fetch(url, settings), origin=url, base_url=url)
-
-
-def fetch(url: str, settings: Settings) -> bytes:
-    """The body at ``url``, at most ``settings.max_file_bytes``; failures raise SourceRejected.
-
-    Redirects are followed; the content type is ignored (feeds are served under many types).
-    """
-    import httpx
-
-    limit = settings.max_file_bytes
-    try:
-        with httpx.stream(
-            "GET", url, timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True,
-            headers={"User-Agent": USER_AGENT},
-        ) as response:
-            if response.status_code >= 400:
-                raise SourceRejected(
-                    f"could not fetch: HTTP {response.status_code} {response.reason_phrase}".strip()
-                )
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise SourceRejected(_too_big(int(declared), limit))
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body.extend(chunk)
-                if len(body) > limit:
-                    raise SourceRejected(_too_big(len(body), limit, at_least=True))
-            return bytes(body)
-    except httpx.TimeoutException as error:
-        reason = f"could not fetch: no answer within {FETCH_TIMEOUT_SECONDS:.0f} s"
-        raise SourceRejected(reason) from error
-    except (httpx.HTTPError, httpx.InvalidURL) as error:
-        raise SourceRejected(f"could not fetch: {_network_reason(error)}") from error
+    """The entries of the feed at ``url`` (origin: the URL), fetched by ``index.fetch`` (public
+    http(s) addresses only, bounded in time and size); failures raise SourceRejected."""
+    yield from parse_feed(fetch(url, settings).body, origin=url, base_url=url)
 
 
 def parse_feed(
@@ -186,16 +153,3 @@ def _clean(value: object) -> str:
 def _one_line(error: object) -> str:
     text = " ".join(str(error or "unknown error").split())
     return text[:200]
-
-
-def _network_reason(error: Exception) -> str:
-    text = str(error) or type(error).__name__
-    text = re.sub(r"^\[Errno -?\d+\]\s*", "", " ".join(text.split()))
-    return text[:1].lower() + text[1:200]
-
-
-def _too_big(size: int, limit: int, *, at_least: bool = False) -> str:
-    limit_text = f"the {human_size(limit)} limit (NEWSDESK_MAX_FILE_BYTES)"
-    if at_least:
-        return f"feed is larger than {limit_text}"
-    return f"feed is {human_size(size)}, over {limit_text}"
