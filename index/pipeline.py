@@ -30,12 +30,14 @@ import numpy as np
 from index.dedup import exact_key, fingerprint
 from index.errors import IndexEmpty
 from index.models import Article, BuildReport, Chunk, Rejection
+from index.server_lost import chroma_lost_is_one_line
 from index.settings import Settings
 from index.stores import Stores, open_stores
 from index.stores.catalog import Catalog, ChunkRecord, ManifestEntry
 from index.stores.chroma_store import ChromaStore
 from index.stores.records import IndexStats
 from index.stores.repair import repair
+from index.writing import writer
 
 if TYPE_CHECKING:
     from index.embeddings import Embedder
@@ -57,6 +59,7 @@ def build(
     embedder: Embedder | None = None,
     prune: bool = False,
     progress: Progress | None = None,
+    wait: bool = True,
 ) -> BuildReport:
     """Index ``sources`` (files, folders, feed URLs) into the index of ``settings``.
 
@@ -64,15 +67,29 @@ def build(
     of this run no longer yields (or whose file vanished) are removed. Bad input is reported in
     ``BuildReport.rejected``, never raised, and never removes what is indexed from it. The sources
     are recorded for ``update``. ``embedder`` defaults to ``load_embedder(settings)``, loaded
-    only when something needs embedding.
+    only when something needs embedding. Runs under the home's writer lock (``index.writing``):
+    waits for another writer, or raises ``WriterBusy`` when ``wait`` is False.
     """
+    with writer(settings, "index build", wait=wait):
+        return _build(sources, settings, embedder=embedder, prune=prune, progress=progress)
+
+
+def _build(
+    sources: Iterable[str | Path],
+    settings: Settings,
+    *,
+    embedder: Embedder | None,
+    prune: bool,
+    progress: Progress | None,
+) -> BuildReport:
+    """``build`` itself; the caller holds the writer lock (repair must never run without it)."""
     started = time.perf_counter()
     names = [_source_name(source) for source in sources]
-    with open_stores(settings, catch_up=False) as stores:
+    with chroma_lost_is_one_line(settings), open_stores(settings, catch_up=False) as stores:
         if embedder is not None:
             _check_model(stores.catalog, embedder)
         repair(stores)
-        stores.catalog.record_sources(name for name in names if _exists(name))
+        stores.catalog.record_sources(name for name in names if _recordable(name, settings))
         report = _Run(stores, settings, embedder, progress).run(names, prune=prune)
         stores.keyword.refresh()  # saved now, so the first question does not wait for it
     report.seconds = time.perf_counter() - started
@@ -85,18 +102,20 @@ def update(
     embedder: Embedder | None = None,
     prune: bool = False,
     progress: Progress | None = None,
+    wait: bool = True,
 ) -> BuildReport:
     """Re-read every source recorded by earlier builds (see ``build``)."""
     if not settings.catalog_path.exists():
         raise IndexEmpty(_NO_SOURCES.format(home=settings.home))
-    catalog = Catalog.open(settings)
-    try:
-        sources = catalog.recorded_sources()
-    finally:
-        catalog.close()
-    if not sources:
-        raise IndexEmpty(_NO_SOURCES.format(home=settings.home))
-    return build(sources, settings, embedder=embedder, prune=prune, progress=progress)
+    with writer(settings, "index update", wait=wait):
+        catalog = Catalog.open(settings)
+        try:
+            sources = catalog.recorded_sources()
+        finally:
+            catalog.close()
+        if not sources:
+            raise IndexEmpty(_NO_SOURCES.format(home=settings.home))
+        return _build(sources, settings, embedder=embedder, prune=prune, progress=progress)
 
 
 def stats(settings: Settings) -> IndexStats:
@@ -114,14 +133,15 @@ def stats(settings: Settings) -> IndexStats:
         catalog.close()
 
 
-def clear(settings: Settings) -> None:
+def clear(settings: Settings, *, wait: bool = True) -> None:
     """Delete the index of ``settings``: the Chroma collection first, then the catalog (a crash
     in between leaves a catalog whose chunks are missing, which ``repair`` drops), then the saved
-    keyword index."""
-    ChromaStore.open(settings).reset()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{settings.catalog_path}{suffix}").unlink(missing_ok=True)
-    shutil.rmtree(settings.keyword_path, ignore_errors=True)
+    keyword index. Under the writer lock, as ``build``."""
+    with writer(settings, "index clear", wait=wait):
+        ChromaStore.open(settings).reset()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{settings.catalog_path}{suffix}").unlink(missing_ok=True)
+        shutil.rmtree(settings.keyword_path, ignore_errors=True)
 
 
 def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
@@ -420,7 +440,12 @@ def _check_model(catalog: Catalog, embedder: Embedder) -> None:
 
 def _source_name(source: str | Path) -> str:
     text = str(source).strip()
-    return text if "://" in text else str(Path(text).expanduser().resolve())
+    if "://" in text:
+        return text
+    try:
+        return str(Path(text).expanduser().resolve())
+    except (OSError, RuntimeError):  # a symlink loop: the loader rejects it in one line
+        return str(Path(text).expanduser().absolute())
 
 
 def _within(origin: str, source: str) -> bool:
@@ -428,8 +453,11 @@ def _within(origin: str, source: str) -> bool:
     return origin == source or origin.startswith(source.rstrip(os.sep) + os.sep)
 
 
-def _exists(name: str) -> bool:
-    return "://" in name or Path(name).exists()
+def _recordable(name: str, settings: Settings) -> bool:
+    """Recorded for ``update``: an existing path, or a URL ``index.fetch`` does not refuse."""
+    from index.fetch import refusal
+
+    return refusal(name, settings) is None if "://" in name else Path(name).exists()
 
 
 def _vanished(origin: str) -> bool:

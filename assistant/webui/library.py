@@ -1,18 +1,30 @@
 """The index as the web chat uses it: status, example questions, staging uploads, adding and
-updating sources, and indexing the demo corpus."""
+updating sources, and indexing the demo corpus.
+
+A page user can make the server read only what ``assistant.webui.access`` allows: uploads
+(size-limited, each stored in a folder of its own so no upload overwrites another), http(s)
+feed URLs, and folders under ``NEWSDESK_UI_SOURCE_ROOTS``. A refused location is reported and
+never recorded, so "Update index" never reads it.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import re
 import shutil
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.webui.access import check_location, inside, upload_dirs
 from assistant.webui.render import example_questions, explain
 from index import demo
 from index.errors import SourceRejected
+from index.loaders.decoding import human_size
+from index.models import BuildReport, Rejection
 from index.settings import Settings
 
 log = logging.getLogger("newsdesk.ui")
@@ -20,6 +32,7 @@ log = logging.getLogger("newsdesk.ui")
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".gz", ".xml", ".rss", ".atom"]
 
 Progress = Callable[[int, int, str], None]  # (done, total, stage)
+_UNSAFE_NAME = re.compile(r"[^\w.\-]+")
 
 
 @dataclass
@@ -38,11 +51,22 @@ class IndexView:
 
 
 class Library:
-    """The index of ``settings`` as the page uses it (``embedder`` for tests: a fake)."""
+    """The index of ``settings`` as the page uses it (``embedder`` for tests: a fake).
 
-    def __init__(self, settings: Settings, *, embedder: Any = None) -> None:
+    ``uploaded_from`` are the folders uploads may come from (Gradio's upload folder by
+    default): a "file" naming any other server path is refused.
+    """
+
+    def __init__(self, settings: Settings, *, embedder: Any = None,
+                 uploaded_from: Sequence[Path] | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.uploaded_from = list(uploaded_from) if uploaded_from is not None else upload_dirs()
+
+    @property
+    def uploads_folder(self) -> Path:
+        """Where staged uploads are kept (``<home>/uploads/<one folder per upload>``)."""
+        return self.settings.home / "uploads"
 
     def view(self) -> IndexView:
         """Stats, outlets and example questions; an ``error`` message instead of raising."""
@@ -72,28 +96,61 @@ class Library:
         return [(a.title, a.outlet) for a in articles if a.title]
 
     def stage_uploads(self, files: Sequence[str]) -> list[str]:
-        """Copy uploaded files into ``<home>/uploads`` (kept for ``index update``)."""
-        if not files:
-            return []
-        folder = self.settings.home / "uploads"
-        folder.mkdir(parents=True, exist_ok=True)
+        """Copy uploaded files into ``<home>/uploads/<uuid>/`` (kept for ``index update``).
+
+        Refused with ``SourceRejected``: a type the loaders cannot read, a file over
+        ``ui_max_upload_bytes``, and a path outside the upload folders (an API client naming a
+        server file).
+        """
+        checked = [self._check_upload(Path(file)) for file in files]
         staged = []
-        for file in files:
-            path = Path(file)
-            if not any(path.name.lower().endswith(ext) for ext in UPLOAD_TYPES):
-                raise SourceRejected(
-                    f"{path.name}: not a supported file type; upload "
-                    f"{', '.join(UPLOAD_TYPES)} files")
-            target = folder / path.name
+        for path in checked:
+            folder = self.uploads_folder / uuid.uuid4().hex
+            folder.mkdir(parents=True)
+            target = folder / safe_name(path.name)
             shutil.copyfile(path, target)
             staged.append(str(target))
         return staged
 
     def add(self, sources: Sequence[str], progress: Progress) -> Any:
-        """Index ``sources`` (files, folders, feed URLs); returns the ``BuildReport``."""
+        """Index the allowed ``sources`` (staged uploads, feed URLs, folders under the roots);
+        returns the ``BuildReport``, whose ``rejected`` starts with the refused locations."""
         import index
 
-        return index.build(list(sources), self.settings, embedder=self.embedder, progress=progress)
+        allowed: list[str] = []
+        refused: list[Rejection] = []
+        for source in sources:
+            try:
+                allowed.append(self._check_source(source))
+            except SourceRejected as error:
+                refused.append(Rejection(source.strip(), str(error)))
+        if not allowed:
+            return BuildReport(rejected=refused)
+        report = index.build(allowed, self.settings, embedder=self.embedder, progress=progress)
+        report.rejected[:0] = refused
+        return report
+
+    def _check_source(self, source: str) -> str:
+        real = os.path.realpath(source) if source and not re.match(r"^\w+:", source) else ""
+        if real and inside(real, os.path.realpath(self.uploads_folder)):
+            return real
+        return check_location(source, self.settings)
+
+    def _check_upload(self, path: Path) -> Path:
+        name = path.name
+        if not any(name.lower().endswith(ext) for ext in UPLOAD_TYPES):
+            raise SourceRejected(
+                f"{name}: not a supported file type; upload {', '.join(UPLOAD_TYPES)} files")
+        real = os.path.realpath(path)
+        roots = [os.path.realpath(folder) for folder in self.uploaded_from]
+        if not any(inside(real, root) for root in roots) or not os.path.isfile(real):
+            raise SourceRejected(f"{name}: not an uploaded file")
+        size = os.path.getsize(real)
+        limit = self.settings.ui_max_upload_bytes
+        if size > limit:
+            raise SourceRejected(f"{name}: {human_size(size)}, over the {human_size(limit)} "
+                                 "upload limit (NEWSDESK_UI_MAX_UPLOAD_BYTES)")
+        return Path(real)
 
     def update(self, progress: Progress) -> Any:
         """Re-read every recorded source and index what changed."""
@@ -104,3 +161,9 @@ class Library:
     def index_demo(self, limit: int | None, progress: Progress) -> Any:
         """Index the demo corpus (``limit`` most recent articles, or all)."""
         return demo.index_demo(self.settings, limit, embedder=self.embedder, progress=progress)
+
+
+def safe_name(name: str) -> str:
+    """``name`` with only letters, digits, ``.``, ``-`` and ``_`` (no path, no hidden file)."""
+    cleaned = _UNSAFE_NAME.sub("_", Path(name).name).lstrip(".")
+    return cleaned or "upload"

@@ -2,7 +2,9 @@
 source cards with the cited passages highlighted, the ``/chat`` result, and errors as one line.
 
 Everything that comes from articles or the model is escaped: the page shows no HTML, link or
-image that an article or an answer brought in.
+image that an article or an answer brought in. Only a card's own http(s) source URL is a link;
+a bare URL, domain or e-mail address in an answer stays text (the Chatbot's Markdown would
+otherwise autolink "www.example.com" and "https://...").
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from assistant.answer import Answer, Citation, Source
 from index.errors import BackendUnavailable, IndexEmpty, NewsdeskError
+from index.server_lost import ChromaLost
 
 log = logging.getLogger("newsdesk.ui")
 
@@ -28,6 +31,9 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z0-9\"“‘'(])|\s*\n\.\.\.
 _WORD = re.compile(r"\w{3,}")
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _MD_SPECIAL = re.compile(r"[\\\[\]]")
+# Autolinks need "www.", "scheme:" or "@" between word characters: a backslash before the dot,
+# colon or at sign breaks every one of them and renders as the character itself.
+_AUTOLINK_PUNCT = re.compile(r"(?<=[\w/])([.:@])(?=[\w/])")
 
 
 def render_answer(text: str, sources: Sequence[Source], turn: int) -> str:
@@ -46,9 +52,11 @@ def render_answer(text: str, sources: Sequence[Source], turn: int) -> str:
 
 
 def safe_markdown(text: str) -> str:
-    """Untrusted text as Markdown that can hold no HTML, link or image (brackets are escaped)."""
+    """Untrusted text as Markdown that can hold no HTML, link or image: brackets are escaped,
+    and so is each ``.``, ``:`` and ``@`` inside a word, which no autolink survives."""
     escaped = html.escape(text, quote=False)  # quotes are harmless outside attributes
-    return _MD_SPECIAL.sub(r"\\\g<0>", escaped)
+    escaped = _MD_SPECIAL.sub(r"\\\g<0>", escaped)
+    return _AUTOLINK_PUNCT.sub(r"\\\1", escaped)
 
 
 def source_card(source: Source, citation: Citation | None, turn: int,
@@ -131,10 +139,22 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
     return result
 
 
+def queued_notice(ahead: int | None) -> str:
+    """What a question waiting for the model shows: its place in the queue when known."""
+    if ahead is None:
+        return "Waiting for the model: other questions are being answered first…"
+    if ahead <= 0:
+        return "Waiting for the model: yours is next…"
+    others = "question" if ahead == 1 else "questions"
+    return f"Waiting for the model: {ahead} {others} ahead of yours…"
+
+
 def explain(error: BaseException) -> str:
     """One line for the user; the traceback goes to the server log only."""
     if isinstance(error, IndexEmpty):
         return EMPTY_INDEX_MESSAGE
+    if isinstance(error, ChromaLost):
+        return str(error)
     if isinstance(error, BackendUnavailable):
         return f"The answering backend is unavailable: {error}"
     if isinstance(error, NewsdeskError):

@@ -12,7 +12,8 @@ reason). Supported files:
 In a folder, hidden files and folders (``.name``) and files of other types (images, PDFs,
 office documents...) are skipped silently, as a user pointing at a folder of news expects;
 a folder with no supported file at all is rejected. A file of another type named directly is
-rejected ("unsupported file type"). A path that does not exist is rejected.
+rejected ("unsupported file type"). A path that does not exist is rejected. An unreadable
+subfolder and a symlink loop are each one rejection, and the rest of the folder still loads.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from index.errors import SourceRejected
 from index.loaders import feeds, html, records, wire
+from index.loaders.walk import Scandir, reason, resolve, walk_files
 from index.models import Article, Rejection
 from index.settings import Settings
 
@@ -46,7 +48,7 @@ LOADERS: dict[str, Loader] = {
 }
 SUPPORTED = ", ".join(LOADERS)
 
-__all__ = ["LOADERS", "load_file", "load_source", "loader_for"]
+__all__ = ["LOADERS", "load_file", "load_folder", "load_source", "loader_for"]
 
 
 def load_source(source: str | Path, settings: Settings) -> Iterator[Article | Rejection]:
@@ -55,11 +57,15 @@ def load_source(source: str | Path, settings: Settings) -> Iterator[Article | Re
     if "://" in text:
         yield from _load_url(text, settings)
         return
-    path = Path(text).expanduser().resolve()
+    try:
+        path = resolve(Path(text))
+    except OSError as error:
+        yield Rejection(text, reason(error))
+        return
     if not path.exists():
         yield Rejection(str(path), "no such file or folder")
     elif path.is_dir():
-        yield from _load_folder(path, settings)
+        yield from load_folder(path, settings)
     else:
         yield from load_file(path, settings, named=True)
 
@@ -71,7 +77,7 @@ def load_file(
     try:
         loader = loader_for(path)
     except OSError as error:
-        yield Rejection(str(path), f"could not read the file: {error.strerror or error}")
+        yield Rejection(str(path), f"could not read the file: {reason(error)}")
         return
     if loader is not None:
         yield from _run(loader, path, settings)
@@ -97,34 +103,32 @@ def _run(loader: Loader, path: Path, settings: Settings) -> Iterator[Article | R
     except SourceRejected as error:
         yield Rejection(str(path), str(error))
     except OSError as error:
-        yield Rejection(str(path), f"could not read the file: {error.strerror or error}")
+        yield Rejection(str(path), f"could not read the file: {reason(error)}")
     except Exception as error:  # a parser bug must not stop a build of thousands of files
         yield Rejection(str(path), _unexpected(error))
 
 
-def _load_folder(folder: Path, settings: Settings) -> Iterator[Article | Rejection]:
+def load_folder(
+    folder: Path, settings: Settings, *, scandir: Scandir = os.scandir
+) -> Iterator[Article | Rejection]:
+    """Articles from the supported files under ``folder`` (see ``walk.walk_files``)."""
     found = False
-    for path in _files_in(folder):
+    for path in walk_files(folder, scandir=scandir):
+        if isinstance(path, Rejection):
+            found = True
+            yield path
+            continue
         try:
             loader = loader_for(path)
         except OSError as error:
             found = True
-            yield Rejection(str(path), f"could not read the file: {error.strerror or error}")
+            yield Rejection(str(path), f"could not read the file: {reason(error)}")
             continue
         if loader is not None:
             found = True
             yield from _run(loader, path, settings)
     if not found:
         yield Rejection(str(folder), f"no supported files in the folder (supported: {SUPPORTED})")
-
-
-def _files_in(folder: Path) -> Iterator[Path]:
-    """Visible files under ``folder``, in a stable sorted order (symlinked folders not followed)."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(root, name).resolve()
 
 
 def _load_url(url: str, settings: Settings) -> Iterator[Article | Rejection]:

@@ -2,7 +2,8 @@
 
 UTF-8 (with or without a BOM) is taken as is; anything else is decoded only when
 charset-normalizer detects its encoding reliably (a Latin-1 / cp1252 story is still news).
-Every failure raises ``SourceRejected`` with a one-line reason.
+Every failure raises ``SourceRejected`` with a one-line reason. A NUL byte anywhere makes a
+file binary (not only in the first 8 KB that are sniffed), so none ever reaches a chunk.
 """
 
 from __future__ import annotations
@@ -53,12 +54,17 @@ def decode_text(data: bytes, declared: str | None = None) -> str:
                           (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
-                return data.decode(encoding).lstrip("\ufeff")
+                text = data.decode(encoding).lstrip("\ufeff")
             except UnicodeDecodeError as error:
                 reason = f"starts with a {encoding} byte-order mark but is not {encoding}"
                 raise SourceRejected(reason) from error
+            if (nul := text.find("\x00")) >= 0:
+                raise SourceRejected(f"binary file, not text (a NUL character at {nul:,})")
+            return text
     if looks_binary(data):
         raise SourceRejected("binary file, not text")
+    if (nul := data.find(b"\x00")) >= 0:  # past the sniffed start: still not a text file
+        raise SourceRejected(f"binary file, not text (a NUL byte at byte {nul:,})")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -33,6 +33,7 @@ DATE_KEYS = ("published", "date", "published_at", "publishedAt", "pubDate", "dat
 AUTHOR_KEYS = ("authors", "author", "byline")
 SOURCE_KEYS = ("source", "outlet", "publisher", "site_name", "sitename")
 LIST_KEYS = ("articles", "items", "records", "data")
+TOO_DEEP = "JSON nested too deeply to read (thousands of levels; article records are flat)"
 # After this many bad lines in one file, the rest are summarised in one line.
 MAX_LINE_REJECTIONS = 20
 
@@ -50,6 +51,8 @@ def load_json(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
     text = read_text(path, settings)
     try:
         data = json.loads(text)
+    except RecursionError as error:
+        raise SourceRejected(TOO_DEEP) from error
     except json.JSONDecodeError as error:
         if error.msg == "Extra data" and text.lstrip().startswith("{"):
             # JSON lines saved as .json: read it line by line like .jsonl
@@ -134,6 +137,8 @@ def _line_to_article(line: bytes, path: Path, number: int) -> Article:
         raise SourceRejected("not UTF-8 (JSON lines must be UTF-8)") from error
     except json.JSONDecodeError as error:
         raise SourceRejected(f"invalid JSON ({error.msg})") from error
+    except RecursionError as error:
+        raise SourceRejected(TOO_DEEP) from error
     return record_to_article(record, fallback_id=f"{path}#{number}", origin=str(path))
 
 
@@ -173,7 +178,7 @@ def _string(record: dict[str, Any], keys: Iterable[str]) -> str | None:
     value = _first(record, keys)
     if value is None or isinstance(value, dict | list):
         return None
-    return str(value).strip() or None
+    return str(value).replace("\x00", "").strip() or None  # a JSON "\u0000" is no text
 
 
 def _source(record: dict[str, Any]) -> str | None:
