@@ -330,12 +330,11 @@ def chat(
 def ui_command(
     ctx: click.Context, host: str, port: int | None, auth: str | None, allow_open: bool
 ) -> None:
-    """Start the web chat."""
-    import ui
+    """Start the web chat (also: ``python ui.py``)."""
+    from assistant.webui.server import launch, parse_auth
 
     settings = settings_of(ctx, ui_auth=auth)
-    credentials = ui.parse_auth(settings.ui_auth)
-    ui.launch(settings, host=host, port=port, auth=credentials, allow_open=allow_open)
+    launch(settings, host=host, port=port, auth=parse_auth(settings.ui_auth), allow_open=allow_open)
 
 
 main.add_command(eval_command, "eval")
