@@ -270,3 +270,14 @@ def test_python_ui_py_takes_the_options_of_newsdesk_ui() -> None:
     assert "Usage: ui.py" in done.stdout
     for option in ("--host", "--port", "--auth", "--allow-open"):
         assert option in done.stdout
+
+
+def test_newsdesk_ui_refuses_an_open_public_bind_in_one_line() -> None:
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
+    result = CliRunner().invoke(main, ["ui", "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "Refusing to listen on 0.0.0.0 without authentication" in result.output
+    assert "Traceback" not in result.output
