@@ -33,14 +33,14 @@ from assistant.webui.conversation import (
     sources_placeholder,
 )
 from assistant.webui.holder import AssistantHolder
-from assistant.webui.library import UPLOAD_TYPES, Library
+from assistant.webui.library import UPLOAD_TYPES, Library, Progress
 from assistant.webui.panels import notice, onboarding_html, report_html, status_html
 from assistant.webui.render import answer_to_dict, explain
 from index import demo
 from index.errors import BackendUnavailable, SourceRejected
 from index.settings import Settings
 
-Job = Callable[[Callable[[int, int, str], None]], Any]  # an indexing run, given a progress hook
+Job = Callable[[Progress], Any]  # an indexing run, given its progress hook
 
 HEADER = (
     "<header class='nd-header'><div class='nd-logo'>N</div><div><h1>Newsdesk</h1>"
