@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,7 @@ class Assistant:
         self._chain: Any = None
         self._stores: Any = None  # index.stores.Stores behind the retriever built here
         self._generation: int | None = None  # the catalog generation those stores show
+        self._refreshing = threading.Lock()  # the web page refreshes from two threads
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Assistant:
@@ -82,13 +84,14 @@ class Assistant:
         """
         if self._stores is None:
             return False
-        generation = self._stores.catalog.generation()
-        if generation == self._generation:
-            return False
-        self._stores.keyword.refresh()
-        self._stores.chroma.refresh()
-        self._generation = generation
-        return True
+        with self._refreshing:
+            generation = self._stores.catalog.generation()
+            if generation == self._generation:
+                return False
+            self._stores.keyword.refresh()
+            self._stores.chroma.refresh()
+            self._generation = generation
+            return True
 
     @property
     def chain(self) -> Any:
