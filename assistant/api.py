@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -35,6 +36,9 @@ class Assistant:
         self._llm = llm
         self._embedder = embedder
         self._chain: Any = None
+        self._stores: Any = None  # index.stores.Stores behind the retriever built here
+        self._generation: int | None = None  # the catalog generation those stores show
+        self._refreshing = threading.Lock()  # the web page refreshes from two threads
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Assistant:
@@ -72,6 +76,7 @@ class Assistant:
         """Yield the answer's text as it is generated (already verified), then the Answer."""
         question = self._check(question)
         history = [(str(user), str(reply)) for user, reply in history or ()]
+        self.refresh()
         from assistant.kinds import resolve_kind
 
         found = resolve_kind(question, kind, as_of)
@@ -110,6 +115,26 @@ class Assistant:
             threshold=self.settings.briefing_threshold,
         )
 
+    def refresh(self) -> bool:
+        """See what other processes (``newsdesk index update``, the web page) wrote since the
+        last question; True when there was something new. ``stream``/``ask`` call it first.
+
+        Cheap when nothing changed: one read of the catalog's generation. When it changed, the
+        keyword index loads the new BM25 snapshot and the Chroma collection is re-opened (an
+        embedded Chroma does not follow other processes' writes). A retriever given to the
+        constructor is left alone.
+        """
+        if self._stores is None:
+            return False
+        with self._refreshing:
+            generation = self._stores.catalog.generation()
+            if generation == self._generation:
+                return False
+            self._stores.keyword.refresh()
+            self._stores.chroma.refresh()
+            self._generation = generation
+            return True
+
     @property
     def chain(self) -> Any:
         """The :class:`~assistant.chain.AnswerChain`, built on first use."""
@@ -134,10 +159,15 @@ class Assistant:
             self._check_index()
             from assistant.retriever import HybridRetriever
             from index.embeddings import load_embedder
+            from index.stores import open_stores
 
             if self._embedder is None:
                 self._embedder = load_embedder(self.settings)
-            self._retriever = HybridRetriever.from_settings(self.settings, embedder=self._embedder)
+            self._stores = open_stores(self.settings)
+            self._generation = self._stores.catalog.generation()
+            self._retriever = HybridRetriever.from_settings(
+                self.settings, embedder=self._embedder, stores=self._stores
+            )
         return self._retriever
 
     @property

@@ -440,12 +440,11 @@ def ui_command(
     allow_open: bool,
     refresh_every: str | None,
 ) -> None:
-    """Start the web chat."""
-    import ui
+    """Start the web chat (also: ``python ui.py``)."""
+    from assistant.webui.server import launch, parse_auth
     from index.refresh import Refresher, parse_every
 
     settings = settings_of(ctx, ui_auth=auth)
-    credentials = ui.parse_auth(settings.ui_auth)
     refresher = None
     if refresh_every:
         try:
@@ -455,7 +454,8 @@ def ui_command(
         refresher = Refresher(settings)
         refresher.start(seconds)
     try:
-        ui.launch(settings, host=host, port=port, auth=credentials, allow_open=allow_open)
+        launch(settings, host=host, port=port, auth=parse_auth(settings.ui_auth),
+               allow_open=allow_open)
     finally:
         if refresher is not None:
             refresher.stop(timeout=30)

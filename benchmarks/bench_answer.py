@@ -12,21 +12,22 @@ generated tokens, and the process's CPU seconds (less distorted by a busy machin
 time). The model is loaded once and warmed up with one untimed question.
 
 Baseline, in the same run and interleaved question by question: the naive LangChain pipeline on
-the same slice (``RecursiveCharacterTextSplitter(1000, 200)`` + Chroma similarity search, top 4
-chunks stuffed into LangChain's classic "Use the following pieces of context..." prompt),
+the same slice (``newsdesk eval``'s ``NaiveBaseline``: ``RecursiveCharacterTextSplitter(1000,
+200)`` + Chroma similarity search), top 4 chunks stuffed into LangChain's classic "Use the
+following pieces of context..." prompt,
 generated with ``llama_cpp.Llama`` directly: same GGUF, same threads, same context and the same
 max tokens as the local backend. Reports p50/p95 of both, the ratios, and answer accuracy (a gold
-answer string occurs in the answer, case- and punctuation-insensitive).
+answer string occurs in the answer, case- and punctuation-insensitive:
+``assistant.evaluation.metrics.contains_answer``). The questions, the corpus reader and the naive
+retrieval are ``newsdesk eval``'s (``assistant.evaluation``).
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import random
-import re
 import statistics
 import sys
 import time
@@ -37,14 +38,15 @@ from typing import Any
 import numpy as np
 from langchain_core.callbacks import BaseCallbackHandler
 
+from assistant.evaluation.data import load_corpus, load_questions, read_records
+from assistant.evaluation.metrics import contains_answer
+from assistant.evaluation.naive import NaiveBaseline
 from index.settings import Settings
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "realtimeqa"
 DEFAULT_HOME = Path("/tmp/newsdesk-bench-answer-home")
 SEED = 20260103
 NAIVE_K = 4
-NAIVE_CHUNK_SIZE = 1000
-NAIVE_CHUNK_OVERLAP = 200
 NAIVE_PROMPT = (
     "Use the following pieces of context to answer the question at the end. If you don't know "
     "the answer, just say that you don't know, don't try to make up an answer.\n\n"
@@ -63,8 +65,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     settings = Settings(home=args.home, llm="local", gguf_path=None)
-    from assistant.evaluation.data import load_questions
-
     everything = load_questions(args.questions)
     questions = everything[: args.limit]
     warmup = everything[args.limit] if len(everything) > args.limit else everything[0]
@@ -78,7 +78,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     naive = None
     if not args.no_naive:
         naive = NaiveRunner(settings, embedder, ours.max_tokens)
-        naive.build(slice_path(settings))
         naive.ask(warmup.question)
 
     rows: dict[str, list[dict[str, Any]]] = {"ours": [], "naive": []} if naive else {"ours": []}
@@ -165,10 +164,12 @@ class NaiveRunner:
     def __init__(self, settings: Settings, embedder: Any, max_tokens: int) -> None:
         from llama_cpp import Llama
 
+        from assistant.evaluation.runner import corpus_fingerprint
         from assistant.llms import default_gguf, default_threads
 
-        self.folder = settings.home / "naive"
-        self.embedder = embedder
+        corpus = slice_path(settings)
+        self.baseline = NaiveBaseline(settings.home / "naive", embedder, load_corpus(corpus))
+        self.baseline.ensure_built(corpus_fingerprint(settings, corpus, embedder))
         self.max_tokens = max_tokens
         self.llama = Llama(
             model_path=str(default_gguf(settings)),
@@ -176,41 +177,12 @@ class NaiveRunner:
             n_threads=settings.llm_threads or default_threads(),
             verbose=False,
         )
-        self.store: Any = None
-
-    def build(self, corpus: Path) -> None:
-        """Index ``corpus`` naively into ``folder`` unless it already holds chunks."""
-        import chromadb
-        from langchain_chroma import Chroma
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-        from index.embeddings import LangChainEmbeddings
-
-        client = chromadb.PersistentClient(
-            path=str(self.folder), settings=chromadb.Settings(anonymized_telemetry=False)
-        )
-        self.store = Chroma(
-            collection_name="naive",
-            embedding_function=LangChainEmbeddings(self.embedder),
-            client=client,
-        )
-        if self.store.get(limit=1, include=[])["ids"]:
-            return
-        splitter = RecursiveCharacterTextSplitter(
-            chunk_size=NAIVE_CHUNK_SIZE, chunk_overlap=NAIVE_CHUNK_OVERLAP
-        )
-        texts = [
-            chunk for record in _records(corpus) for chunk in splitter.split_text(record["text"])
-        ]
-        print(f"naive baseline: embedding {len(texts)} chunks ...", file=sys.stderr)
-        for start in range(0, len(texts), 256):
-            self.store.add_texts(texts[start : start + 256])
 
     def ask(self, question: str) -> dict[str, Any]:
         started, cpu = time.perf_counter(), time.process_time()
-        documents = self.store.similarity_search(question, k=NAIVE_K)
+        contexts = self.baseline.chunks(question, k=NAIVE_K)
         retrieve = time.perf_counter() - started
-        prompt = naive_prompt(question, [document.page_content for document in documents])
+        prompt = naive_prompt(question, contexts)
         mark = time.perf_counter()
         first = first_cpu = None
         pieces = []
@@ -266,7 +238,7 @@ def ensure_slice_index(
     settings.home.mkdir(parents=True, exist_ok=True)
     if settings.catalog_path.exists() and index.stats(settings).articles:
         return
-    records = list(_records(corpus))
+    records = [record for _, record in read_records(corpus)]
     chosen = select_articles(questions, [record["id"] for record in records], others)
     sliced = slice_path(settings)
     with sliced.open("w", encoding="utf-8") as out:
@@ -281,12 +253,6 @@ def ensure_slice_index(
         f"in {time.perf_counter() - started:.0f} s",
         file=sys.stderr,
     )
-
-
-def contains_answer(text: str, answers: Sequence[str]) -> bool:
-    """True when a gold answer occurs in ``text`` (case- and punctuation-insensitive)."""
-    normal = f" {_normal(text)} "
-    return any(_normal(answer) and f" {_normal(answer)} " in normal for answer in answers)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -366,18 +332,6 @@ class PromptRecorder(BaseCallbackHandler):
         if self.first_cpu is None:
             self.first_cpu = time.process_time()
         self.tokens += 1
-
-
-def _records(path: Path) -> Iterable[dict[str, Any]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
-
-
-def _normal(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
 def _ratio(ours: float, naive: float) -> str:

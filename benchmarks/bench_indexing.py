@@ -4,9 +4,10 @@ Over the first ``--limit`` articles of ``../shared/eval/realtimeqa/corpus.jsonl.
 from one run, a Markdown table (``--json`` for the raw figures):
 
 - chunks/s of the bare embedding model on Newsdesk's own chunks, per runtime (the ceiling);
-- chunks/s of the full pipeline (``index.build``: load, dedup, chunk, embed, Chroma + FTS5);
-- chunks/s of the naive LangChain pipeline (RecursiveCharacterTextSplitter 1000/200 +
-  ``Chroma.from_documents`` with ``HuggingFaceEmbeddings`` on the same packaged model);
+- chunks/s of the full pipeline (``index.build``: load, dedup, chunk, embed, store);
+- chunks/s of the naive LangChain pipeline (``newsdesk eval``'s baseline,
+  ``assistant.evaluation.naive``: RecursiveCharacterTextSplitter 1000/200 + Chroma) with
+  ``HuggingFaceEmbeddings`` on the same packaged model, as a user would write it;
 - the time of a no-op re-run of the build (median of ``--noop-runs``);
 - peak memory (RSS high-water mark) of each stage, each run in its own subprocess;
 - the retrieval cost of int8: cosine of int8 vs torch fp32 vectors over the chunks.
@@ -18,7 +19,6 @@ ONNX export (done before any stage is timed) but include loading the model insid
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import resource
@@ -29,7 +29,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -166,45 +165,21 @@ def stage_noop(args: argparse.Namespace) -> dict[str, Any]:
 
 def stage_naive(args: argparse.Namespace) -> dict[str, Any]:
     """What a user would otherwise write with LangChain, on the same packaged model."""
-    records = list(_records(Path(args.slice)))
-    with Timer() as build:
-        chunks = _naive_build(records, Path(args.workdir, "naive-chroma"))
-    return build.figures(chunks)
-
-
-def _naive_build(records: list[dict[str, Any]], folder: Path) -> int:
-    """Split, embed and store as the LangChain tutorials do; returns the number of chunks."""
-    from langchain_chroma import Chroma
-    from langchain_core.documents import Document
     from langchain_huggingface import HuggingFaceEmbeddings
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+    from assistant.evaluation.data import load_corpus
+    from assistant.evaluation.naive import NaiveBaseline
     from index.embeddings import packaged_model_path
 
-    documents = [
-        Document(
-            page_content=record.get("text") or "",
-            metadata={
-                key: str(record.get(key) or "") for key in ("id", "title", "url", "published")
-            },
+    corpus = load_corpus(Path(args.slice))
+    with Timer() as build:  # model loading included, as in the pipeline stage
+        embeddings = HuggingFaceEmbeddings(
+            model_name=str(packaged_model_path()),
+            model_kwargs={"device": "cpu"},
+            encode_kwargs={"normalize_embeddings": True},
         )
-        for record in records
-    ]
-    splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(
-        documents
-    )
-    embeddings = HuggingFaceEmbeddings(
-        model_name=str(packaged_model_path()),
-        model_kwargs={"device": "cpu"},
-        encode_kwargs={"normalize_embeddings": True},
-    )
-    Chroma.from_documents(
-        splits,
-        embeddings,
-        persist_directory=str(folder),
-        collection_name="naive",
-    )
-    return len(splits)
+        chunks = NaiveBaseline(Path(args.workdir, "naive"), embeddings, corpus).ensure_built("x")
+    return build.figures(chunks)
 
 
 STAGE_FUNCTIONS = {
@@ -279,46 +254,24 @@ def _settings(args: argparse.Namespace) -> Any:
 
 def _write_slice(corpus: Path, target: Path, limit: int) -> int:
     """The first ``limit`` records of the corpus, as a plain .jsonl file the loaders read."""
+    from assistant.evaluation.data import read_records
+
     written = 0
-    with gzip.open(corpus, "rt", encoding="utf-8") as source, target.open("w") as out:
-        for line in source:
+    with target.open("w", encoding="utf-8") as out:
+        for _, record in read_records(corpus):
             if written >= limit:
                 break
-            if line.strip():
-                out.write(line)
-                written += 1
+            out.write(json.dumps(record) + "\n")
+            written += 1
     return written
 
 
-def _records(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
-
-
 def _articles(path: Path, settings: Any) -> Iterator[Any]:
-    """Articles of the slice: through Newsdesk's loaders when they exist, else read directly."""
+    """The articles of the slice, through Newsdesk's loaders."""
+    from index.loaders import load_source
     from index.models import Article
 
-    try:
-        from index.loaders import load_source
-    except ImportError:
-        load_source = None
-    if load_source is not None:
-        yield from (item for item in load_source(path, settings) if isinstance(item, Article))
-        return
-    for record in _records(path):
-        published = record.get("published")
-        yield Article(
-            id=str(record["id"]),
-            title=record.get("title") or "",
-            text=record.get("text") or "",
-            source=record.get("source"),
-            url=record.get("url"),
-            published=datetime.fromisoformat(published).replace(tzinfo=UTC) if published else None,
-            authors=tuple(record.get("authors") or ()),
-        )
+    return (item for item in load_source(path, settings) if isinstance(item, Article))
 
 
 def _sample_rows(total: int, sample: int) -> list[int]:

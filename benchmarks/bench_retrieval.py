@@ -1,13 +1,12 @@
-"""Retrieval quality and latency on RealTimeQA: dense only, keyword only and hybrid.
+"""Retrieval quality and latency on RealTimeQA: dense only, BM25 only and hybrid.
 
     python benchmarks/bench_retrieval.py [--home DIR] [--limit N] [--json] [--set FIELD=VALUE ...]
 
 Indexes ``corpus.jsonl.gz`` into ``--home`` (reused when it already holds articles), then asks
-every question with its ``date`` as the reference date and reports, at the article level against
-``answer_doc_ids``: recall@1/5/10 and MRR@10 per mode, the share of questions whose gold answer
-string occurs in the text of the top-5 sources (label-free), and search latency p50/p95.
-``keyword-fts5`` runs the keyword-only search on SQLite FTS5 instead of the in-memory BM25
-index, as the latency baseline of the same run.
+every question with its date as the reference date, through the retrievers ``newsdesk eval``
+measures (``assistant.evaluation``: the same questions, gold articles and answer matching), and
+reports recall@1/5/10 and MRR@10 per mode, the share of questions whose gold answer string
+occurs in the text of the top-5 sources (label-free), and search latency p50/p95.
 ``--set`` overrides HybridRetriever tuning fields (e.g. ``--set recency_prior=0.3``).
 """
 
@@ -15,52 +14,41 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from datetime import time as day_time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.answer import Source
-from assistant.retriever import HybridRetriever
+from assistant.evaluation.data import Question, load_corpus, load_questions, select_questions
+from assistant.evaluation.metrics import contains_answer, first_hit_rank, retrieval_scores
+from assistant.evaluation.retrieval import copies_of, gold_ids, make_retrievers, ranked_articles
 from index.settings import Settings
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "realtimeqa"
 DEFAULT_HOME = Path("/tmp/newsdesk-bench-home")
-MODES = ("dense", "keyword", "hybrid", "keyword-fts5")  # the last: the SQLite FTS5 baseline
+MODES = ("dense", "bm25", "hybrid")
 DEPTH = 10
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    text: str
-    as_of: datetime
-    gold: frozenset[str]
-    answers: tuple[str, ...]
+CONTEXT = 5  # sources whose text counts for "answer in top 5"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings(home=args.home)
     ensure_index(settings, args.corpus)
-    questions = load_questions(args.questions, args.limit)
-    retrievers = make_retrievers(settings, _overrides(args.set))
-    canonical = canonical_ids(settings)
-    results = {mode: evaluate(retrievers[mode], questions, canonical) for mode in args.modes}
+    questions = select_questions(load_questions(args.questions), limit=args.limit)
+    copies = copies_of(load_corpus(args.corpus))
+    from index.embeddings import load_embedder
+
+    retrievers = make_retrievers(
+        settings, load_embedder(settings), args.modes, **_overrides(args.set)
+    )
+    results = {mode: evaluate(mode, retrievers, questions, copies) for mode in args.modes}
     report = {"questions": len(questions), "retrieval": results}
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        print(markdown(report))
+    print(json.dumps(report, indent=2) if args.json else markdown(report))
     return 0
 
 
@@ -80,102 +68,30 @@ def ensure_index(settings: Settings, corpus: Path) -> None:
     )
 
 
-def load_questions(path: Path, limit: int | None = None) -> list[Question]:
-    """The questions of a RealTimeQA ``questions.jsonl`` (first ``limit`` when given)."""
-    questions = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            day = date.fromisoformat(record["date"])
-            questions.append(
-                Question(
-                    id=record["id"],
-                    text=record["question"],
-                    as_of=datetime.combine(day, day_time(12), tzinfo=UTC),
-                    gold=frozenset(record["answer_doc_ids"]),
-                    answers=tuple(record["answer"]),
-                )
-            )
-            if limit and len(questions) >= limit:
-                break
-    return questions
-
-
-def make_retrievers(settings: Settings, overrides: dict[str, Any]) -> dict[str, HybridRetriever]:
-    """One retriever per mode over the same stores and embedding model."""
-    from index.embeddings import load_embedder
-    from index.stores import open_stores
-
-    stores = open_stores(settings)
-    embedder = load_embedder(settings)
-    plain = settings.with_overrides(relevance_floor=-1.0)
-    retrievers = {}
-    for mode in MODES:
-        # The single-search modes are measured as plain rankings (no relevance floor); hybrid
-        # runs exactly as the assistant uses it.
-        # (BM25 alone: chunk-level only, without the article-level ranking the hybrid adds)
-        plain_fields = {"keyword_coverage": 0.0, "article_weight": 0.0, **overrides}
-        fields = plain_fields if mode != "hybrid" else overrides
-        fts5 = mode == "keyword-fts5"
-        retrievers[mode] = HybridRetriever(
-            settings=settings if mode == "hybrid" else plain, embedder=embedder,
-            dense=stores.chroma, keyword=stores.catalog if fts5 else stores.keyword,
-            mode="keyword" if fts5 else mode, **fields,
-        )
-    return retrievers
-
-
-def canonical_ids(settings: Settings) -> dict[str, str]:
-    """Duplicate article id -> the indexed article it was linked to (so gold labels still match)."""
-    try:
-        with sqlite3.connect(settings.catalog_path) as db:
-            rows = db.execute(
-                "SELECT id, canonical_id FROM articles WHERE canonical_id IS NOT NULL"
-            ).fetchall()
-    except sqlite3.Error:
-        return {}
-    return dict(rows)
-
-
 def evaluate(
-    retriever: HybridRetriever, questions: Sequence[Question], canonical: dict[str, str]
+    mode: str,
+    retrievers: Mapping[str, Any],
+    questions: Sequence[Question],
+    copies: Mapping[str, frozenset[str]],
 ) -> dict[str, float]:
-    """Recall@1/5/10, MRR@10, answer-in-top-5-text and latency over ``questions``."""
-    hits = {1: 0, 5: 0, 10: 0}
-    reciprocal = 0.0
+    """Recall@1/5/10, MRR@10, answer-in-top-5-text and search latency of one mode."""
+    ranks: list[int | None] = []
     answer_in_text = 0
     latencies: list[float] = []
     for number, question in enumerate(questions, start=1):
         started = time.perf_counter()
-        sources = retriever.search(question.text, as_of=question.as_of, k=DEPTH)
+        ids, texts = ranked_articles(mode, question, retrievers, None, DEPTH)
         latencies.append(time.perf_counter() - started)
-        gold = {canonical.get(doc, doc) for doc in question.gold}
-        ranks = [i for i, s in enumerate(sources, start=1) if s.article_id in gold]
-        first = ranks[0] if ranks else None
-        for cutoff in hits:
-            hits[cutoff] += bool(first and first <= cutoff)
-        reciprocal += 1 / first if first else 0.0
-        answer_in_text += contains_answer(sources[:5], question.answers)
+        ranks.append(first_hit_rank(ids, gold_ids(question, copies)))
+        answer_in_text += contains_answer("\n".join(texts[:CONTEXT]), question.answers)
         if number % 100 == 0:
-            print(f"  {retriever.mode}: {number}/{len(questions)}", file=sys.stderr)
-    n = max(len(questions), 1)
+            print(f"  {mode}: {number}/{len(questions)}", file=sys.stderr)
     return {
-        "recall@1": hits[1] / n,
-        "recall@5": hits[5] / n,
-        "recall@10": hits[10] / n,
-        "mrr@10": reciprocal / n,
-        "answer@5": answer_in_text / n,
+        **retrieval_scores(ranks),
+        "answer@5": answer_in_text / max(len(questions), 1),
         "latency_p50_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
         "latency_p95_ms": 1000 * float(np.percentile(latencies, 95)) if latencies else 0.0,
     }
-
-
-def contains_answer(sources: Sequence[Source], answers: Sequence[str]) -> bool:
-    """True when a gold answer occurs in the retrieved text (case/punctuation-insensitive)."""
-    text = _normal(" ".join(chunk.text for source in sources for chunk in source.chunks))
-    return any(_normal(answer) and f" {_normal(answer)} " in f" {text} " for answer in answers)
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -193,15 +109,7 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {r['mrr@10']:.3f} | {r['answer@5']:.3f} | {r['latency_p50_ms']:.1f} "
             f"| {r['latency_p95_ms']:.1f} |"
         )
-    results = report["retrieval"]
-    if "keyword" in results and "keyword-fts5" in results:
-        ratio = results["keyword-fts5"]["latency_p50_ms"] / results["keyword"]["latency_p50_ms"]
-        lines += ["", f"keyword search p50: in-memory BM25 is {ratio:.1f}x faster than FTS5"]
     return "\n".join(lines)
-
-
-def _normal(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
 def _overrides(pairs: Sequence[str]) -> dict[str, Any]:
@@ -222,8 +130,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--questions", type=Path, default=EVAL / "questions.jsonl")
     parser.add_argument("--limit", type=int, default=None, help="first N questions only")
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
-    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
-                        help="override a HybridRetriever tuning field")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override a HybridRetriever tuning field",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 

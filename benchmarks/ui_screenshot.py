@@ -29,8 +29,9 @@ def main() -> None:
     args = parser.parse_args()
 
     import index
-    import ui
     from assistant import Assistant
+    from assistant.webui.page import build_app
+    from assistant.webui.server import start
     from index import demo
     from index.settings import Settings
 
@@ -47,8 +48,8 @@ def main() -> None:
               f"{report.new / seconds:.1f} articles/s, {report.chunks_added / seconds:.1f} "
               f"chunks/s (index {home})")
 
-    app = ui.build_app(Assistant(settings), settings)
-    url = ui.start(app, port=_free_port(), quiet=True)
+    app = build_app(Assistant(settings), settings)
+    url = start(app, port=_free_port(), quiet=True)
     try:
         _shoot(url, args.question, args.out)
     finally:

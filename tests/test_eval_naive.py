@@ -39,3 +39,16 @@ def test_long_articles_are_split_1000_200(tmp_path: Path, fake_embedder: FakeEmb
     ids, texts, _ = baseline._chunks()
     assert len(ids) >= 7 and all(len(chunk) <= 1000 for chunk in texts)
     assert texts[0][-150:] in texts[1]  # overlapping chunks
+
+
+def test_chunks_for_a_stuff_prompt_and_langchain_embeddings(
+    tmp_path: Path, fake_embedder: FakeEmbedder
+) -> None:
+    from index.embeddings import LangChainEmbeddings
+
+    corpus = load_corpus(CORPUS)
+    baseline = NaiveBaseline(tmp_path / "naive", LangChainEmbeddings(fake_embedder), corpus)
+    assert baseline.ensure_built("v1") == 8
+    assert baseline.ensure_built("v1") == 8  # already built: the count from the marker
+    chunks = baseline.chunks("Who will own the Granogue estate of the du Pont family?", k=2)
+    assert len(chunks) == 2 and "Granogue" in chunks[0]

@@ -25,3 +25,9 @@ def test_baselines_are_plain_rankings(settings: Settings) -> None:
     bm25 = retrievers["bm25"]
     assert bm25.mode == "keyword" and bm25.keyword_coverage == 0.0
     assert bm25.settings.relevance_floor < 0
+
+
+def test_tuning_reaches_every_mode(settings: Settings) -> None:
+    retrievers = make_retrievers(settings, None, ["bm25", "hybrid"], article_weight=1.5, rrf_k=20)
+    assert retrievers["hybrid"].article_weight == 1.5 and retrievers["hybrid"].rrf_k == 20
+    assert retrievers["bm25"].article_weight == 1.5 and retrievers["bm25"].rrf_k == 20

@@ -243,7 +243,7 @@ def test_ui_refresh_every_runs_the_refresher_beside_the_page(
 ) -> None:
     import threading
 
-    import ui
+    from assistant.webui import server as webserver
 
     server, _ = feed_server
     home = tmp_path / "home"
@@ -254,7 +254,7 @@ def test_ui_refresh_every_runs_the_refresher_beside_the_page(
         names = [thread.name for thread in threading.enumerate()]
         seen.append("newsdesk-refresh" in names)
 
-    monkeypatch.setattr(ui, "launch", launch)
+    monkeypatch.setattr(webserver, "launch", launch)
     monkeypatch.setattr("index.refresh.Refresher._embedder_for_build", lambda self: FakeEmbedder())
     env = {"NEWSDESK_ALLOW_PRIVATE_URLS": "1"}
     got = CliRunner().invoke(main, ["--home", str(home), "ui", "--refresh-every", "1h"], env=env)

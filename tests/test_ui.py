@@ -1,4 +1,4 @@
-"""The web chat page (ui.py): its /chat API through gradio_client, auth, form values.
+"""The web chat page (assistant/webui): its /chat API through gradio_client, auth, form values.
 
 The fakes here (FakeAssistant, FakeLibrary, STORIES) are shared with the other web chat
 tests."""
@@ -6,19 +6,24 @@ tests."""
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-import ui
 from assistant.answer import Answer, Citation, RetrievedChunk, Source
+from assistant.webui import page, server
 from assistant.webui.library import IndexView
 from assistant.webui.render import EMPTY_INDEX_MESSAGE, example_questions
 from index.errors import BackendUnavailable, IndexEmpty, NewsdeskError
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -130,8 +135,8 @@ def free_port() -> int:
 def served(settings) -> Iterator[tuple[str, FakeAssistant]]:
     """The app on 127.0.0.1 with a fake assistant; closed after the test."""
     assistant = FakeAssistant()
-    app = ui.build_app(assistant, settings, library=FakeLibrary())
-    url = ui.start(app, port=free_port(), quiet=True)
+    app = page.build_app(assistant, settings, library=FakeLibrary())
+    url = server.start(app, port=free_port(), quiet=True)
     try:
         yield url, assistant
     finally:
@@ -202,25 +207,25 @@ def test_bad_filter_and_backend_failures_are_messages(client, served) -> None:
 
 
 def test_public_bind_needs_auth_or_allow_open() -> None:
-    assert "this machine" in ui.access_message("127.0.0.1", None, False)
-    assert "login required" in ui.access_message("0.0.0.0", ("u", "p"), False)
-    assert "NO authentication" in ui.access_message("0.0.0.0", None, True)
+    assert "this machine" in server.access_message("127.0.0.1", None, False)
+    assert "login required" in server.access_message("0.0.0.0", ("u", "p"), False)
+    assert "NO authentication" in server.access_message("0.0.0.0", None, True)
     with pytest.raises(NewsdeskError, match="NEWSDESK_UI_AUTH"):
-        ui.access_message("0.0.0.0", None, False)
+        server.access_message("0.0.0.0", None, False)
 
 
 def test_parse_auth() -> None:
-    assert ui.parse_auth("ann:s3cret:x") == ("ann", "s3cret:x")
-    assert ui.parse_auth(None) is None
+    assert server.parse_auth("ann:s3cret:x") == ("ann", "s3cret:x")
+    assert server.parse_auth(None) is None
     with pytest.raises(NewsdeskError):
-        ui.parse_auth("ann")
+        server.parse_auth("ann")
 
 
 def test_auth_protects_page_and_api(settings) -> None:
     from gradio_client import Client
 
-    app = ui.build_app(FakeAssistant(), settings, library=FakeLibrary())
-    url = ui.start(app, port=free_port(), auth=("ann", "s3cret"), quiet=True)
+    app = page.build_app(FakeAssistant(), settings, library=FakeLibrary())
+    url = server.start(app, port=free_port(), auth=("ann", "s3cret"), quiet=True)
     try:
         with pytest.raises(Exception):  # noqa: B017 - gradio_client's error type varies
             Client(url, verbose=False).predict("Hi?", api_name="/chat")
@@ -232,8 +237,47 @@ def test_auth_protects_page_and_api(settings) -> None:
 
 
 def test_make_filters_from_form_values() -> None:
-    assert ui.make_filters(None, "", []) is None
-    filters = ui.make_filters("2025-03-01 00:00:00", "2025-03-02", ["DW"])
+    assert page.make_filters(None, "", []) is None
+    filters = page.make_filters("2025-03-01 00:00:00", "2025-03-02", ["DW"])
     assert filters.since == datetime(2025, 3, 1, tzinfo=UTC)
     assert filters.until.date().isoformat() == "2025-03-02" and filters.until.hour == 23
     assert filters.sources == ("DW",)
+
+
+def test_chat_error_has_the_shape_of_an_answer() -> None:
+    answer = FakeAssistant().ask("What did the EU decide?")
+    ok = page.chat_result(answer)
+    failed = page.chat_result(None, question="Anything?", error=IndexEmpty("empty"))
+    assert set(failed) == set(ok)
+    assert ok["error"] is None and ok["answer"] == answer.text
+    assert failed["answer"] is None and failed["error"] == EMPTY_INDEX_MESSAGE
+    assert (failed["citations"], failed["sources"], failed["covered"]) == ([], [], False)
+    assert failed["question_used"] == "Anything?"
+
+
+def test_the_cli_loads_gradio_only_to_serve_the_page() -> None:
+    script = "import sys, assistant.cli; print('gradio' in sys.modules, 'ui' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "False"]
+
+
+def test_python_ui_py_takes_the_options_of_newsdesk_ui() -> None:
+    done = subprocess.run(
+        [sys.executable, "ui.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert "Usage: ui.py" in done.stdout
+    for option in ("--host", "--port", "--auth", "--allow-open"):
+        assert option in done.stdout
+
+
+def test_newsdesk_ui_refuses_an_open_public_bind_in_one_line() -> None:
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
+    result = CliRunner().invoke(main, ["ui", "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "Refusing to listen on 0.0.0.0 without authentication" in result.output
+    assert "Traceback" not in result.output

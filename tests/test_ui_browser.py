@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import ui
 from assistant.webui.library import Library
+from assistant.webui.page import build_app
+from assistant.webui.server import start
 from tests.fakes import FakeEmbedder
 from tests.test_demo import make_fake_wheel
 from tests.test_ui import STORIES, FakeAssistant, FakeLibrary, Story, free_port
@@ -50,8 +51,8 @@ def page(request, settings, tmp_path: Path) -> Iterator:
         settings = settings.with_overrides(cache_dir=tmp_path / "cache")
         make_fake_wheel(settings.cache_dir)
         library = Library(settings, embedder=FakeEmbedder())
-    app = ui.build_app(assistant, settings, library=library)
-    url = ui.start(app, port=free_port(), quiet=True)
+    app = build_app(assistant, settings, library=library)
+    url = start(app, port=free_port(), quiet=True)
     profile = tmp_path / "chromium-profile"
     try:
         with playwright_api.sync_playwright() as playwright:

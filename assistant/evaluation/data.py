@@ -55,7 +55,7 @@ def load_questions(path: str | Path) -> list[Question]:
     path = Path(path)
     questions: list[Question] = []
     seen: dict[str, int] = {}
-    for line_number, record in _records(path):
+    for line_number, record in read_records(path):
         question = _question(record, path, line_number)
         if question.id in seen:
             raise EvalDataError(
@@ -73,7 +73,7 @@ def load_corpus(path: str | Path) -> dict[str, CorpusArticle]:
     """Read and check a corpus JSONL(.gz) file into ``{article id: article}``."""
     path = Path(path)
     corpus: dict[str, CorpusArticle] = {}
-    for line_number, record in _records(path):
+    for line_number, record in read_records(path):
         article_id = record.get("id")
         if not isinstance(article_id, str) or not article_id.strip():
             raise EvalDataError(f"{path} line {line_number}: 'id' must be a non-empty string")
@@ -106,7 +106,7 @@ def select_questions(
     return chosen
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, JSON object) for every non-blank line of a JSONL or JSONL.gz file."""
     if not path.is_file():
         raise EvalDataError(f"{path}: no such file")

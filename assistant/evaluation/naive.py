@@ -31,7 +31,11 @@ class NaiveHit:
 
 
 class NaiveBaseline:
-    """Naive LangChain retrieval over ``corpus``, persisted in ``folder``."""
+    """Naive LangChain retrieval over ``corpus``, persisted in ``folder``.
+
+    ``embedder`` is a Newsdesk embedder (``index.embeddings.Embedder``) or a LangChain
+    ``Embeddings`` (e.g. ``HuggingFaceEmbeddings``, as a user would write it).
+    """
 
     def __init__(self, folder: Path, embedder: Any, corpus: Mapping[str, CorpusArticle]) -> None:
         self.folder = folder
@@ -39,11 +43,14 @@ class NaiveBaseline:
         self.corpus = corpus
         self._store: Any = None
 
-    def ensure_built(self, fingerprint: str, progress: Progress | None = None) -> None:
-        """Index the corpus unless ``folder`` already holds it for this ``fingerprint``."""
+    def ensure_built(self, fingerprint: str, progress: Progress | None = None) -> int:
+        """Index the corpus unless ``folder`` already holds it for this ``fingerprint``;
+        returns the number of chunks."""
         marker = self.folder / _COMPLETE
-        if marker.exists() and json.loads(marker.read_text()).get("fingerprint") == fingerprint:
-            return
+        if marker.exists():
+            built = json.loads(marker.read_text())
+            if built.get("fingerprint") == fingerprint:
+                return int(built.get("chunks", 0))
         marker.unlink(missing_ok=True)
         owner = self.folder / "fingerprint.txt"
         store = self._open()
@@ -67,13 +74,17 @@ class NaiveBaseline:
             if progress:
                 progress(done, len(ids), "naive")
         marker.write_text(json.dumps({"fingerprint": fingerprint, "chunks": len(ids)}))
+        return len(ids)
+
+    def chunks(self, question: str, k: int = 4) -> list[str]:
+        """The text of the ``k`` chunks most similar to ``question`` (what a stuff chain gets)."""
+        return [document.page_content for document in self._similar(question, k)]
 
     def search(self, question: str, k: int = 10) -> list[NaiveHit]:
         """The top ``k`` articles for ``question``, in the order of their best chunk."""
-        store = self._open()
         fetch = 4 * k
         while True:
-            documents = store.similarity_search(question, k=fetch)
+            documents = self._similar(question, fetch)
             hits: dict[str, NaiveHit] = {}
             for document in documents:
                 article_id = document.metadata["article_id"]
@@ -81,6 +92,9 @@ class NaiveBaseline:
             if len(hits) >= k or len(documents) < fetch or fetch >= 32 * k:
                 return list(hits.values())[:k]
             fetch *= 2
+
+    def _similar(self, question: str, k: int) -> list[Any]:
+        return self._open().similarity_search(question, k=k)
 
     def _chunks(self) -> tuple[list[str], list[str], list[dict[str, str]]]:
         from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -102,6 +116,7 @@ class NaiveBaseline:
         if self._store is None:
             import chromadb
             from langchain_chroma import Chroma
+            from langchain_core.embeddings import Embeddings
 
             from index.embeddings import LangChainEmbeddings
 
@@ -112,7 +127,11 @@ class NaiveBaseline:
             )
             self._store = Chroma(
                 collection_name="naive",
-                embedding_function=LangChainEmbeddings(self.embedder),
+                embedding_function=(
+                    self.embedder
+                    if isinstance(self.embedder, Embeddings)
+                    else LangChainEmbeddings(self.embedder)
+                ),
                 client=client,
             )
         return self._store

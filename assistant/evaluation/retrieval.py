@@ -21,8 +21,11 @@ RETRIEVERS = ("dense", "bm25", "hybrid", "naive")
 _MODES = {"dense": "dense", "bm25": "keyword"}
 
 
-def make_retrievers(settings: Settings, embedder: Any, names: Sequence[str]) -> dict[str, Any]:
-    """Newsdesk's retriever in each requested mode over the index of ``settings``."""
+def make_retrievers(
+    settings: Settings, embedder: Any, names: Sequence[str], **tuning: Any
+) -> dict[str, Any]:
+    """Newsdesk's retriever in each requested mode over the index of ``settings``; ``tuning``
+    overrides ``HybridRetriever`` fields in every mode (``benchmarks/bench_retrieval.py --set``)."""
     from assistant.retriever import HybridRetriever
     from index.stores import open_stores
 
@@ -35,12 +38,12 @@ def make_retrievers(settings: Settings, embedder: Any, names: Sequence[str]) -> 
     for name in wanted:
         if name == "hybrid":
             retrievers[name] = HybridRetriever.from_settings(
-                settings, embedder=embedder, stores=stores
+                settings, embedder=embedder, stores=stores, **tuning
             )
         else:
+            fields = {"keyword_coverage": 0.0, "article_weight": 0.0, **tuning}
             retrievers[name] = HybridRetriever.from_settings(
-                plain, embedder=embedder, stores=stores, mode=_MODES[name], keyword_coverage=0.0,
-                article_weight=0.0,
+                plain, embedder=embedder, stores=stores, mode=_MODES[name], **fields
             )
     return retrievers
 

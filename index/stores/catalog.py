@@ -79,7 +79,7 @@ CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN
 END;
 """
 
-# Chunk metadata keys stored as columns (CONTRACTS.md); any other key goes to ``extra``.
+# Chunk metadata keys (``index.pipeline.chunk_metadata``) stored as columns; others go to ``extra``.
 METADATA_COLUMNS = (
     "article_id", "chunk_index", "title", "source", "url", "published", "published_ts",
     "authors", "place", "body_start",

@@ -1,0 +1,380 @@
+"""The Newsdesk page: a Gradio app around an ``Assistant`` (no retrieval logic here).
+
+:class:`NewsdeskPage` lays the page out (:meth:`~NewsdeskPage.build`) and answers its events
+with one method each. Besides the page, the app exposes ``/chat`` for scripts::
+
+    Client(url).predict(message, history=None, since=None, until=None, outlets=None,
+                        api_name="/chat")
+
+``history`` is ``[[question, answer], ...]``; ``since``/``until`` are ``YYYY-MM-DD``;
+``outlets`` a list of outlet names. It returns a dict: ``answer`` (text with ``[n]`` markers),
+``citations`` (n, article_id, title, source, url, published, snippet), ``sources`` (every
+article given to the model: n, article_id, title, source, url, published), ``covered``,
+``question_used``, ``timings`` and ``error`` (None, or a message saying what to do; then
+``answer`` is None). See :func:`chat_result`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import gradio as gr
+
+from assistant.answer import Answer
+from assistant.webui.conversation import (
+    Turn,
+    chat_history,
+    chat_messages,
+    finish_turn,
+    sources_html,
+    sources_placeholder,
+)
+from assistant.webui.holder import AssistantHolder
+from assistant.webui.library import UPLOAD_TYPES, Library, Progress
+from assistant.webui.panels import notice, onboarding_html, report_html, status_html
+from assistant.webui.render import answer_to_dict, explain
+from index import demo
+from index.errors import BackendUnavailable, SourceRejected
+from index.settings import Settings
+
+Job = Callable[[Progress], Any]  # an indexing run, given its progress hook
+
+HEADER = (
+    "<header class='nd-header'><div class='nd-logo'>N</div><div><h1>Newsdesk</h1>"
+    "<p>Ask about the news you have indexed. Every answer cites its articles — and says so "
+    "when they don't hold the answer.</p></div></header>"
+)
+PLACEHOLDER = (
+    "**Ask a question about the indexed news.**\n\nFollow-up questions keep the context; "
+    "use *New conversation* to start over."
+)
+_PRIVATE = {"api_visibility": "private"}
+_QUIET = {"api_visibility": "private", "show_progress": "hidden"}
+_ASSISTANT_QUEUE = {"concurrency_id": "assistant", "concurrency_limit": 1}
+_INDEXER_QUEUE = {"concurrency_id": "indexer", "concurrency_limit": 1, **_PRIVATE}
+
+
+def build_app(assistant: Any, settings: Settings, *, library: Library | None = None) -> gr.Blocks:
+    """The Newsdesk app around ``assistant`` (anything with ``ask``/``stream``, or an
+    ``AssistantHolder``; None builds the real ``Assistant`` from ``settings`` on first use)."""
+    return NewsdeskPage(assistant, settings, library=library).build()
+
+
+class NewsdeskPage:
+    """The page's layout and its event handlers (one method per event)."""
+
+    def __init__(self, assistant: Any, settings: Settings, *, library: Library | None = None):
+        self.backend = (
+            assistant
+            if isinstance(assistant, AssistantHolder)
+            else AssistantHolder(assistant, settings)
+        )
+        self.library = library or Library(settings)
+
+    # ---------------------------------------------------------------------------- layout
+
+    def build(self) -> gr.Blocks:
+        """Lay the page out and wire its events; returns the (not yet started) app."""
+        with gr.Blocks(title="Newsdesk", fill_width=False) as app:
+            self.turns = gr.State([])
+            self._sidebar()
+            gr.HTML(HEADER)
+            self._onboarding()
+            self._chat_column()
+            self._wire(app)
+            gr.api(self.chat, api_name="chat", **_ASSISTANT_QUEUE)
+        return app
+
+    def _sidebar(self) -> None:
+        with gr.Sidebar(open=True, width=330, elem_id="nd-sidebar"):
+            gr.HTML(
+                "<h3 class='nd-h'>Filters</h3><p class='nd-muted'>Applied to your next "
+                "question.</p>"
+            )
+            with gr.Row():
+                self.since = gr.DateTime(
+                    label="From", include_time=False, type="string", elem_id="nd-since"
+                )
+                self.until = gr.DateTime(
+                    label="To", include_time=False, type="string", elem_id="nd-until"
+                )
+            self.outlets = gr.Dropdown(
+                label="Outlets",
+                choices=[],
+                multiselect=True,
+                info="Empty means all outlets.",
+                elem_id="nd-outlets",
+            )
+            gr.HTML("<h3 class='nd-h'>Index</h3>")
+            self.status = gr.HTML(elem_id="nd-status")
+            self.update_button = gr.Button("Update index", size="sm", elem_id="nd-update")
+            with gr.Accordion("Add sources", open=False, elem_id="nd-add"):
+                gr.HTML(
+                    "<p class='nd-muted'>Wire stories (.txt, .md), web pages (.html), "
+                    "article records (.json, .jsonl, .jsonl.gz) or RSS/Atom feeds.</p>"
+                )
+                self.uploads = gr.File(
+                    label="Upload articles",
+                    file_count="multiple",
+                    file_types=UPLOAD_TYPES,
+                    elem_id="nd-upload",
+                )
+                self.location = gr.Textbox(
+                    label="…or a folder on this server, or a feed URL",
+                    placeholder="/data/news or https://example.com/rss.xml",
+                    elem_id="nd-location",
+                )
+                self.add_button = gr.Button(
+                    "Add to index", variant="primary", size="sm", elem_id="nd-add-button"
+                )
+            self.index_log = gr.HTML(elem_id="nd-index-log")
+
+    def _onboarding(self) -> None:
+        with gr.Column(visible=False, elem_id="nd-onboarding") as self.onboarding:
+            gr.HTML(onboarding_html())
+            with gr.Row():
+                self.quick_button = gr.Button(
+                    f"Quick start: the {demo.QUICK_SLICE} most recent articles · "
+                    f"{demo.describe_estimate(demo.QUICK_SLICE)}",
+                    variant="primary",
+                    elem_id="nd-demo-quick",
+                )
+                self.all_button = gr.Button(
+                    f"All {demo.TOTAL_ARTICLES:,} articles · "
+                    f"{demo.describe_estimate(demo.TOTAL_ARTICLES)}",
+                    variant="secondary",
+                    elem_id="nd-demo-all",
+                )
+            self.demo_log = gr.HTML(elem_id="nd-demo-log")
+
+    def _chat_column(self) -> None:
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=420):
+                self.chatbot = gr.Chatbot(
+                    elem_id="nd-chat",
+                    height=560,
+                    show_label=False,
+                    layout="bubble",
+                    placeholder=PLACEHOLDER,
+                    latex_delimiters=[],
+                    sanitize_html=True,
+                    render_markdown=True,
+                    feedback_options=None,
+                    buttons=["copy"],
+                    allow_tags=False,
+                )
+                with gr.Row(elem_id="nd-ask-row"):
+                    self.question = gr.Textbox(
+                        show_label=False,
+                        placeholder="Ask about the news…",
+                        scale=6,
+                        autofocus=True,
+                        lines=1,
+                        max_lines=4,
+                        elem_id="nd-question",
+                        container=False,
+                    )
+                    self.ask_button = gr.Button(
+                        "Ask", variant="primary", scale=1, min_width=80, elem_id="nd-ask"
+                    )
+                self.new_button = gr.Button(
+                    "New conversation", size="sm", variant="secondary", elem_id="nd-new"
+                )
+            with gr.Column(scale=2, min_width=320):
+                self.sources_panel = gr.HTML(sources_placeholder(), elem_id="nd-sources")
+
+    def _wire(self, app: gr.Blocks) -> None:
+        refreshed = [self.status, self.outlets, self.chatbot, self.onboarding]
+        app.load(self.refresh, None, refreshed, **_QUIET)
+
+        asked = [self.question, self.turns, self.since, self.until, self.outlets]
+        answered = [self.chatbot, self.turns, self.sources_panel, self.question]
+        chat_queue = {**_ASSISTANT_QUEUE, **_PRIVATE}
+        self.question.submit(self.respond, asked, answered, **chat_queue)
+        self.ask_button.click(self.respond, asked, answered, **chat_queue)
+        self.chatbot.example_select(example_text, None, self.question, **_PRIVATE).then(
+            self.respond, asked, answered, **chat_queue
+        )
+        self.new_button.click(self.new_conversation, None, answered, **_PRIVATE)
+        self.chatbot.clear(self.new_conversation, None, answered, **_PRIVATE)
+
+        self.add_button.click(
+            self.add_sources,
+            [self.uploads, self.location],
+            [self.index_log, self.uploads, self.location],
+            **_INDEXER_QUEUE,
+        ).then(self.refresh, None, refreshed, **_QUIET)
+        self.update_button.click(self.update_index, None, self.index_log, **_INDEXER_QUEUE).then(
+            self.refresh, None, refreshed, **_QUIET
+        )
+        for button, job in (
+            (self.quick_button, self.index_quick),
+            (self.all_button, self.index_all),
+        ):
+            # Progress shows in the panel that was clicked; the outcome stays in the sidebar.
+            button.click(lambda: gr.update(interactive=False), None, button, **_QUIET).then(
+                job, None, self.demo_log, **_INDEXER_QUEUE
+            ).then(
+                lambda log: (log, gr.update(interactive=True)),
+                self.demo_log,
+                [self.index_log, button],
+                **_QUIET,
+            ).then(self.refresh, None, refreshed, **_QUIET)
+
+    # ---------------------------------------------------------------------------- events
+
+    def refresh(self) -> tuple[Any, ...]:
+        """Status, outlets, examples and onboarding from the index as it is now."""
+        view = self.library.view()
+        return (
+            status_html(view),
+            gr.update(choices=view.outlets),
+            gr.update(examples=[{"text": q, "display_text": q} for q in view.examples]),
+            gr.update(visible=view.empty),
+        )
+
+    def respond(
+        self,
+        message: str,
+        state: list[Turn],
+        since: str | None,
+        until: str | None,
+        outlets: list[str] | None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream the answer to ``message`` into the chat, then show its sources."""
+        message = (message or "").strip()
+        if not message:
+            yield chat_messages(state), state, gr.update(), ""
+            return
+        state = [*state, {"question": message, "answer": "", "status": "streaming"}]
+        yield chat_messages(state), state, gr.update(), ""
+        turn = state[-1]
+        try:
+            filters = make_filters(since, until, outlets)
+            history = chat_history(state[:-1])
+            for part in self.backend.get().stream(message, history=history, filters=filters):
+                if isinstance(part, Answer):
+                    finish_turn(turn, part, len(state))
+                else:
+                    turn["answer"] += str(part)
+                    yield chat_messages(state), state, gr.update(), ""
+            if turn["status"] == "streaming":
+                raise BackendUnavailable("the assistant stopped without a final answer")
+        except Exception as error:  # every failure becomes a message, never a traceback
+            turn.update(status="error", answer=explain(error))
+        yield chat_messages(state), state, sources_html(state), ""
+
+    def new_conversation(self) -> tuple[Any, ...]:
+        """Empty chat, turns, sources panel and question box."""
+        return [], [], sources_placeholder(), ""
+
+    def chat(
+        self,
+        message: str,
+        history: list[list[str]] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        outlets: list[str] | None = None,
+    ) -> dict:
+        """Answer ``message`` from the indexed news; see the module docstring for the shape."""
+        try:
+            filters = make_filters(since, until, outlets)
+            pairs = [(str(q), str(a)) for q, a in (history or [])]
+            answer = self.backend.get().ask(message, history=pairs, filters=filters)
+        except Exception as error:
+            return chat_result(None, question=message, error=error)
+        return chat_result(answer)
+
+    # Gradio gives each handler a tracker through its ``gr.Progress`` default.
+    def add_sources(
+        self,
+        files: list[str] | None,
+        where: str | None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[str, Any, str]:
+        """Index the uploaded files and the folder or feed URL typed in."""
+        try:
+            sources = self.library.stage_uploads(files or [])
+        except SourceRejected as error:
+            return notice(explain(error), "error"), gr.update(), ""
+        if where and where.strip():
+            sources.append(where.strip())
+        if not sources:
+            return (
+                notice("Choose files to upload, or give a folder path or a feed URL.", "error"),
+                gr.update(),
+                where or "",
+            )
+        return (
+            self.run_indexing(lambda report: self.library.add(sources, report), progress),
+            None,
+            "",
+        )
+
+    def update_index(self, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+        """Re-read every recorded source."""
+        return self.run_indexing(self.library.update, progress)
+
+    def index_quick(self, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+        """Index the most recent slice of the demo corpus."""
+        return self.run_indexing(
+            lambda report: self.library.index_demo(demo.QUICK_SLICE, report), progress
+        )
+
+    def index_all(self, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+        """Index the whole demo corpus."""
+        return self.run_indexing(lambda report: self.library.index_demo(None, report), progress)
+
+    def run_indexing(self, job: Job, progress: gr.Progress) -> str:
+        """Run ``job`` with ``progress`` showing its stages; its report (or error) as HTML."""
+
+        def report(done: int, total: int, stage: str) -> None:
+            progress((done, total or None), desc=stage)
+
+        try:
+            result = job(report)
+        except Exception as error:
+            return notice(explain(error), "error")
+        self.backend.refresh()
+        return report_html(result)
+
+
+# -------------------------------------------------------------------------------- values
+
+
+def chat_result(
+    answer: Answer | None, *, question: str = "", error: BaseException | None = None
+) -> dict[str, Any]:
+    """The ``/chat`` result: ``answer`` serialized, or (``answer`` None) the same shape with
+    ``error`` explained in one line and ``answer`` None."""
+    result = answer_to_dict(answer or Answer("", [], [], question, covered=False))
+    if answer is None:
+        result.update(answer=None, error=explain(error) if error else "No answer.")
+    return result
+
+
+def make_filters(since: str | None, until: str | None, outlets: Sequence[str] | None) -> Any:
+    """``Filters`` from the form (None when nothing is filtered)."""
+    from assistant.filters import Filters
+
+    filters = Filters.parse(_day(since), _day(until), tuple(outlets or ()))
+    return None if filters.is_empty else filters
+
+
+def example_text(event: gr.SelectData) -> str:
+    """The question of the example the user clicked."""
+    value = event.value
+    return value.get("text", "") if isinstance(value, dict) else str(value)
+
+
+def _day(value: str | float | None) -> str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC).date().isoformat()
+    text = str(value).strip()
+    match = re.match(r"\d{4}-\d{2}-\d{2}", text)
+    return match.group(0) if match else text
