@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 
 from assistant.answer import Citation, Source
-from assistant.prompts import NOT_COVERED, redact_instructions
+from assistant.prompts import NOT_COVERED
 from assistant.text import content_stems, split_sentences, strip_markers, words
+from assistant.untrusted import REDACTED, redact_instructions
 
 SUPPORT_LEXICAL = 0.6
 """Share of a sentence's content words found in one window of a source (two adjacent
@@ -258,7 +259,9 @@ class _SourceText:
 
     def __init__(self, source: Source) -> None:
         self.source = source
-        body = [s for s in split_sentences(redact_instructions(source.text)) if words(s)]
+        # What addresses a model or poses as a prompt turn is never support.
+        sentences = split_sentences(redact_instructions(source.text))
+        body = [s for s in sentences if words(s) and REDACTED not in s]
         self.sentences = [source.title, *body]
         published = source.published
         date = f"{published.year} {published:%B} {published.day}" if published else ""

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 
 from assistant.answer import Source
-from assistant.prompts import NOT_COVERED, REDACTED, redact_instructions
+from assistant.prompts import NOT_COVERED
 from assistant.text import content_stems, split_sentences
+from assistant.untrusted import REDACTED, neutralize, redact_instructions
 
 MIN_SCORE = 0.2
 """A sentence scoring below this (0..1) is not an answer; below it for all, reply not covered."""
@@ -69,7 +70,7 @@ def rank_sentences(
     candidates = [
         (source.n, position, sentence)
         for source in sources
-        for position, sentence in enumerate(split_sentences(redact_instructions(source.text)))
+        for position, sentence in enumerate(split_sentences(_readable(source.text)))
         if len(content_stems(sentence)) >= min_words and REDACTED not in sentence
     ]
     if not candidates:
@@ -112,6 +113,11 @@ def select_sentences(question: str, sources: Sequence[Source], budget_chars: int
     for sentence in chosen:
         by_source.setdefault(sentence.n, []).append(sentence)
     return {n: _join(sentences) for n, sentences in sorted(by_source.items())}
+
+
+def _readable(text: str) -> str:
+    """Source text safe to quote: instructions redacted, prompt-like markup neutralised."""
+    return neutralize(redact_instructions(text))
 
 
 def _join(sentences: list[ScoredSentence]) -> str:
