@@ -344,3 +344,18 @@ def test_a_cut_off_only_sentence_is_not_covered(sources):
 )
 def test_is_complete(text, complete):
     assert is_complete(text) is complete
+
+
+def test_a_card_highlights_each_supporting_sentence_in_its_article(sources):
+    from assistant.webui.render import claims_citing, source_card
+
+    text, citations, _ = verify_citations(
+        "Serbia rejects the December 10 date [1]. The United States backs Kosovo independence [1].",
+        sources,
+    )
+    card = source_card(sources[0], citations[0], 1, claims_citing(text, 1))
+    marked = re.findall(r"<mark>(.*?)</mark>", card)
+    assert marked == [
+        "Serbia rejects the December 10 date as an artificial deadline.",
+        "The United States backs Kosovo independence.",
+    ]
