@@ -30,7 +30,7 @@ from assistant.text import content_stems
 
 MIN_SCORE = 0.2
 """A sentence scoring below this (0..1) is not an answer; below it for all, reply not covered."""
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.6
 """Share of the question's topic words a sentence (with its title and next sentence) must hold."""
 NEAR_BEST = 0.9
 """Sentences scoring at least this share of the best one compete on length: shortest wins."""
