@@ -46,7 +46,10 @@ _FRAME = frozenset(
 _NAMED = (
     r"person|man|woman|company|firm|team|club|party|group|organi[sz]ation|agency|airline|"
     r"actor|actress|singer|rapper|artist|author|host|comedian|player|athlete|coach|president|"
-    r"leader|minister|senator|governor|judge|official|ceo|billionaire|celebrity|pope|king|queen"
+    r"leader|minister|senator|governor|judge|official|ceo|billionaire|celebrity|pope|king|queen|"
+    r"university|college|school|film|movie|show|series|song|album|band|book|horse|brand|bank|"
+    r"network|newspaper|magazine|website|app|platform|startup|automaker|retailer|league|"
+    r"tournament|award|prize|(?:\w+ )?(?:company|team|party|group|firm|airline|university)"
 )
 """Nouns after "which" / "what" that ask for a name ("Which comedian ...")."""
 _MONTHS = (

@@ -100,6 +100,8 @@ def answering_sentences(
     for sentence in rank_sentences(question, sources, embedder):
         if sentence.score < MIN_SCORE:
             break
+        if sentence.text.rstrip(" \"'”’)").endswith("?"):
+            continue  # an article's own question is no answer
         window = windows.get((sentence.n, sentence.position), frozenset())
         if terms and len(terms & window) < MIN_COVERAGE * len(terms):
             continue

@@ -134,3 +134,17 @@ def test_the_shortest_of_the_near_best_sentences_is_chosen():
         "How many workers were flown to shore from the platforms?", sources
     )
     assert answer == "About 600 workers were flown to shore from three platforms on Friday [2]."
+
+
+def test_an_articles_own_question_is_no_answer():
+    text = (
+        "What do we call the first 10 amendments to the Constitution? "
+        "The first 10 amendments to the Constitution are called the Bill of Rights."
+    )
+    answer = ExtractiveAnswerer().answer(
+        "What do we call the first 10 amendments to the Constitution?",
+        [make_source(1, "Quiz", text)],
+    )
+    assert answer == (
+        "The first 10 amendments to the Constitution are called the Bill of Rights [1]."
+    )
