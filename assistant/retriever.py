@@ -222,35 +222,22 @@ class HybridRetriever(BaseRetriever):
             hits = _until(self.dense.query(vector, fetch, where), plan.cut_ts)[:n]
             pool.add("dense", hits, self.dense_weight, dense=True)
             if plan.window:
-                pool.add(
-                    "dense-window",
-                    _within(hits, plan.window),
-                    self.dense_weight * self.window_weight,
-                    dense=True,
-                )
+                pool.add("dense-window", _within(hits, plan.window),
+                         self.dense_weight * self.window_weight, dense=True)
         if self.mode in {"hybrid", "keyword"}:
             # Only the content words: the time phrase is handled by the dates, not by
             # matching "week".
             query = " ".join(sorted(query_terms(_without(question, plan.constraint.matched_text))))
-            bounds = (
-                plan.since_ts,
-                _earliest_ts(plan.until_ts, plan.cut_ts),
-                list(plan.sources) or None,
-            )
+            bounds = (plan.since_ts, _earliest_ts(plan.until_ts, plan.cut_ts),
+                      list(plan.sources) or None)
             hits = self.keyword.keyword_search(query, n, *bounds)
             pool.add("keyword", hits, self.keyword_weight)
             if plan.window:
-                pool.add(
-                    "keyword-window",
-                    _within(hits, plan.window),
-                    self.keyword_weight * self.window_weight,
-                )
+                pool.add("keyword-window", _within(hits, plan.window),
+                         self.keyword_weight * self.window_weight)
             if self.article_weight > 0:
-                pool.add(
-                    "article",
-                    self.keyword.article_search(query, n // 2, *bounds),
-                    self.article_weight,
-                )
+                pool.add("article", self.keyword.article_search(query, n // 2, *bounds),
+                         self.article_weight)
         return pool
 
     def _rank_articles(self, pool: _Pool, plan: _Plan) -> list[tuple[str, float]]:
@@ -410,7 +397,9 @@ _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 def query_terms(text: str) -> frozenset[str]:
     """The content words of a question (lower case, no stopwords, possessives stripped)."""
-    return frozenset(word for word in _words(text) if len(word) > 1 and word not in _STOPWORDS)
+    return frozenset(
+        word for word in _words(text) if len(word) > 1 and word not in _STOPWORDS
+    )
 
 
 def term_coverage(terms: frozenset[str], text: str) -> float:
@@ -485,11 +474,9 @@ def _within(hits: list[StoredHit], window: tuple[int | None, int | None]) -> lis
     """The hits published inside ``window`` (inclusive epoch seconds; undated hits are not)."""
     since, until = window
     return [
-        hit
-        for hit in hits
+        hit for hit in hits
         if (ts := hit.metadata.get("published_ts")) is not None
-        and (since is None or ts >= since)
-        and (until is None or ts <= until)
+        and (since is None or ts >= since) and (until is None or ts <= until)
     ]
 
 

@@ -52,9 +52,8 @@ class Library:
             stats = index.stats(self.settings).to_dict()
         except Exception as error:
             return IndexView(error=explain(error))
-        outlets = sorted(
-            (name for name in stats.get("sources") or {} if name != "unknown"), key=str.casefold
-        )
+        outlets = sorted((name for name in stats.get("sources") or {} if name != "unknown"),
+                         key=str.casefold)
         titles = self.recent_titles(24) if stats.get("articles") else []
         return IndexView(stats=stats, outlets=outlets, examples=example_questions(titles))
 
@@ -84,8 +83,7 @@ class Library:
             if not any(path.name.lower().endswith(ext) for ext in UPLOAD_TYPES):
                 raise SourceRejected(
                     f"{path.name}: not a supported file type; upload "
-                    f"{', '.join(UPLOAD_TYPES)} files"
-                )
+                    f"{', '.join(UPLOAD_TYPES)} files")
             target = folder / path.name
             shutil.copyfile(path, target)
             staged.append(str(target))

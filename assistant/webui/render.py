@@ -36,11 +36,10 @@ def render_answer(text: str, sources: Sequence[Source], turn: int) -> str:
     parts: list[str] = []
     position = 0
     for match in _MARKER.finditer(text):
-        parts.append(safe_markdown(text[position : match.start()]))
+        parts.append(safe_markdown(text[position:match.start()]))
         numbers = [int(x) for x in re.findall(r"\d+", match.group(0))]
-        parts.append(
-            "".join(f"[\\[{n}\\]](#{card_id(turn, n)})" if n in known else "" for n in numbers)
-        )
+        parts.append("".join(
+            f"[\\[{n}\\]](#{card_id(turn, n)})" if n in known else "" for n in numbers))
         position = match.end()
     parts.append(safe_markdown(text[position:]))
     return "".join(parts)
@@ -52,37 +51,29 @@ def safe_markdown(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\g<0>", escaped)
 
 
-def source_card(
-    source: Source, citation: Citation | None, turn: int, claims: Sequence[str] = ()
-) -> str:
+def source_card(source: Source, citation: Citation | None, turn: int,
+                claims: Sequence[str] = ()) -> str:
     """One numbered card: title, outlet, date, link, and the supporting passage highlighted.
 
     ``claims`` are the answer's sentences citing this source; when the citation's snippet is
     long, only its sentences closest to them are highlighted.
     """
     title = html.escape(source.title or "Untitled")
-    meta = " · ".join(
-        html.escape(part)
-        for part in (source.source or "Unknown outlet", date_label(source.published))
-        if part
-    )
+    meta = " · ".join(html.escape(part) for part in (
+        source.source or "Unknown outlet", date_label(source.published)) if part)
     if source.also_in:
         meta += " · also in " + html.escape(", ".join(source.also_in))
     link = ""
     if source.url and source.url.lower().startswith(("http://", "https://")):
-        link = (
-            f"<a class='nd-link' href='{html.escape(source.url, quote=True)}' "
-            "target='_blank' rel='noopener noreferrer nofollow'>Read the original ↗</a>"
-        )
+        link = (f"<a class='nd-link' href='{html.escape(source.url, quote=True)}' "
+                "target='_blank' rel='noopener noreferrer nofollow'>Read the original ↗</a>")
     passages = cited_passages(citation.snippet, claims) if citation else []
     excerpt_html = excerpt(source.text, passages)
     cited = " nd-cited" if citation else ""
-    return (
-        f"<article class='nd-card{cited}' id='{card_id(turn, source.n)}'>"
-        f"<div class='nd-card-head'><span class='nd-num'>{source.n}</span>"
-        f"<div><div class='nd-title'>{title}</div><div class='nd-meta'>{meta}</div></div>"
-        f"</div><p class='nd-snippet'>{excerpt_html}</p>{link}</article>"
-    )
+    return (f"<article class='nd-card{cited}' id='{card_id(turn, source.n)}'>"
+            f"<div class='nd-card-head'><span class='nd-num'>{source.n}</span>"
+            f"<div><div class='nd-title'>{title}</div><div class='nd-meta'>{meta}</div></div>"
+            f"</div><p class='nd-snippet'>{excerpt_html}</p>{link}</article>")
 
 
 def cited_passages(snippet: str, claims: Sequence[str]) -> list[str]:
@@ -101,13 +92,9 @@ def cited_passages(snippet: str, claims: Sequence[str]) -> list[str]:
 
 def claims_citing(text: str, n: int) -> list[str]:
     """The sentences of an answer that cite source ``n``."""
-    return [
-        sentence
-        for sentence in _SENTENCE_BREAK.split(text)
-        if any(
-            str(n) in re.findall(r"\d+", marker.group(0)) for marker in _MARKER.finditer(sentence)
-        )
-    ]
+    return [sentence for sentence in _SENTENCE_BREAK.split(text)
+            if any(str(n) in re.findall(r"\d+", marker.group(0))
+                   for marker in _MARKER.finditer(sentence))]
 
 
 def excerpt(text: str, passages: Sequence[str], width: int = 220) -> str:
@@ -125,10 +112,8 @@ def excerpt(text: str, passages: Sequence[str], width: int = 220) -> str:
     for span_start, span_end in spans:
         if span_start < position or span_start >= end:
             continue
-        parts += [
-            html.escape(text[position:span_start]),
-            f"<mark>{html.escape(text[span_start : min(span_end, end)])}</mark>",
-        ]
+        parts += [html.escape(text[position:span_start]),
+                  f"<mark>{html.escape(text[span_start:min(span_end, end)])}</mark>"]
         position = min(span_end, end)
     parts += [html.escape(text[position:end]), "…" if end < len(text) else ""]
     return "".join(parts)
@@ -138,14 +123,8 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
     """The ``/chat`` result: ``Answer.to_dict()`` plus every source and ``error: None``."""
     result = answer.to_dict()
     result["sources"] = [
-        {
-            "n": s.n,
-            "article_id": s.article_id,
-            "title": s.title,
-            "source": s.source,
-            "url": s.url,
-            "published": s.published.isoformat() if s.published else None,
-        }
+        {"n": s.n, "article_id": s.article_id, "title": s.title, "source": s.source,
+         "url": s.url, "published": s.published.isoformat() if s.published else None}
         for s in answer.sources
     ]
     result["error"] = None
@@ -161,10 +140,8 @@ def explain(error: BaseException) -> str:
     if isinstance(error, NewsdeskError):
         return str(error)
     log.exception("unexpected error in the web chat", exc_info=error)
-    return (
-        f"Something went wrong ({type(error).__name__}: {error}). "
-        "The details are in the server log."
-    )
+    return (f"Something went wrong ({type(error).__name__}: {error}). "
+            "The details are in the server log.")
 
 
 def example_questions(titles: Sequence[tuple[str, str]], n: int = 4) -> list[str]:
