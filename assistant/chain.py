@@ -22,6 +22,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from assistant.answer import Answer, Source
 from assistant.citations import CitationVerifier
 from assistant.errors import BackendUnavailable, NewsdeskError
+from assistant.evidence import assess_evidence
 from assistant.extractive import ExtractiveAnswerer, select_sentences
 from assistant.prompts import NOT_COVERED, render
 from assistant.text import SentenceStream
@@ -81,10 +82,11 @@ class AnswerChain:
         sources = list(self.retriever.search(standalone, filters=filters, as_of=as_of, k=self.k))
         timings["retrieve"] = time.perf_counter() - mark
 
-        if not sources:
+        if not sources or not assess_evidence(standalone, sources).answerable:
+            # Weak evidence: not covered, for every backend, without calling the model.
             timings.update(generate=0.0, verify=0.0, total=time.perf_counter() - start)
             yield NOT_COVERED
-            yield Answer(NOT_COVERED, [], [], standalone, timings, covered=False)
+            yield Answer(NOT_COVERED, [], sources, standalone, timings, covered=False)
             return
 
         verifier = CitationVerifier(sources, self.embedder, standalone)

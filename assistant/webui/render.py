@@ -27,7 +27,7 @@ EMPTY_INDEX_MESSAGE = (
     "(button above) or add your own sources in the sidebar, then ask again."
 )
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z0-9\"“‘'(])|\s*\n\.\.\.\n\s*|\s\.\.\.\s")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z0-9\"“‘'(])|\s*\n\.\.\.\n\s*|\s(?:\.\.\.|…)\s")
 _WORD = re.compile(r"\w{3,}")
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _MD_SPECIAL = re.compile(r"[\\\[\]]")
