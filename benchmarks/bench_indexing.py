@@ -4,7 +4,7 @@ Over the first ``--limit`` articles of ``../shared/eval/realtimeqa/corpus.jsonl.
 from one run, a Markdown table (``--json`` for the raw figures):
 
 - chunks/s of the bare embedding model on Newsdesk's own chunks, per runtime (the ceiling);
-- chunks/s of the full pipeline (``index.build``: load, dedup, chunk, embed, Chroma + FTS5);
+- chunks/s of the full pipeline (``index.build``: load, dedup, chunk, embed, Chroma + catalog);
 - chunks/s of the naive LangChain pipeline (RecursiveCharacterTextSplitter 1000/200 +
   ``Chroma.from_documents`` with ``HuggingFaceEmbeddings`` on the same packaged model);
 - the time of a no-op re-run of the build (median of ``--noop-runs``);

@@ -6,8 +6,6 @@ Indexes ``corpus.jsonl.gz`` into ``--home`` (reused when it already holds articl
 every question with its ``date`` as the reference date and reports, at the article level against
 ``answer_doc_ids``: recall@1/5/10 and MRR@10 per mode, the share of questions whose gold answer
 string occurs in the text of the top-5 sources (label-free), and search latency p50/p95.
-``keyword-fts5`` runs the keyword-only search on SQLite FTS5 instead of the in-memory BM25
-index, as the latency baseline of the same run.
 ``--set`` overrides HybridRetriever tuning fields (e.g. ``--set recency_prior=0.3``).
 """
 
@@ -35,7 +33,7 @@ from index.settings import Settings
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "realtimeqa"
 DEFAULT_HOME = Path("/tmp/newsdesk-bench-home")
-MODES = ("dense", "keyword", "hybrid", "keyword-fts5")  # the last: the SQLite FTS5 baseline
+MODES = ("dense", "keyword", "hybrid")
 DEPTH = 10
 
 
@@ -118,11 +116,9 @@ def make_retrievers(settings: Settings, overrides: dict[str, Any]) -> dict[str, 
         # (BM25 alone: chunk-level only, without the article-level ranking the hybrid adds)
         plain_fields = {"keyword_coverage": 0.0, "article_weight": 0.0, **overrides}
         fields = plain_fields if mode != "hybrid" else overrides
-        fts5 = mode == "keyword-fts5"
         retrievers[mode] = HybridRetriever(
             settings=settings if mode == "hybrid" else plain, embedder=embedder,
-            dense=stores.chroma, keyword=stores.catalog if fts5 else stores.keyword,
-            mode="keyword" if fts5 else mode, **fields,
+            dense=stores.chroma, keyword=stores.keyword, mode=mode, **fields,
         )
     return retrievers
 
@@ -193,10 +189,6 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {r['mrr@10']:.3f} | {r['answer@5']:.3f} | {r['latency_p50_ms']:.1f} "
             f"| {r['latency_p95_ms']:.1f} |"
         )
-    results = report["retrieval"]
-    if "keyword" in results and "keyword-fts5" in results:
-        ratio = results["keyword-fts5"]["latency_p50_ms"] / results["keyword"]["latency_p50_ms"]
-        lines += ["", f"keyword search p50: in-memory BM25 is {ratio:.1f}x faster than FTS5"]
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ state that ``repair`` (run first by every build) undoes:
 1. the batch's articles are marked ``pending`` in the catalog (committed);
 2. the old chunks of changed articles are deleted from Chroma;
 3. the new chunks are upserted into Chroma (deterministic ids: idempotent);
-4. one SQLite transaction writes the chunk rows, their FTS rows and marks the articles ``done``.
+4. one SQLite transaction writes the chunk rows and marks the articles ``done``.
 
 Duplicates and syndicated copies (``index.dedup``) get a manifest entry linked to their canonical
 article and no chunks; when the canonical article changes or goes, its copies are read again.

@@ -3,8 +3,8 @@
 - ``articles``: the manifest. Article id -> content hash, origin, state (``pending`` while its
   chunks are being written to Chroma, ``done`` after), the chunk ids of that version, and for a
   duplicate or syndicated copy the id of the canonical article it is linked to (no chunks).
-- ``chunks`` + ``chunks_fts``: chunk text and metadata, with an FTS5 index (porter stemming,
-  BM25 ranking) kept in step by triggers.
+- ``chunks``: chunk text and metadata (the input of the in-memory BM25,
+  ``index.stores.keyword_index``).
 - ``sources``: the paths/URLs given to ``build`` (re-read by ``update``).
 - ``meta``: the embedding model the index was built with (models are never mixed), the
   catalog's random ``instance`` id and its write ``generation``.
@@ -25,7 +25,6 @@ from typing import Any
 
 from index.errors import NewsdeskError
 from index.settings import Settings
-from index.stores.fts import match_query
 from index.stores.records import ArticleSummary, IndexStats, StoredHit
 
 SCHEMA = """
@@ -68,15 +67,14 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks (article_id);
 CREATE INDEX IF NOT EXISTS chunks_published ON chunks (published_ts);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5 (
-    text, content='chunks', content_rowid='rowid', tokenize='porter unicode61'
-);
-CREATE TRIGGER IF NOT EXISTS chunks_fts_insert AFTER INSERT ON chunks BEGIN
-    INSERT INTO chunks_fts (rowid, text) VALUES (new.rowid, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN
-    INSERT INTO chunks_fts (chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-END;
+"""
+
+# Catalogs written before the in-memory BM25 kept an SQLite FTS5 copy of the chunk text in step
+# by triggers; opening one drops it (nothing reads it any more).
+MIGRATIONS = """
+DROP TRIGGER IF EXISTS chunks_fts_insert;
+DROP TRIGGER IF EXISTS chunks_fts_delete;
+DROP TABLE IF EXISTS chunks_fts;
 """
 
 # Chunk metadata keys stored as columns (CONTRACTS.md); any other key goes to ``extra``.
@@ -127,8 +125,6 @@ class Catalog:
         # FULL: a commit that marks articles done survives power loss, not only a crash
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA busy_timeout=10000")
-        # so that INSERT OR REPLACE of a chunk row also removes its old FTS row (delete trigger)
-        self._db.execute("PRAGMA recursive_triggers=ON")
         with self._transaction():
             self._create_schema()
 
@@ -255,8 +251,8 @@ class Catalog:
     def commit(
         self, article_ids: Sequence[str], chunks: Sequence[ChunkRecord]
     ) -> list[tuple[str, str]]:
-        """Last step of a write, in one transaction: replace the chunk rows (and so the FTS
-        rows) of ``article_ids`` with ``chunks`` and mark the articles done.
+        """Last step of a write, in one transaction: replace the chunk rows of
+        ``article_ids`` with ``chunks`` and mark the articles done.
 
         Copies linked to an article whose text no longer matches are unlinked (removed from the
         manifest, to be indexed again when next read); returns their ``(id, origin)``.
@@ -335,51 +331,7 @@ class Catalog:
         rows = self._fetchall(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY id")
         return [ChunkRecord(row["id"], row["text"], _metadata(row)) for row in rows]
 
-    # -- search ----------------------------------------------------------------------------
-
-    def keyword_search(
-        self,
-        query: str,
-        n: int,
-        since_ts: int | None = None,
-        until_ts: int | None = None,
-        sources: Sequence[str] | None = None,
-    ) -> list[StoredHit]:
-        """The ``n`` best chunks for free-text ``query`` by BM25, best first.
-
-        ``score`` is ``-bm25`` (higher is better). ``since_ts``/``until_ts`` are inclusive epoch
-        seconds (undated chunks are excluded when either is given); ``sources`` are outlet
-        names, compared case-insensitively, and also match the articles those outlets ran as
-        syndicated copies.
-        """
-        expression = match_query(query)
-        if expression is None or n <= 0:
-            return []
-        sql = (
-            f"SELECT {_QUALIFIED_COLUMNS}, bm25(chunks_fts) AS bm25_rank "
-            "FROM chunks_fts JOIN chunks AS c ON c.rowid = chunks_fts.rowid "
-            "WHERE chunks_fts MATCH ?"
-        )
-        params: list[Any] = [expression]
-        if since_ts is not None:
-            sql += " AND c.published_ts >= ?"
-            params.append(int(since_ts))
-        if until_ts is not None:
-            sql += " AND c.published_ts <= ?"
-            params.append(int(until_ts))
-        if sources:
-            copies, copy_params = _syndicated_in(sources)
-            sql += f" AND (lower(c.source) IN ({','.join('?' * len(sources))}) "
-            sql += f"OR c.article_id IN ({copies}))"
-            params.extend(source.lower() for source in sources)
-            params.extend(copy_params)
-        sql += " ORDER BY bm25_rank LIMIT ?"
-        params.append(int(n))
-        rows = self._fetchall(sql, params)
-        return [
-            StoredHit(row["id"], row["text"], _metadata(row), -float(row["bm25_rank"]))
-            for row in rows
-        ]
+    # -- reads for search ------------------------------------------------------------
 
     def keyword_corpus(self) -> tuple[int, list[sqlite3.Row]]:
         """The generation and, from the same snapshot, every chunk's ``rowid``, ``article_id``,
@@ -496,7 +448,7 @@ class Catalog:
     # -- internals -------------------------------------------------------------------------
 
     def _create_schema(self) -> None:
-        for statement in _statements(SCHEMA):
+        for statement in _statements(SCHEMA + MIGRATIONS):
             self._db.execute(statement)
 
     @contextmanager
@@ -540,7 +492,6 @@ class Catalog:
 
 
 _CHUNK_COLUMNS = "id, " + ", ".join(METADATA_COLUMNS) + ", extra, text"
-_QUALIFIED_COLUMNS = ", ".join(f"c.{name}" for name in _CHUNK_COLUMNS.split(", "))
 _INSERT_CHUNK = (
     f"INSERT OR REPLACE INTO chunks ({_CHUNK_COLUMNS}) "
     f"VALUES ({', '.join('?' * (len(METADATA_COLUMNS) + 3))})"
@@ -611,7 +562,7 @@ def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _statements(script: str) -> Iterator[str]:
-    """Split the schema into statements (trigger bodies contain ``;``)."""
+    """Split a script into complete SQL statements."""
     buffer = ""
     for line in script.splitlines(keepends=True):
         buffer += line

@@ -4,7 +4,7 @@ Two indexes over the same text: one document per chunk (which passage matches) a
 article (which story matches as a whole: a long report that keeps mentioning the question's
 names beats a passing mention; long documents get the usual k1=0.9, b=0.4). The catalog stays
 the record; this is a cache of it. Scores are precomputed in sparse matrices, so one search over
-~60k chunks takes about a millisecond where the SQLite FTS5 OR-query took ~100 ms.
+~60k chunks takes about a millisecond (an SQLite FTS5 OR-query, the earlier design, took ~100 ms).
 
 The indexes are built for one catalog *generation*, saved under ``<home>/keyword/`` and loaded
 by the next process; a search notices a newer generation (another build, a web-chat
@@ -28,14 +28,14 @@ import numpy as np
 import Stemmer
 
 from index.stores.catalog import Catalog
-from index.stores.fts import STOPWORDS
 from index.stores.records import StoredHit
+from index.text import KEYWORD_STOPWORDS
 
 FORMAT = 2  # bump when tokenisation or the saved layout changes
 _TOKEN = r"(?u)\b\w+\b"
 _UNDATED = np.iinfo(np.int64).min
 _STEMMER = Stemmer.Stemmer("english")
-_STOPWORDS = sorted(STOPWORDS)
+_STOPWORDS = sorted(KEYWORD_STOPWORDS)
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
@@ -70,7 +70,7 @@ class _Snapshot:
 
 
 class KeywordIndex:
-    """Keyword search with the signature of ``Catalog.keyword_search``, served from memory."""
+    """BM25 keyword search over the catalog's chunks, served from memory."""
 
     def __init__(self, catalog: Catalog, folder: Path) -> None:
         self.catalog = catalog
