@@ -7,7 +7,6 @@ likely to hold the answer (:func:`select_sentences`).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,10 +16,10 @@ import numpy as np
 from assistant.answer import Source
 from assistant.prompts import NOT_COVERED, REDACTED, redact_instructions
 from assistant.text import content_stems, split_sentences
+from index.text import SENTENCE_DATELINE as _DATELINE
 
 MIN_SCORE = 0.2
 """A sentence scoring below this (0..1) is not an answer; below it for all, reply not covered."""
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'/-]*(?:,\s*[A-Z][\w .'-]*)?\s*\([^)]{1,40}\)\s*[-–—]+\s*")
 """A wire story's opening "BRUSSELS (Reuters) - ", dropped from a quoted lede."""
 SECOND_SENTENCE_RATIO = 0.85
 """A second sentence is added when it scores at least this share of the best one."""

@@ -26,7 +26,6 @@ Weights were tuned on RealTimeQA with ``benchmarks/bench_retrieval.py``.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -40,10 +39,11 @@ from pydantic import ConfigDict
 
 from assistant.answer import RetrievedChunk, Source
 from assistant.dates import TimeConstraint, parse_time_constraints
-from assistant.filters import Filters, resolve_outlets
+from assistant.filters import Filters, aware, resolve_outlets
 from assistant.fusion import fuse_rankings
 from index.settings import Settings
 from index.stores.records import StoredHit
+from index.text import QUERY_STOPWORDS, bare_words
 
 __all__ = ["DenseSearch", "HybridRetriever", "KeywordSearch", "Mode"]
 
@@ -175,7 +175,7 @@ class HybridRetriever(BaseRetriever):
 
     def _plan(self, question: str, filters: Filters, as_of: datetime | None) -> _Plan | None:
         filters = resolve_outlets(filters, self.keyword.outlets()) if filters.sources else filters
-        reference = _aware(as_of) or datetime.now(UTC)
+        reference = aware(as_of) or datetime.now(UTC)
         constraint = (
             TimeConstraint()
             if self.time_words == "ignore"
@@ -380,25 +380,10 @@ def chroma_where(
     return conditions[0] if len(conditions) == 1 else {"$and": conditions}
 
 
-_WORD = re.compile(r"[\w'’]+")
-_POSSESSIVE = re.compile(r"['’]s?$")
-_STOPWORD_TEXT = """
-    a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers him his how i if in into is it its itself
-    just me more most my no nor not now of off on once only or other our out over own same she
-    should so some such than that the their them then there these they this those through to
-    too under until up very was we were what when where which while who whom why will with
-    would you your according after new news recent recently latest week weeks month months
-    year years today yesterday said says say since
-"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-
-
 def query_terms(text: str) -> frozenset[str]:
     """The content words of a question (lower case, no stopwords, possessives stripped)."""
     return frozenset(
-        word for word in _words(text) if len(word) > 1 and word not in _STOPWORDS
+        word for word in bare_words(text) if len(word) > 1 and word not in QUERY_STOPWORDS
     )
 
 
@@ -406,14 +391,7 @@ def term_coverage(terms: frozenset[str], text: str) -> float:
     """Share of ``terms`` that occur in ``text`` (0 when there are no terms)."""
     if not terms:
         return 0.0
-    return len(terms & _words(text)) / len(terms)
-
-
-def _words(text: str) -> set[str]:
-    """The lower-cased words of ``text``, possessive endings stripped."""
-    words = set(_WORD.findall(text.lower()))
-    with_apostrophe = {word for word in words if "'" in word or "’" in word}
-    return (words - with_apostrophe) | {_POSSESSIVE.sub("", word) for word in with_apostrophe}
+    return len(terms & bare_words(text)) / len(terms)
 
 
 def published_of(metadata: dict[str, Any]) -> datetime | None:
@@ -421,7 +399,7 @@ def published_of(metadata: dict[str, Any]) -> datetime | None:
     text = metadata.get("published") or ""
     if text:
         try:
-            return _aware(datetime.fromisoformat(str(text)))
+            return aware(datetime.fromisoformat(str(text)))
         except ValueError:
             pass
     ts = metadata.get("published_ts")
@@ -490,12 +468,6 @@ def _without(question: str, phrase: str) -> str:
 
 def _ts(value: datetime | None) -> int | None:
     return int(value.timestamp()) if value is not None else None
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def _latest(a: datetime | None, b: datetime | None) -> datetime | None:

@@ -16,11 +16,10 @@ article and no chunks; when the canonical article changes or goes, its copies ar
 
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,7 @@ import numpy as np
 
 from index.dedup import exact_key, fingerprint
 from index.errors import IndexEmpty
-from index.models import Article, BuildReport, Chunk, Rejection
+from index.models import Article, BuildReport, Chunk, Progress, Rejection
 from index.settings import Settings
 from index.stores import Stores, open_stores
 from index.stores.catalog import Catalog, ChunkRecord, ManifestEntry
@@ -40,11 +39,7 @@ from index.stores.repair import repair
 if TYPE_CHECKING:
     from index.embeddings import Embedder
 
-Progress = Callable[[int, int | None, str], None]
-"""``progress(done, total, stage)``; ``total`` is an estimate (or None when unknown) and
-``done`` may pass it. Stages: ``ARTICLES`` (articles read), ``CHUNKS`` (chunks embedded),
-``PRUNE`` (articles removed)."""
-
+# The stages a build reports to its ``Progress``: articles read, chunks embedded, articles removed.
 ARTICLES, CHUNKS, PRUNE = "articles", "chunks", "prune"
 _FLUSH_BATCHES = 8  # embedding batches per write: one pending/done cycle
 _MAX_BATCH_ARTICLES = 1000
@@ -192,6 +187,7 @@ class _Run:
 
     def run(self, sources: Sequence[str], *, prune: bool) -> BuildReport:
         from index.loaders import load_source  # heavy parsers: imported only to build
+        from index.loaders.estimate import estimate_articles
 
         total = estimate_articles(sources)
         for source in sources:
@@ -372,46 +368,6 @@ class _Run:
             self.chunks_embedded += len(rows)
             self._progress(self.chunks_embedded, None, CHUNKS)
         return vectors
-
-
-def estimate_articles(sources: Sequence[str]) -> int | None:
-    """A cheap estimate of how many articles ``sources`` hold (for a progress bar's ETA):
-    one per wire/HTML file, one per line of JSONL; None when a source cannot be estimated."""
-    total = 0
-    for source in sources:
-        if "://" in source:
-            return None
-        path = Path(source)
-        files = [path] if path.is_file() else [
-            p for p in path.rglob("*")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        ]
-        for file in files:
-            count = _estimate_file(file)
-            if count is None:
-                return None
-            total += count
-    return total
-
-
-def _estimate_file(path: Path) -> int | None:
-    name = path.name.lower()
-    if name.startswith("."):
-        return 0
-    try:
-        if name.endswith((".jsonl.gz", ".ndjson.gz")):
-            with gzip.open(path, "rb") as lines:
-                return sum(1 for line in lines if line.strip())
-        if name.endswith((".jsonl", ".ndjson")):
-            with path.open("rb") as lines:
-                return sum(1 for line in lines if line.strip())
-    except (OSError, EOFError, gzip.BadGzipFile):
-        return 0
-    if name.endswith((".txt", ".md", ".markdown", ".html", ".htm", ".xhtml")):
-        return 1
-    if name.endswith((".json", ".xml", ".rss", ".atom")):
-        return None
-    return 0
 
 
 def _check_model(catalog: Catalog, embedder: Embedder) -> None:

@@ -45,8 +45,64 @@ KEYWORD_STOPWORDS = ENGLISH_STOPWORDS | _REFLEXIVES | {"ourselves", "tell", "kno
 # Not content words of a question (the retriever's terms and keyword coverage).
 QUERY_STOPWORDS = ENGLISH_STOPWORDS | _REPORTING | TIME_WORDS
 # Not content words of an answer or a source sentence (their overlap).
-CONTENT_STOPWORDS = (
-    ENGLISH_STOPWORDS | _REFLEXIVES | _REPORTING | _CONTRACTIONS
-    | {"ago", "answer", "article", "articles", "question", "report", "source", "sources",
-       "story", "text", "told", "yes"}
+_ABOUT_SOURCES = frozenset((
+    "ago", "answer", "article", "articles", "question", "report", "source", "sources", "story",
+    "text", "told", "yes",
+))  # fmt: skip
+CONTENT_STOPWORDS = ENGLISH_STOPWORDS | _REFLEXIVES | _REPORTING | _CONTRACTIONS | _ABOUT_SOURCES
+
+# --- word splitting ---------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)  # letters/digits, one inner apostrophe
+_APOSTROPHE_WORD = re.compile(r"[\w'’]+")
+_POSSESSIVE = re.compile(r"['’]s?$")
+NON_WORD = re.compile(r"[\W_]+", re.UNICODE)  # what separates words when text is normalised
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of ``text`` in order (apostrophes normalised to ``'``)."""
+    return [word.replace("’", "'") for word in _WORD.findall(text.lower())]
+
+
+def bare_words(text: str) -> set[str]:
+    """The distinct lower-cased words of ``text``, possessive endings stripped (``Iran's`` ->
+    ``iran``): the vocabulary of question terms and of their coverage in a passage."""
+    found = set(_APOSTROPHE_WORD.findall(text.lower()))
+    with_apostrophe = {word for word in found if "'" in word or "’" in word}
+    return (found - with_apostrophe) | {_POSSESSIVE.sub("", word) for word in with_apostrophe}
+
+
+# --- datelines ("BRUSSELS (Reuters) -") -------------------------------------------------------
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_PLACE_WORD = r"[A-ZÀ-ÖØ-Þ][\w.'’\-/]*"
+_PLACE = rf"(?P<place>{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,3}})"
+_REGION = rf"(?P<region>{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,2}})"
+_DATE = (
+    rf"(?:(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?:,?[ \t]+(?P<year>\d{{4}}))?"
+    rf"|(?P<day2>\d{{1,2}})[ \t]+(?P<month2>{_MONTH})(?:[ \t]+(?P<year2>\d{{4}}))?)"
+)
+_OUTLET = r"\((?P<outlet>[A-Z][A-Za-z&.'’ \-]{0,38}[A-Za-z.])\)"
+_DASH = r"(?:--?|–|—)"
+
+# Parsing a story's dateline (place, region, date and outlet as named groups):
+# "WASHINGTON, March 3 (AP) —", "SAN JUAN, Puerto Rico (AP) —" ...
+DATELINE = re.compile(
+    rf"^[ \t]*\**{_PLACE}(?:,[ \t]+{_REGION})??(?:,[ \t]+{_DATE})?\**"
+    rf"[ \t]*{_OUTLET}[ \t]*{_DASH}[ \t]*"
+)
+# ... or a bare "(CNN)" opening the body.
+OUTLET_DATELINE = re.compile(rf"^[ \t]*{_OUTLET}[ \t]*(?:{_DASH}[ \t]*)?(?=\S)")
+# Loosely, to strip from a body before fingerprinting it: any short text, an outlet in
+# parentheses and a dash, or a bare "(CNN)" (changing it changes every fingerprint).
+_ANY_OUTLET = r"\([A-Za-z][A-Za-z&.'’ \-]{0,38}\)"
+DATELINE_PREFIX = re.compile(
+    rf"^\s*(?:[^\n()]{{1,80}}?\s*{_ANY_OUTLET}\s*{_DASH}|{_ANY_OUTLET}\s*{_DASH}?)\s*"
+)
+# Strictly, to strip from a quoted first sentence: an upper-case place, "(outlet)", dashes.
+SENTENCE_DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'/-]*(?:,\s*[A-Z][\w .'-]*)?\s*\([^)]{1,40}\)\s*[-–—]+\s*"
 )

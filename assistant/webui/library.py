@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,13 +13,14 @@ from typing import Any
 from assistant.webui.render import example_questions, explain
 from index import demo
 from index.errors import SourceRejected
+from index.loaders.estimate import upload_suffixes
+from index.models import Progress
 from index.settings import Settings
 
 log = logging.getLogger("newsdesk.ui")
 
-UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".gz", ".xml", ".rss", ".atom"]
+UPLOAD_TYPES = upload_suffixes()
 
-Progress = Callable[[int, int, str], None]  # (done, total, stage)
 
 
 @dataclass

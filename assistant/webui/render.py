@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from assistant.answer import Answer, Citation, Source
+from assistant.text import BRACKETED_CITATION as _MARKER
 from index.errors import BackendUnavailable, IndexEmpty, NewsdeskError
 
 log = logging.getLogger("newsdesk.ui")
@@ -26,7 +27,6 @@ EMPTY_INDEX_MESSAGE = (
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z0-9\"“‘'(])|\s*\n\.\.\.\n\s*|\s\.\.\.\s")
 _WORD = re.compile(r"\w{3,}")
-_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _MD_SPECIAL = re.compile(r"[\\\[\]]")
 
 
