@@ -13,8 +13,16 @@ from index.text import CONTENT_STOPWORDS as STOPWORDS
 from index.text import words
 
 __all__ = [
-    "BRACKETED_CITATION", "CITATION_MARKER", "CITATION_SPAN", "STOPWORDS", "SentenceStream",
-    "citation_numbers", "content_stems", "split_sentences", "strip_markers", "words",
+    "BRACKETED_CITATION",
+    "CITATION_MARKER",
+    "CITATION_SPAN",
+    "STOPWORDS",
+    "SentenceStream",
+    "citation_numbers",
+    "content_stems",
+    "split_sentences",
+    "strip_markers",
+    "words",
 ]
 
 # A model's citation as written in an answer: "[1]", " [1, 2]", "[Source 3]", "[1 and 2]";

@@ -77,7 +77,8 @@ def test_commit_replaces_chunk_rows(catalog: Catalog) -> None:
 def test_importing_a_known_chunk_replaces_its_row(catalog: Catalog) -> None:
     meta = metadata("wheat", 0, "Reuters", 10)
     catalog.import_chunks([ChunkRecord("wheat#h#0", "Barley prices", meta)])
-    assert [c.text for c in catalog.chunks() if c.metadata["article_id"] == "wheat"] == ["Barley prices"]
+    wheat = [c.text for c in catalog.chunks() if c.metadata["article_id"] == "wheat"]
+    assert wheat == ["Barley prices"]
     assert catalog.chunk_count() == 4
 
 
@@ -128,8 +129,6 @@ def test_outlets_that_only_ran_copies_filter_to_the_originals(catalog: Catalog) 
     assert catalog.outlets() == ["AFP", "AP", "BBC", "Reuters"]
     assert catalog.syndicated_in(["bbc"]) == ["kosovo"]
     assert catalog.syndicated_in(["Reuters", "AP"]) == []
-    assert catalog.syndicated_rowids(["BBC"]) == [
-        row[0] for row in catalog._fetchall("SELECT rowid FROM chunks WHERE article_id='kosovo'")]
 
 
 def test_outlets_and_stats(catalog: Catalog) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from index.errors import NewsdeskError
 from index.settings import Settings
-from index.stores.records import ArticleSummary, IndexStats, StoredHit
+from index.stores.records import ArticleSummary, IndexStats
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -379,14 +379,6 @@ class Catalog:
             return []
         sql, params = _syndicated_in(sources)
         return [row[0] for row in self._fetchall(sql, params)]
-
-    def syndicated_rowids(self, sources: Sequence[str]) -> list[int]:
-        """The chunk ``rowid``s of :meth:`syndicated_in`'s articles."""
-        if not sources:
-            return []
-        sql, params = _syndicated_in(sources)
-        rows = self._fetchall(f"SELECT rowid FROM chunks WHERE article_id IN ({sql})", params)
-        return [row[0] for row in rows]
 
     def recent_articles(self, n: int) -> list[ArticleSummary]:
         """The ``n`` most recently published indexed articles, newest first (undated last);
