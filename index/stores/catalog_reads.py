@@ -46,7 +46,6 @@ class CatalogReads(CatalogConnection):
         rows = self._fetchall("SELECT source FROM sources ORDER BY added_at, source")
         return [row[0] for row in rows]
 
-
     def entry(self, article_id: str) -> ManifestEntry | None:
         """The manifest entry of one article, or None."""
         rows = self._fetchall("SELECT * FROM articles WHERE id = ?", (article_id,))
@@ -99,7 +98,6 @@ class CatalogReads(CatalogConnection):
         """Every chunk (id, text, metadata), ordered by id; for checks and tests."""
         rows = self._fetchall(f"SELECT {CHUNK_COLUMNS} FROM chunks ORDER BY id")
         return [ChunkRecord(row["id"], row["text"], metadata_of(row)) for row in rows]
-
 
     def keyword_corpus(self) -> tuple[int, list[sqlite3.Row]]:
         """The generation and, from the same snapshot, every chunk's ``rowid``, ``article_id``,
@@ -158,8 +156,12 @@ class CatalogReads(CatalogConnection):
             (n,),
         )
         return [
-            ArticleSummary(article_id=row["id"], title=row["title"], outlet=row["outlet"] or "",
-                           published=datetime_of(row["published_ts"]))
+            ArticleSummary(
+                article_id=row["id"],
+                title=row["title"],
+                outlet=row["outlet"] or "",
+                published=datetime_of(row["published_ts"]),
+            )
             for row in rows
         ]
 

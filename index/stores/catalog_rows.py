@@ -15,9 +15,19 @@ from typing import Any
 
 # Chunk metadata keys stored as columns (CONTRACTS.md); any other key goes to ``extra``.
 METADATA_COLUMNS = (
-    "article_id", "chunk_index", "title", "source", "url", "published", "published_ts",
-    "authors", "place", "body_start",
+    "article_id",
+    "chunk_index",
+    "title",
+    "source",
+    "url",
+    "published",
+    "published_ts",
+    "authors",
+    "place",
+    "body_start",
 )
+
+
 @dataclass(frozen=True)
 class ManifestEntry:
     """One article in the manifest."""
@@ -91,11 +101,19 @@ def chunk_row(chunk: ChunkRecord) -> tuple[Any, ...]:
     meta = chunk.metadata
     extra = {key: value for key, value in meta.items() if key not in METADATA_COLUMNS}
     return (
-        chunk.id, str(meta.get("article_id", "")), int(meta.get("chunk_index", 0)),
-        str(meta.get("title", "")), str(meta.get("source", "")), str(meta.get("url", "")),
-        str(meta.get("published", "")), meta.get("published_ts"), str(meta.get("authors", "")),
-        str(meta.get("place", "")), int(meta.get("body_start", 0)),
-        json.dumps(extra, sort_keys=True), chunk.text,
+        chunk.id,
+        str(meta.get("article_id", "")),
+        int(meta.get("chunk_index", 0)),
+        str(meta.get("title", "")),
+        str(meta.get("source", "")),
+        str(meta.get("url", "")),
+        str(meta.get("published", "")),
+        meta.get("published_ts"),
+        str(meta.get("authors", "")),
+        str(meta.get("place", "")),
+        int(meta.get("body_start", 0)),
+        json.dumps(extra, sort_keys=True),
+        chunk.text,
     )
 
 
@@ -109,10 +127,17 @@ def metadata_of(row: sqlite3.Row) -> dict[str, Any]:
 
 def entry_of(row: sqlite3.Row) -> ManifestEntry:
     return ManifestEntry(
-        id=row["id"], content_hash=row["content_hash"], origin=row["origin"],
-        fingerprint=row["fingerprint"], exact_key=row["exact_key"], title=row["title"],
-        outlet=row["outlet"], published_ts=row["published_ts"], state=row["state"],
-        canonical_id=row["canonical_id"], chunk_ids=tuple(json.loads(row["chunk_ids"])),
+        id=row["id"],
+        content_hash=row["content_hash"],
+        origin=row["origin"],
+        fingerprint=row["fingerprint"],
+        exact_key=row["exact_key"],
+        title=row["title"],
+        outlet=row["outlet"],
+        published_ts=row["published_ts"],
+        state=row["state"],
+        canonical_id=row["canonical_id"],
+        chunk_ids=tuple(json.loads(row["chunk_ids"])),
     )
 
 

@@ -23,7 +23,6 @@ from index.stores.catalog_rows import (
 class CatalogWrites(CatalogConnection):
     """Writes to the manifest, the chunk rows and the recorded sources."""
 
-
     def record_sources(self, sources: Iterable[str]) -> None:
         """Remember the paths/URLs given to ``build`` so ``update`` can re-read them."""
         now = time.time()
@@ -46,9 +45,18 @@ class CatalogWrites(CatalogConnection):
                 "exact_key=excluded.exact_key, title=excluded.title, outlet=excluded.outlet, "
                 "published_ts=excluded.published_ts",
                 [
-                    (e.id, e.content_hash, e.origin, json.dumps(list(e.chunk_ids)),
-                     e.canonical_id, e.fingerprint, e.exact_key, e.title, e.outlet,
-                     e.published_ts)
+                    (
+                        e.id,
+                        e.content_hash,
+                        e.origin,
+                        json.dumps(list(e.chunk_ids)),
+                        e.canonical_id,
+                        e.fingerprint,
+                        e.exact_key,
+                        e.title,
+                        e.outlet,
+                        e.published_ts,
+                    )
                     for e in entries
                 ],
             )
@@ -106,10 +114,18 @@ class CatalogWrites(CatalogConnection):
                     "INSERT OR REPLACE INTO articles (id, content_hash, origin, state, chunk_ids, "
                     "canonical_id, fingerprint, exact_key, title, outlet, published_ts, "
                     "indexed_at) VALUES (?, ?, ?, 'done', ?, NULL, ?, ?, ?, ?, ?, ?)",
-                    (article_id, str(meta.get("content_hash", "")), str(meta.get("origin", "")),
-                     json.dumps(ids), f"imported:{article_id}", f"imported:{article_id}",
-                     str(meta.get("title", "")), str(meta.get("source", "")),
-                     meta.get("published_ts"), now),
+                    (
+                        article_id,
+                        str(meta.get("content_hash", "")),
+                        str(meta.get("origin", "")),
+                        json.dumps(ids),
+                        f"imported:{article_id}",
+                        f"imported:{article_id}",
+                        str(meta.get("title", "")),
+                        str(meta.get("source", "")),
+                        meta.get("published_ts"),
+                        now,
+                    ),
                 )
 
     @staticmethod
