@@ -120,7 +120,7 @@ def clear(settings: Settings) -> None:
 
 
 def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
-    """The metadata stored with a chunk in Chroma and the catalog (CONTRACTS.md), plus the
+    """The metadata stored with a chunk in Chroma and the catalog, plus the
     article's ``content_hash`` and ``origin`` so another process can rebuild its catalog."""
     if chunk.text.endswith(chunk.body):
         body_start = len(chunk.text) - len(chunk.body)

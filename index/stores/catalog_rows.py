@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-# Chunk metadata keys stored as columns (CONTRACTS.md); any other key goes to ``extra``.
+# Chunk metadata keys (``index.pipeline.chunk_metadata``) stored as columns; any other key
+# goes to ``extra``.
 METADATA_COLUMNS = (
     "article_id",
     "chunk_index",

@@ -58,7 +58,8 @@ def parse_chroma_url(url: str) -> tuple[str, int, bool]:
 
 
 class ChromaStore:
-    """One Chroma collection of chunks (ids are chunk ids, metadata as in CONTRACTS.md)."""
+    """One Chroma collection of chunks: ids are chunk ids, metadata as
+    ``index.pipeline.chunk_metadata`` makes it."""
 
     def __init__(self, client: ClientAPI, collection: str, settings: Settings | None = None):
         self.client = client
