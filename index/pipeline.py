@@ -186,12 +186,15 @@ class _Run:
         self.flush_chunks = settings.embedding_batch_size * _FLUSH_BATCHES
 
     def run(self, sources: Sequence[str], *, prune: bool) -> BuildReport:
-        from index.loaders import load_source  # heavy parsers: imported only to build
+        # heavy parsers: imported only to build
+        from index.loaders import folder_files, load_source
         from index.loaders.estimate import estimate_articles
 
-        total = estimate_articles(sources)
+        # each folder is walked once: the listing serves the estimate and the load
+        listings = {s: list(folder_files(Path(s))) for s in sources if _is_folder(s)}
+        total = estimate_articles(sources, listings)
         for source in sources:
-            self.consume(load_source(source, self.settings), total)
+            self.consume(load_source(source, self.settings, files=listings.get(source)), total)
         self.flush()
         if prune:
             self.prune(sources)
@@ -382,6 +385,10 @@ def _source_name(source: str | Path) -> str:
 def _within(origin: str, source: str) -> bool:
     """True when ``origin`` is ``source`` or lies inside the folder ``source``."""
     return origin == source or origin.startswith(source.rstrip(os.sep) + os.sep)
+
+
+def _is_folder(name: str) -> bool:
+    return "://" not in name and Path(name).is_dir()
 
 
 def _exists(name: str) -> bool:

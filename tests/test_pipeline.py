@@ -356,3 +356,24 @@ def test_build_with_the_packaged_model(news: Path, seed_story: Path, settings: S
     assert hits[0].score > 0.4
     again = index.build([news, seed_story], settings)
     assert again.unchanged == 7 and again.chunks_added == 0
+
+
+def test_each_folder_is_walked_once_per_build(
+    news: Path, small: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.loaders
+
+    walks: list[Path] = []
+    walk = index.loaders.folder_files
+
+    def counted(folder: Path):
+        walks.append(folder)
+        return walk(folder)
+
+    monkeypatch.setattr(index.loaders, "folder_files", counted)
+    seen: list[tuple[int, int | None, str]] = []
+    report, _ = build(news, small, progress=lambda done, total, stage: seen.append(
+        (done, total, stage)))
+    assert report.ok and report.new
+    assert walks == [news.resolve()]
+    assert {total for _, total, stage in seen if stage == "articles"} == {6}  # the estimate

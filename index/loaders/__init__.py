@@ -18,7 +18,7 @@ rejected ("unsupported file type"). A path that does not exist is rejected.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from index.errors import SourceRejected
@@ -49,8 +49,13 @@ SUPPORTED = ", ".join(LOADERS)
 __all__ = ["LOADERS", "load_file", "load_source", "loader_for"]
 
 
-def load_source(source: str | Path, settings: Settings) -> Iterator[Article | Rejection]:
-    """Articles from a file, a folder (recursive, sorted) or a feed URL; bad input is rejected."""
+def load_source(
+    source: str | Path, settings: Settings, *, files: Sequence[Path] | None = None
+) -> Iterator[Article | Rejection]:
+    """Articles from a file, a folder (recursive, sorted) or a feed URL; bad input is rejected.
+
+    ``files``: the folder's listing when the caller already walked it (``folder_files``).
+    """
     text = str(source).strip()
     if "://" in text:
         yield from _load_url(text, settings)
@@ -59,7 +64,7 @@ def load_source(source: str | Path, settings: Settings) -> Iterator[Article | Re
     if not path.exists():
         yield Rejection(str(path), "no such file or folder")
     elif path.is_dir():
-        yield from _load_folder(path, settings)
+        yield from _load_folder(path, settings, files)
     else:
         yield from load_file(path, settings, named=True)
 
@@ -102,9 +107,11 @@ def _run(loader: Loader, path: Path, settings: Settings) -> Iterator[Article | R
         yield Rejection(str(path), _unexpected(error))
 
 
-def _load_folder(folder: Path, settings: Settings) -> Iterator[Article | Rejection]:
+def _load_folder(
+    folder: Path, settings: Settings, files: Sequence[Path] | None = None
+) -> Iterator[Article | Rejection]:
     found = False
-    for path in _files_in(folder):
+    for path in files if files is not None else folder_files(folder):
         try:
             loader = loader_for(path)
         except OSError as error:
@@ -118,7 +125,7 @@ def _load_folder(folder: Path, settings: Settings) -> Iterator[Article | Rejecti
         yield Rejection(str(folder), f"no supported files in the folder (supported: {SUPPORTED})")
 
 
-def _files_in(folder: Path) -> Iterator[Path]:
+def folder_files(folder: Path) -> Iterator[Path]:
     """Visible files under ``folder``, in a stable sorted order (symlinked folders not followed)."""
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(name for name in dirs if not name.startswith("."))

@@ -4,10 +4,10 @@ articles sources hold (cheaply, for a progress bar's ETA) and which suffixes an 
 from __future__ import annotations
 
 import gzip
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from index.loaders import LOADERS, _files_in, html, loader_for, records, wire
+from index.loaders import LOADERS, folder_files, html, loader_for, records, wire
 
 _ONE_ARTICLE = (wire.load_wire, html.load_html)  # one article per file
 _ONE_PER_LINE = (records.load_jsonl,)  # one article per non-empty line
@@ -19,15 +19,22 @@ def upload_suffixes() -> list[str]:
     return sorted({"." + suffix.rsplit(".", 1)[-1] for suffix in LOADERS})
 
 
-def estimate_articles(sources: Sequence[str]) -> int | None:
+def estimate_articles(
+    sources: Sequence[str], listings: Mapping[str, Sequence[Path]] | None = None
+) -> int | None:
     """How many articles ``sources`` (resolved paths or URLs) hold: one per wire/HTML file, one
-    per line of JSONL; None when a source cannot be estimated (a feed, a JSON array)."""
+    per line of JSONL; None when a source cannot be estimated (a feed, a JSON array).
+    ``listings`` maps a folder source to its files (``index.loaders.folder_files``)."""
     total = 0
+    listings = listings or {}
     for source in sources:
         if "://" in source:
             return None
         path = Path(source)
-        files = [path] if path.is_file() else list(_files_in(path)) if path.is_dir() else []
+        if source in listings:
+            files = list(listings[source])
+        else:
+            files = [path] if path.is_file() else list(folder_files(path)) if path.is_dir() else []
         for file in files:
             count = estimate_file(file)
             if count is None:
