@@ -10,7 +10,7 @@ best ``k`` as sources. Weights were tuned on RealTimeQA with ``benchmarks/bench_
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -23,6 +23,9 @@ from assistant.retrieval.fusion import Fusion, published_of
 from assistant.retrieval.plan import TimeWords, plan_search, query_terms, term_coverage
 from assistant.retrieval.search import DenseSearch, KeywordSearch, QueryEmbedder, Weights, gather
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.stores import Stores
 
 __all__ = [
     "DenseSearch",
@@ -73,7 +76,12 @@ class HybridRetriever(BaseRetriever):
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, embedder: Any = None, stores: Any = None, **fields: Any
+        cls,
+        settings: Settings,
+        *,
+        embedder: QueryEmbedder | None = None,
+        stores: Stores | None = None,
+        **fields: Any,
     ) -> HybridRetriever:
         """A retriever over the index of ``settings`` (opens the stores and the embedding model)."""
         if stores is None:
