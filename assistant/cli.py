@@ -252,18 +252,13 @@ def _finish_build(report: Any) -> None:
 
 def _parse_day(value: str | None, option: str, *, end_of_day: bool = False) -> datetime | None:
     """A ``YYYY-MM-DD`` (or full ISO 8601) date given on the command line, as aware UTC."""
-    if value is None:
-        return None
+    from assistant.filters import parse_day
+    from index.errors import InvalidQuestion
+
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        message = f"{value!r} is not a date; use YYYY-MM-DD"
-        raise click.BadParameter(message, param_hint=option) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    if end_of_day and len(value) <= 10:
-        parsed = parsed.replace(hour=23, minute=59, second=59)
-    return parsed
+        return parse_day(value, option.lstrip("-"), end_of_day=end_of_day)
+    except InvalidQuestion as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
 
 
 def _filters(since: str | None, until: str | None, sources: tuple[str, ...]) -> Any:

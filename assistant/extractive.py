@@ -10,7 +10,6 @@ the sentences most likely to hold the answer (:func:`select_sentences`).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from assistant.evidence import (
 )
 from assistant.prompts import NOT_COVERED
 from assistant.text import content_stems
+from index.text import SENTENCE_DATELINE as _DATELINE
 
 MIN_SCORE = 0.2
 """A sentence scoring below this (0..1) is not an answer; below it for all, reply not covered."""
@@ -36,7 +36,6 @@ NEAR_BEST = 0.9
 """Sentences scoring at least this share of the best one compete on length: shortest wins."""
 MAX_ANSWER_WORDS = 55
 """A second sentence is added only while the answer stays this short."""
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'/-]*(?:,\s*[A-Z][\w .'-]*)?\s*\([^)]{1,40}\)\s*[-–—]+\s*")
 """A wire story's opening "BRUSSELS (Reuters) - ", dropped from a quoted lede."""
 SECOND_SENTENCE_RATIO = 0.85
 """A second sentence is added when it scores at least this share of the best one."""

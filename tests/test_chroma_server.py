@@ -92,11 +92,11 @@ def test_build_and_query_on_a_chroma_server(chroma_url: str, settings: Settings,
     with open_stores(replica, catch_up=False) as stores:
         assert stores.catalog.chunk_count() == 0
         assert catch_up(stores).imported == 4
-        hit = stores.catalog.keyword_search("wheat futures Kansas", 1)[0]
+        hit = stores.keyword.search(["wheat", "futures", "Kansas"], 1).chunks[0]
         assert hit.metadata["source"] == "Reuters"
         assert stores.catalog.chunk_ids() == stores.chroma.ids()
     # Opening stores on a server catches up by default, and so does `index stats`.
     other = remote.with_overrides(home=tmp_path / "other-replica")
     assert index.stats(other).articles == 4
     with open_stores(other) as stores:
-        assert stores.catalog.keyword_search("typhoon", 1)
+        assert stores.keyword.search(["typhoon"], 1).chunks

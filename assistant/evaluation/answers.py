@@ -7,7 +7,7 @@ not possible from what is retrieved. Exclusion happens at retrieval time; the in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -19,11 +19,11 @@ from assistant.evaluation.metrics import (
     contains_answer,
     normalize,
 )
+from index.models import Progress
 from index.settings import Settings
 
 BACKENDS = ("local", "openai", "extractive")
 
-Progress = Callable[[int, int | None, str], None]
 
 
 def evaluate_answers(

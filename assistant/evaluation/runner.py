@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import shlex
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,12 +33,12 @@ from assistant.evaluation.retrieval import (
     ranked_articles,
 )
 from index.errors import IndexEmpty
+from index.models import Progress
 from index.settings import Settings
 
 TOP_K = 10
 CONTEXT_K = 5  # sources whose text counts for the label-free "answer in top 5"
 
-Progress = Callable[[int, int | None, str], None]
 
 
 @dataclass(frozen=True)

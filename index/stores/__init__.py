@@ -1,5 +1,5 @@
 """The stores behind the index, opened together: Chroma (chunks + vectors, the system of
-record), the SQLite catalog (manifest, chunk text, FTS5) and the in-memory BM25 keyword index
+record), the SQLite catalog (manifest, chunk text, sources) and the in-memory BM25 keyword index
 derived from the catalog."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from types import TracebackType
 from index.settings import Settings
 from index.stores.catalog import Catalog, ChunkRecord, EmbeddingModelMismatch
 from index.stores.chroma_store import ChromaStore
-from index.stores.fts import match_query
 from index.stores.keyword_index import KeywordIndex
 from index.stores.records import ArticleSummary, IndexStats, StoredHit
 
@@ -24,7 +23,6 @@ __all__ = [
     "KeywordIndex",
     "StoredHit",
     "Stores",
-    "match_query",
     "open_stores",
 ]
 

@@ -20,6 +20,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from index.errors import BackendUnavailable
 from index.settings import Settings
+from index.stores.bounds import NO_BOUNDS, SearchBounds
 from index.stores.records import StoredHit
 
 _COSINE_SPACE: dict[str, Any] = {"hnsw": {"space": "cosine"}}
@@ -57,7 +58,8 @@ def parse_chroma_url(url: str) -> tuple[str, int, bool]:
 
 
 class ChromaStore:
-    """One Chroma collection of chunks (ids: chunk ids; metadata: ``pipeline.chunk_metadata``)."""
+    """One Chroma collection of chunks: ids are chunk ids, metadata as
+    ``index.pipeline.chunk_metadata`` makes it."""
 
     def __init__(self, client: ClientAPI, collection: str, settings: Settings | None = None):
         self.client = client
@@ -118,26 +120,27 @@ class ChromaStore:
             self._collection.delete(where={"article_id": {"$in": batch}})
 
     def query(
-        self, embedding: np.ndarray | Sequence[float], n: int, where: dict | None = None
+        self,
+        embedding: np.ndarray | Sequence[float],
+        n: int,
+        bounds: SearchBounds = NO_BOUNDS,
     ) -> list[StoredHit]:
-        """The ``n`` chunks nearest to ``embedding`` (cosine similarity as score), best first.
-
-        ``where`` is a Chroma metadata filter, e.g. ``{"published_ts": {"$gte": 1700000000}}``.
-        """
+        """The ``n`` chunks nearest to ``embedding`` within ``bounds`` (cosine similarity as
+        score), best first. The as-of cut is applied to twice as many nearest chunks."""
         if n <= 0:  # (an empty collection answers with no ids; no count() round trip)
             return []
         vector = np.asarray(embedding, dtype=np.float32).reshape(1, -1)
         result = self._collection.query(
             query_embeddings=vector,
-            n_results=n,
-            where=where or None,
+            n_results=2 * n if bounds.cut_ts is not None else n,
+            where=bounds.chroma_where(),
             include=["documents", "metadatas", "distances"],
         )
         ids = result["ids"][0]
         documents = (result.get("documents") or [[]])[0]
         metadatas = (result.get("metadatas") or [[]])[0]
         distances = (result.get("distances") or [[]])[0]
-        return [
+        hits = [
             StoredHit(
                 chunk_id=chunk_id,
                 text=documents[i] or "",
@@ -146,6 +149,7 @@ class ChromaStore:
             )
             for i, chunk_id in enumerate(ids)
         ]
+        return [hit for hit in hits if bounds.before_cut(hit.metadata.get("published_ts"))][:n]
 
     def get(self, ids: Sequence[str]) -> list[StoredHit]:
         """The stored chunks with these ids (missing ids are skipped); score is 0."""

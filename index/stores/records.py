@@ -12,7 +12,7 @@ class StoredHit:
     """One stored chunk matched by a search.
 
     ``score`` is higher-is-better: cosine similarity for dense hits, ``-bm25`` for keyword hits.
-    ``metadata`` holds the chunk metadata (``index.pipeline.chunk_metadata``).
+    ``metadata`` holds the chunk metadata of ``index.pipeline.chunk_metadata``.
     """
 
     chunk_id: str
