@@ -1,10 +1,14 @@
 """End to end with the real models: index the seed story and a few others, then ask.
 
-Uses the default local LLM (Gemma 3 270M via llama.cpp) and the packaged embedding model.
+Uses the default local LLM (Qwen2.5-Coder-0.5B-Instruct via llama.cpp) and the packaged
+embedding model.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +70,23 @@ def test_the_extractive_backend_on_the_same_index(indexed: Assistant) -> None:
     answer = extractive.ask(DEADLINE)
     assert "December 10" in answer.text
     assert answer.citations[0].title == SEED_TITLE
+
+
+def test_a_follow_up_is_condensed_and_never_repeats_the_answer(indexed: Assistant) -> None:
+    first = indexed.ask(DEADLINE)
+    follow_up = indexed.ask("And what does Serbia say about it?", history=[(DEADLINE, first.text)])
+    assert follow_up.text != first.text
+    assert "kosovo" in follow_up.question_used.lower()
+
+
+def test_the_command_line_shows_no_llama_cpp_log_lines(indexed: Assistant) -> None:
+    command = [sys.executable, "-m", "assistant.cli", "--home", str(indexed.settings.home)]
+    command += ["ask", DEADLINE, "--llm", "local"]
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=600, env=environment, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "December 10" in done.stdout and "as of 27 November 2007" in done.stdout
+    assert "llama_" not in done.stderr and "llama_" not in done.stdout
+    assert "ggml" not in done.stderr

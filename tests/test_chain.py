@@ -308,3 +308,10 @@ def test_a_condensation_that_repeats_the_previous_question_falls_back_to_rules()
     chain, _, retriever = make_chain([QUESTION, "December 10 [1]."])
     run(chain, question="And then?", history=[(QUESTION, "December 10 [1].")])
     assert retriever.calls[0]["question"] == f"{QUESTION} And then?"
+
+
+def test_a_rewrite_that_drops_the_conversation_falls_back_to_rules():
+    history = [(QUESTION, "The deadline for a deal is December 10 [1].")]
+    chain, _, retriever = make_chain(["What did Serbia say?", "Serbia rejects it [1]."])
+    run(chain, question="And what did Serbia say?", history=history)
+    assert retriever.calls[0]["question"] == f"{QUESTION} And what did Serbia say?"

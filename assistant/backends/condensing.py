@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.backends.base import History
+from assistant.text import content_stems
 
 HISTORY_TURNS = 3
 """Chat turns shown to a condensing model (older ones rarely matter for a follow-up)."""
@@ -42,11 +43,17 @@ def clean_question(text: str) -> str:
 
 
 def acceptable(rewritten: str, question: str, history: History) -> bool:
-    """A usable rewrite: not empty, not rambling, and not just the previous question again."""
+    """A usable rewrite: not empty, not rambling, not just the previous question again, and,
+    for a follow-up that leans on the conversation, with something of the conversation in it."""
     if not rewritten or len(rewritten) > max(300, 3 * len(question)):
         return False
     previous = {_plain(user) for user, _ in history[-1:]}
-    return _plain(rewritten) not in previous or _plain(rewritten) == _plain(question)
+    if _plain(rewritten) in previous and _plain(rewritten) != _plain(question):
+        return False
+    if history and condense_by_rules(question, history) != question:
+        said = content_stems(" ".join(f"{u} {a}" for u, a in history[-HISTORY_TURNS:]))
+        return bool((content_stems(rewritten) - content_stems(question)) & said)
+    return True
 
 
 def _plain(text: str) -> str:
