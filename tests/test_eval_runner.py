@@ -94,3 +94,18 @@ def test_subsets_of_retrievers(
     config = replace(CONFIG, retrieval_only=True, retrievers=retrievers, limit=2)
     result = run_evaluation(config, settings, embedder=fake_embedder)
     assert list(result.retrieval) == list(retrievers)
+
+
+def test_a_failing_answer_is_recorded_and_the_run_goes_on(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    reply = "Wildfires tore through Los Angeles County [1]."
+    model = ScriptedBackend([RuntimeError("connection reset"), reply, reply])
+    config = replace(CONFIG, llms=("fake",), retrievers=("hybrid",), limit=2)
+    result = run_evaluation(config, settings, embedder=fake_embedder, backends={"fake": model})
+    failed, answered = (detail["answers"]["fake"] for detail in result.details)
+    assert failed["error"].startswith("The answering model failed: RuntimeError: connection reset")
+    assert not failed["correct"] and "text" in answered and "error" not in answered
+    assert result.latency["fake"]["errors"] == 0.5
+    assert result.latency["fake"]["total_p50"] is not None
+    assert result.answers["fake"]["accuracy"] is not None
