@@ -39,11 +39,7 @@ def make_retrievers(settings: Settings, embedder: Any, names: Sequence[str]) -> 
             )
         else:
             retrievers[name] = HybridRetriever.from_settings(
-                plain,
-                embedder=embedder,
-                stores=stores,
-                mode=_MODES[name],
-                keyword_coverage=0.0,
+                plain, embedder=embedder, stores=stores, mode=_MODES[name], keyword_coverage=0.0,
                 article_weight=0.0,
             )
     return retrievers
