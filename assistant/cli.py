@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from assistant.backends.prompting import long_date
+from assistant.backends.registry import BACKEND_NAMES
 from assistant.evaluation.cli import eval_command
 from assistant.progress import ProgressBar
 from index.settings import Settings
@@ -278,9 +280,7 @@ def _answer_options(function: Any) -> Any:
             "--until", help="Only articles published on or before this date (YYYY-MM-DD)."
         ),
         click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable)."),
-        click.option(
-            "--llm", type=click.Choice(["local", "openai", "extractive"]), help="Answering backend."
-        ),
+        click.option("--llm", type=click.Choice(BACKEND_NAMES), help="Answering backend."),
         click.option("--k", type=click.IntRange(1, 20), help="Number of articles to use."),
         click.option(
             "--gguf",
@@ -301,7 +301,7 @@ def _print_answer(answer: Any, *, with_text: bool = True) -> None:
         click.echo()
         click.secho("Sources", bold=True)
         for citation in answer.citations:
-            date = citation.published.date().isoformat() if citation.published else "undated"
+            date = f"as of {long_date(citation)}" if citation.published else "undated"
             outlet = citation.source or "unknown outlet"
             if citation.also_in:
                 outlet += f" (also in {', '.join(citation.also_in)})"

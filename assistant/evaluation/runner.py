@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation.answers import AnswerFinder, evaluate_answers
+from assistant.evaluation.answers import AnswerFinder, evaluate_answers, latency_scores
 from assistant.evaluation.data import load_corpus, load_questions, select_questions
 from assistant.evaluation.metrics import (
     answer_scores,
@@ -89,6 +89,8 @@ class EvalResult:
     index_home: Path
     started: str
     seconds: dict[str, float] = field(default_factory=dict)
+    latency: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    """Per backend: median first-text and total seconds per answer, share of failed questions."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object (its shape is a contract)."""
@@ -104,6 +106,7 @@ class EvalResult:
             **self.to_json(),
             "recall_curves": self.curves,
             "answer_in_top5": self.answer_in_context,
+            "answer_latency": {name: _rounded(scores) for name, scores in self.latency.items()},
             "answer_questions": self.answer_questions,
             "seconds": {stage: round(value, 1) for stage, value in self.seconds.items()},
             "index_home": str(self.index_home),
@@ -121,13 +124,13 @@ def run_evaluation(
     settings: Settings,
     *,
     embedder: Any = None,
-    chat_models: Mapping[str, Any] | None = None,
+    backends: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> EvalResult:
-    """Run the evaluation ``config`` describes; ``embedder``/``chat_models`` replace the real ones.
+    """Run the evaluation ``config`` describes; ``embedder``/``backends`` replace the real ones.
 
-    ``chat_models`` maps a backend name to a LangChain chat model (tests pass fakes); names
-    not in it are built from ``settings`` (``local``, ``openai``, ``extractive``).
+    ``backends`` maps a backend name to an AnswerBackend (tests pass fakes); names not in it
+    are built from ``settings`` (see ``assistant.backends.BACKEND_NAMES``).
     """
     started = datetime.now(UTC).isoformat(timespec="seconds")
     seconds: dict[str, float] = {}
@@ -171,6 +174,7 @@ def run_evaluation(
     seconds["retrieval"] = time.perf_counter() - mark
 
     answers: dict[str, dict[str, float | None]] = {}
+    latency: dict[str, dict[str, float | None]] = {}
     if not config.retrieval_only:
         hybrid = retrievers.get("hybrid")
         if hybrid is None:
@@ -186,10 +190,11 @@ def run_evaluation(
                 index_settings,
                 hybrid,
                 embedder=embedder,
-                chat_model=(chat_models or {}).get(backend),
+                answerer=(backends or {}).get(backend),
                 progress=progress,
             )
             answers[backend] = answer_scores(outcomes)
+            latency[backend] = latency_scores(details, backend)
             seconds[backend] = time.perf_counter() - mark
 
     return EvalResult(
@@ -202,6 +207,7 @@ def run_evaluation(
             for name, values in in_context.items()
         },
         answers=answers,
+        latency=latency,
         answer_questions=len(questions) if answers else 0,
         details=details,
         index_home=index_settings.home,
