@@ -7,6 +7,8 @@ from dataclasses import replace
 import pytest
 
 from assistant.answer import RetrievedChunk
+from assistant.backends.extractive_backend import ExtractiveBackend
+from assistant.backends.fake import ScriptedBackend
 from assistant.chain import AnswerChain
 from assistant.evidence import (
     DATE,
@@ -17,9 +19,8 @@ from assistant.evidence import (
     question_kind,
     typed_items,
 )
-from assistant.extractive import ExtractiveAnswerer
 from assistant.prompts import NOT_COVERED
-from tests.fixtures.answering.models import FakeRetriever, RecordingChatModel
+from tests.fixtures.answering.models import FakeRetriever
 from tests.fixtures.answering.sources import three_sources
 
 
@@ -92,7 +93,7 @@ def test_retrieval_far_from_the_question_is_refused():
 
 
 def test_the_chain_refuses_weak_evidence_without_calling_the_model():
-    llm = RecordingChatModel(["Cyprus must agree by December 10 [1]."])
+    llm = ScriptedBackend(["Cyprus must agree by December 10 [1]."])
     chain = AnswerChain(FakeRetriever(three_sources()), llm, k=5)
     parts = list(chain.stream("What is the deadline for a deal on Cyprus?"))
     answer = parts[-1]
@@ -104,7 +105,7 @@ def test_the_chain_refuses_weak_evidence_without_calling_the_model():
 
 @pytest.mark.parametrize("backend", ["model", "extractive"])
 def test_every_backend_refuses_alike(backend):
-    llm = ExtractiveAnswerer() if backend == "extractive" else RecordingChatModel(["x [1]."])
+    llm = ExtractiveBackend() if backend == "extractive" else ScriptedBackend(["x [1]."])
     chain = AnswerChain(FakeRetriever(three_sources()), llm, k=5)
     answer = list(chain.stream("Who is the prime minister of Kosovo?"))[-1]
     assert not answer.covered
