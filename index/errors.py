@@ -21,3 +21,11 @@ class BackendUnavailable(NewsdeskError):
 
 class InvalidQuestion(NewsdeskError):
     """The question cannot be answered as asked (empty, too long, malformed filters)."""
+
+
+class WriterBusy(NewsdeskError):
+    """Another process is writing this index (``--no-wait`` was given, or it could not wait)."""
+
+    def __init__(self, message: str, holder: object | None = None) -> None:
+        super().__init__(message)
+        self.holder = holder  # an index.writing.WriterInfo, or None when it is not known

@@ -33,9 +33,11 @@ from index.models import Article, BuildReport, Chunk, Rejection
 from index.settings import Settings
 from index.stores import Stores, open_stores
 from index.stores.catalog import Catalog, ChunkRecord, ManifestEntry
+from index.stores.changes import ChangeCounter, SyncMark
 from index.stores.chroma_store import ChromaStore
+from index.stores.lease import writer_lease
 from index.stores.records import IndexStats
-from index.stores.repair import repair
+from index.stores.repair import repair, repair_shared
 
 if TYPE_CHECKING:
     from index.embeddings import Embedder
@@ -68,10 +70,17 @@ def build(
     """
     started = time.perf_counter()
     names = [_source_name(source) for source in sources]
-    with open_stores(settings, catch_up=False) as stores:
+    with (
+        writer_lease(settings, "index build") as lease,
+        open_stores(settings, catch_up=False) as stores,
+    ):
+        stores.chroma.guard = lease  # on a shared server: every write checks the lease
         if embedder is not None:
             _check_model(stores.catalog, embedder)
-        repair(stores)
+        if lease is not None:
+            repair_shared(stores)
+        else:
+            repair(stores)
         stores.catalog.record_sources(name for name in names if _exists(name))
         report = _Run(stores, settings, embedder, progress).run(names, prune=prune)
         stores.keyword.refresh()  # saved now, so the first question does not wait for it
@@ -103,8 +112,14 @@ def stats(settings: Settings) -> IndexStats:
     """What the index holds; an empty ``IndexStats`` when nothing was built yet. On a Chroma
     server, the local catalog first catches up with what other processes wrote."""
     if settings.chroma_url:
-        with open_stores(settings) as stores:
-            return stores.catalog.stats()
+        from index.stores.repair import behind, follow
+
+        with open_stores(settings, catch_up=False) as stores:
+            lag = behind(stores)
+            follow(stores)
+            return replace(
+                stores.catalog.stats(), behind=lag, server_changes=_server_changes(stores)
+            )
     if not settings.catalog_path.exists():
         return IndexStats()
     catalog = Catalog.open(settings)
@@ -117,11 +132,19 @@ def stats(settings: Settings) -> IndexStats:
 def clear(settings: Settings) -> None:
     """Delete the index of ``settings``: the Chroma collection first, then the catalog (a crash
     in between leaves a catalog whose chunks are missing, which ``repair`` drops), then the saved
-    keyword index."""
-    ChromaStore.open(settings).reset()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{settings.catalog_path}{suffix}").unlink(missing_ok=True)
-    shutil.rmtree(settings.keyword_path, ignore_errors=True)
+    keyword index. On a shared server, only the writer lease's holder may clear."""
+    with writer_lease(settings, "index clear") as lease:
+        store = ChromaStore.open(settings)
+        store.guard = lease
+        store.reset()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{settings.catalog_path}{suffix}").unlink(missing_ok=True)
+        shutil.rmtree(settings.keyword_path, ignore_errors=True)
+        SyncMark(settings.home).clear()
+
+
+def _server_changes(stores: Stores) -> int:
+    return ChangeCounter(stores.chroma.client, stores.chroma.name).value()
 
 
 def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:

@@ -68,6 +68,18 @@ class Settings(BaseSettings):
     openai_api_key: str | None = None
     max_question_chars: int = Field(1000, ge=10)
 
+    # Scale-out (issue 14): who writes a shared Chroma server, and its writer lease
+    role: Literal["indexer", "reader", "auto"] = Field(
+        "auto",
+        description="reader: never writes; indexer/auto: take the writer lease to write.",
+    )
+    lease_ttl: float = Field(
+        30.0, gt=0, description="Seconds a writer lease lives without a heartbeat."
+    )
+    lease_settle: float = Field(
+        0.5, ge=0, description="Seconds a lease claim waits before it is read back."
+    )
+
     # Web chat
     ui_auth: str | None = Field(None, description="user:password required by the web chat.")
 
