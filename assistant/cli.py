@@ -123,6 +123,11 @@ def index_stats(ctx: click.Context, as_json: bool) -> None:
         f"Published:      {stats['first_published'] or '-'} .. {stats['last_published'] or '-'}"
     )
     click.echo(f"Last indexed:   {stats['last_indexed'] or 'never'}")
+    if stats["server_changes"] is not None:  # a shared Chroma server (issue 14)
+        click.echo(
+            f"Server:         {stats['server_changes']} write batches; this home was "
+            f"{stats['behind']} behind when asked (caught up now)"
+        )
 
 
 @index_group.command("clear")
