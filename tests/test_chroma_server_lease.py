@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -48,8 +49,9 @@ def test_a_second_process_is_refused_while_the_lease_is_held(remote: Settings) -
         with pytest.raises(WriterBusy, match="index build A") as refused:
             second.acquire(wait=False)
         assert refused.value.holder.owner == first.owner
-        status = writer_status(remote)
+        status = index.writer_status(remote)  # what a web replica shows instead of "Update"
         assert status is not None and status.command == "index build A"
+        assert status.pid == os.getpid() and "index build A" in status.describe()
         with pytest.raises(WriterBusy, match="does not hold the writer lease"):
             second.check()
         first.check()
