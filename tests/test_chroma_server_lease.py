@@ -228,3 +228,29 @@ def test_clear_on_a_server_waits_for_the_lease_and_forgets_the_mark(
     assert not (remote.home / "server_sync.json").exists()
     assert index.stats(remote).articles == 0
     assert Catalog.open(remote).chunk_count() == 0
+
+
+def test_the_cli_refuses_with_one_line_naming_the_holder(
+    remote: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
+    news = shutil.copytree(FIXTURES, tmp_path / "news")
+    monkeypatch.setenv("NEWSDESK_CHROMA_URL", remote.chroma_url)
+    monkeypatch.setenv("NEWSDESK_ROLE", "reader")
+    holder = quiet(remote, "index watch")
+    holder.acquire(wait=False)
+    try:
+        result = CliRunner().invoke(main, ["index", "build", str(news)])
+    finally:
+        holder.release()
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "NEWSDESK_ROLE=reader" in lines[0]
+    assert f"pid {os.getpid()}" in lines[0] and "index watch" in lines[0]
+
+    monkeypatch.setenv("NEWSDESK_ROLE", "auto")
+    stats = CliRunner().invoke(main, ["index", "stats", "--json"])
+    assert stats.exit_code == 0 and '"behind"' in stats.output
