@@ -64,14 +64,26 @@ def synthetic(count: int, dim: int, seed: int = 1):
             article, index = divmod(n, CHUNKS_PER_ARTICLE)
             text = " ".join(vocab[ranks[row]])
             ts = base + article * 600
-            records.append(ChunkRecord(
-                f"a{article}#{article:012x}#{index}", text,
-                {"article_id": f"a{article}", "chunk_index": index, "title": f"Story {article}",
-                 "source": OUTLETS[article % len(OUTLETS)], "url": "", "authors": "",
-                 "published": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts)),
-                 "published_ts": ts, "place": "", "body_start": 0,
-                 "content_hash": f"{article:012x}", "origin": f"/synthetic/{article // 1000}"},
-            ))
+            records.append(
+                ChunkRecord(
+                    f"a{article}#{article:012x}#{index}",
+                    text,
+                    {
+                        "article_id": f"a{article}",
+                        "chunk_index": index,
+                        "title": f"Story {article}",
+                        "source": OUTLETS[article % len(OUTLETS)],
+                        "url": "",
+                        "authors": "",
+                        "published": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts)),
+                        "published_ts": ts,
+                        "place": "",
+                        "body_start": 0,
+                        "content_hash": f"{article:012x}",
+                        "origin": f"/synthetic/{article // 1000}",
+                    },
+                )
+            )
         vectors = rng.standard_normal((size, dim)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         yield records, vectors
@@ -84,7 +96,8 @@ def start_server(folder: Path) -> tuple[subprocess.Popen, str]:
     chroma = Path(sys.executable).with_name("chroma")
     server = subprocess.Popen(
         [str(chroma), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -113,17 +126,25 @@ def measure(count: int, dim: int, parts: str, settings: Settings, queries: int) 
         for records, vectors in synthetic(count, dim):
             if parts == "all":
                 started = time.perf_counter()
-                stores.chroma.upsert([r.id for r in records], vectors,
-                                     [r.text for r in records], [r.metadata for r in records])
+                stores.chroma.upsert(
+                    [r.id for r in records],
+                    vectors,
+                    [r.text for r in records],
+                    [r.metadata for r in records],
+                )
                 write_seconds += time.perf_counter() - started
             started = time.perf_counter()
             stores.catalog.import_chunks(records)
             catalog_seconds += time.perf_counter() - started
         figures["catalog_import_s_per_10k"] = catalog_seconds / count * WRITE_BATCH
-        figures["catalog_mb"] = sum(
-            Path(f"{settings.catalog_path}{s}").stat().st_size
-            for s in ("", "-wal") if Path(f"{settings.catalog_path}{s}").exists()
-        ) / 2**20
+        figures["catalog_mb"] = (
+            sum(
+                Path(f"{settings.catalog_path}{s}").stat().st_size
+                for s in ("", "-wal")
+                if Path(f"{settings.catalog_path}{s}").exists()
+            )
+            / 2**20
+        )
         if parts == "all":
             figures["chroma_write_s_per_10k"] = write_seconds / count * WRITE_BATCH
         before = rss_mb()
