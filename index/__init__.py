@@ -17,7 +17,14 @@ if TYPE_CHECKING:
     from index.stores.records import IndexStats
 
 __all__ = [
-    "Article", "BuildReport", "IndexStats", "Settings", "build", "clear", "stats", "update",
+    "Article",
+    "BuildReport",
+    "IndexStats",
+    "Settings",
+    "build",
+    "clear",
+    "stats",
+    "update",
     "writer_status",
 ]
 
