@@ -17,7 +17,7 @@ from index.errors import NewsdeskError
 from index.settings import Settings
 from tests.fakes import FakeEmbedder
 
-LEASE_TTL = 2.0
+LEASE_TTL = 6.0
 
 
 class SlowEmbedder(FakeEmbedder):

@@ -34,7 +34,7 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def remote(chroma_url: str, settings: Settings) -> Settings:
     return settings.with_overrides(
-        chroma_url=chroma_url, chunk_tokens=48, chunk_overlap=8, lease_ttl=1.5, lease_settle=0.2
+        chroma_url=chroma_url, chunk_tokens=48, chunk_overlap=8, lease_ttl=6.0, lease_settle=0.5
     )
 
 
