@@ -19,6 +19,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,11 +28,13 @@ from index.errors import IndexEmpty
 from index.models import BuildReport, Progress
 from index.server_lost import chroma_lost_is_one_line
 from index.settings import Settings
-from index.stores import open_stores
+from index.stores import Stores, open_stores
 from index.stores.catalog import Catalog
+from index.stores.changes import ChangeCounter, SyncMark
 from index.stores.chroma_store import ChromaStore
+from index.stores.lease import writer_lease
 from index.stores.records import IndexStats
-from index.stores.repair import repair
+from index.stores.repair import repair, repair_shared
 from index.writing import writer
 
 if TYPE_CHECKING:
@@ -59,7 +62,9 @@ def build(
     waits for another writer, or raises ``WriterBusy`` when ``wait`` is False.
     """
     with writer(settings, "index build", wait=wait):
-        return _build(sources, settings, embedder=embedder, prune=prune, progress=progress)
+        return _build(
+            sources, settings, embedder=embedder, prune=prune, progress=progress, wait=wait
+        )
 
 
 def _build(
@@ -69,14 +74,23 @@ def _build(
     embedder: Embedder | None,
     prune: bool,
     progress: Progress | None,
+    wait: bool = True,
 ) -> BuildReport:
     """``build`` itself; the caller holds the writer lock (repair must never run without it)."""
     started = time.perf_counter()
     names = [_source_name(source) for source in sources]
-    with chroma_lost_is_one_line(settings), open_stores(settings, catch_up=False) as stores:
+    with (
+        chroma_lost_is_one_line(settings),
+        writer_lease(settings, "index build", wait=wait) as lease,
+        open_stores(settings, catch_up=False) as stores,
+    ):
+        stores.chroma.guard = lease  # on a shared server: every write checks the lease
         if embedder is not None:
             check_model(stores.catalog, embedder)
-        repair(stores)
+        if lease is not None:
+            repair_shared(stores)
+        else:
+            repair(stores)
         stores.catalog.record_sources(name for name in names if _recordable(name, settings))
         report = BuildRun(stores, settings, embedder, progress).run(names, prune=prune)
         stores.keyword.refresh()  # saved now, so the first question does not wait for it
@@ -103,15 +117,23 @@ def update(
             catalog.close()
         if not sources:
             raise IndexEmpty(_NO_SOURCES.format(home=settings.home))
-        return _build(sources, settings, embedder=embedder, prune=prune, progress=progress)
+        return _build(
+            sources, settings, embedder=embedder, prune=prune, progress=progress, wait=wait
+        )
 
 
 def stats(settings: Settings) -> IndexStats:
     """What the index holds; an empty ``IndexStats`` when nothing was built yet. On a Chroma
     server, the local catalog first catches up with what other processes wrote."""
     if settings.chroma_url:
-        with open_stores(settings) as stores:
-            return stores.catalog.stats()
+        from index.stores.repair import behind, follow
+
+        with open_stores(settings, catch_up=False) as stores:
+            lag = behind(stores)
+            follow(stores)
+            return replace(
+                stores.catalog.stats(), behind=lag, server_changes=_server_changes(stores)
+            )
     if not settings.catalog_path.exists():
         return IndexStats()
     catalog = Catalog.open(settings)
@@ -124,12 +146,22 @@ def stats(settings: Settings) -> IndexStats:
 def clear(settings: Settings, *, wait: bool = True) -> None:
     """Delete the index of ``settings``: the Chroma collection first, then the catalog (a crash
     in between leaves a catalog whose chunks are missing, which ``repair`` drops), then the saved
-    keyword index. Under the writer lock, as ``build``."""
-    with writer(settings, "index clear", wait=wait):
-        ChromaStore.open(settings).reset()
+    keyword index. Under the writer lock, as ``build``; on a shared server, only the writer
+    lease's holder may clear."""
+    with writer(settings, "index clear", wait=wait), writer_lease(
+        settings, "index clear", wait=wait
+    ) as lease:
+        store = ChromaStore.open(settings)
+        store.guard = lease
+        store.reset()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{settings.catalog_path}{suffix}").unlink(missing_ok=True)
         shutil.rmtree(settings.keyword_path, ignore_errors=True)
+        SyncMark(settings.home).clear()
+
+
+def _server_changes(stores: Stores) -> int:
+    return ChangeCounter(stores.chroma.client, stores.chroma.name).value()
 
 
 _NO_SOURCES = (

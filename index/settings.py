@@ -94,6 +94,18 @@ class Settings(BaseSettings):
         0.7, ge=0.0, le=1.0, description="Cosine similarity joining two reports into one story."
     )
 
+    # Scale-out (issue 14): who writes a shared Chroma server, and its writer lease
+    role: Literal["indexer", "reader", "auto"] = Field(
+        "auto",
+        description="reader: never writes; indexer/auto: take the writer lease to write.",
+    )
+    lease_ttl: float = Field(
+        30.0, gt=0, description="Seconds a writer lease lives without a heartbeat."
+    )
+    lease_settle: float = Field(
+        0.5, ge=0, description="Seconds a lease claim waits before it is read back."
+    )
+
     # Web chat
     ui_auth: str | None = Field(None, description="user:password required by the web chat.")
 

@@ -55,8 +55,8 @@ def open_stores(settings: Settings, *, catch_up: bool | None = None) -> Stores:
     """Open (creating when missing) the Chroma collection and the catalog of ``settings``.
 
     ``catch_up`` (default: when ``settings.chroma_url`` is set, i.e. a shared Chroma server)
-    first brings the local catalog in step with what other processes wrote to Chroma; it never
-    writes to Chroma.
+    first brings the local catalog in step with what other processes wrote to Chroma (when the
+    server's change counter moved, ``repair.follow``); it never writes to Chroma.
     """
     catalog = Catalog.open(settings)
     stores = Stores(
@@ -65,7 +65,7 @@ def open_stores(settings: Settings, *, catch_up: bool | None = None) -> Stores:
         keyword=KeywordIndex(catalog, settings.keyword_path),
     )
     if catch_up if catch_up is not None else bool(settings.chroma_url):
-        from index.stores.repair import catch_up as catch_up_with_chroma
+        from index.stores.repair import follow
 
-        catch_up_with_chroma(stores)
+        follow(stores)
     return stores

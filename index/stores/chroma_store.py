@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import chromadb
@@ -57,9 +57,19 @@ def parse_chroma_url(url: str) -> tuple[str, int, bool]:
     return parsed.hostname, parsed.port or (443 if ssl else 8000), ssl
 
 
+class WriteGuard(Protocol):
+    """Checked before and told after every write (the writer lease, ``index.stores.lease``)."""
+
+    def check(self) -> None: ...
+
+    def changed(self) -> None: ...
+
+
 class ChromaStore:
     """One Chroma collection of chunks: ids are chunk ids, metadata as
     ``index.pipeline.chunk_metadata`` makes it."""
+
+    guard: WriteGuard | None = None  # set while a writer lease is held (a shared server)
 
     def __init__(self, client: ClientAPI, collection: str, settings: Settings | None = None):
         self.client = client
@@ -97,6 +107,7 @@ class ChromaStore:
         if not (len(ids) == len(embeddings) == len(documents) == len(metadatas)):
             raise ValueError("upsert needs as many embeddings, documents and metadatas as ids")
         vectors = np.asarray(embeddings, dtype=np.float32)
+        self._before_write()
         for start in range(0, len(ids), self._max_batch):
             end = start + self._max_batch
             self._collection.upsert(
@@ -105,19 +116,24 @@ class ChromaStore:
                 documents=list(documents[start:end]),
                 metadatas=[dict(meta) for meta in metadatas[start:end]],
             )
+        self._after_write(bool(ids))
 
     def delete(self, ids: Sequence[str]) -> None:
         """Delete chunks by id (unknown ids are ignored)."""
         ids = list(ids)
+        self._before_write()
         for start in range(0, len(ids), self._max_batch):
             self._collection.delete(ids=ids[start : start + self._max_batch])
+        self._after_write(bool(ids))
 
     def delete_articles(self, article_ids: Sequence[str]) -> None:
         """Delete every chunk whose ``article_id`` is one of ``article_ids``."""
         article_ids = list(dict.fromkeys(article_ids))
+        self._before_write()
         for start in range(0, len(article_ids), _ARTICLES_PER_FILTER):
             batch = article_ids[start : start + _ARTICLES_PER_FILTER]
             self._collection.delete(where={"article_id": {"$in": batch}})
+        self._after_write(bool(article_ids))
 
     def query(
         self,
@@ -185,9 +201,19 @@ class ChromaStore:
     def reset(self) -> None:
         """Drop the collection and start an empty one (``newsdesk index clear``)."""
         # chromadb raises NotFoundError or ValueError (by version) when it is absent: fine
+        self._before_write()
         with suppress(Exception):
             self.client.delete_collection(self.name)
         self._collection = self._open_collection()
+        self._after_write(True)
+
+    def _before_write(self) -> None:
+        if self.guard is not None:
+            self.guard.check()
+
+    def _after_write(self, wrote: bool) -> None:
+        if self.guard is not None and wrote:
+            self.guard.changed()
 
     def _open_collection(self):
         return self.client.get_or_create_collection(
