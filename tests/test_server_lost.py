@@ -17,8 +17,8 @@ import index
 from assistant import cli
 from index.server_lost import ChromaLost
 from index.settings import Settings
-from tests.fakes import FakeEmbedder
 from tests.chroma_server import chroma_cli, free_port
+from tests.fakes import FakeEmbedder
 
 ARTICLES = 40
 
