@@ -16,6 +16,7 @@ article given to the model: n, article_id, title, source, url, published), ``cov
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -34,13 +35,24 @@ from assistant.webui.conversation import (
 )
 from assistant.webui.holder import AssistantHolder
 from assistant.webui.library import UPLOAD_TYPES, Library, Progress
-from assistant.webui.panels import notice, onboarding_html, report_html, status_html
+from assistant.webui.panels import (
+    busy_message,
+    freshness_html,
+    notice,
+    onboarding_html,
+    report_html,
+    status_html,
+    writer_html,
+)
 from assistant.webui.render import answer_to_dict, explain
 from index import demo
-from index.errors import BackendUnavailable, SourceRejected
+from index.errors import BackendUnavailable, SourceRejected, WriterBusy
 from index.settings import Settings
 
+log = logging.getLogger("newsdesk.ui")
+
 Job = Callable[[Progress], Any]  # an indexing run, given its progress hook
+Clock = Callable[[], datetime]  # "now", for how fresh the index is
 
 HEADER = (
     "<header class='nd-header'><div class='nd-logo'>N</div><div><h1>Newsdesk</h1>"
@@ -57,22 +69,40 @@ _ASSISTANT_QUEUE = {"concurrency_id": "assistant", "concurrency_limit": 1}
 _INDEXER_QUEUE = {"concurrency_id": "indexer", "concurrency_limit": 1, **_PRIVATE}
 
 
-def build_app(assistant: Any, settings: Settings, *, library: Library | None = None) -> gr.Blocks:
+def build_app(
+    assistant: Any,
+    settings: Settings,
+    *,
+    library: Library | None = None,
+    clock: Clock | None = None,
+) -> gr.Blocks:
     """The Newsdesk app around ``assistant`` (anything with ``ask``/``stream``, or an
     ``AssistantHolder``; None builds the real ``Assistant`` from ``settings`` on first use)."""
-    return NewsdeskPage(assistant, settings, library=library).build()
+    return NewsdeskPage(assistant, settings, library=library, clock=clock).build()
 
 
 class NewsdeskPage:
-    """The page's layout and its event handlers (one method per event)."""
+    """The page's layout and its event handlers (one method per event).
 
-    def __init__(self, assistant: Any, settings: Settings, *, library: Library | None = None):
+    ``clock`` gives "now" for how fresh the index is (tests pin it; default the UTC time).
+    """
+
+    def __init__(
+        self,
+        assistant: Any,
+        settings: Settings,
+        *,
+        library: Library | None = None,
+        clock: Clock | None = None,
+    ):
         self.backend = (
             assistant
             if isinstance(assistant, AssistantHolder)
             else AssistantHolder(assistant, settings)
         )
+        self.settings = settings
         self.library = library or Library(settings)
+        self.clock = clock or _utc_now
 
     # ---------------------------------------------------------------------------- layout
 
@@ -230,11 +260,24 @@ class NewsdeskPage:
         """Status, outlets, examples and onboarding from the index as it is now."""
         view = self.library.view()
         return (
-            status_html(view),
+            self.status_panel(view),
             gr.update(choices=view.outlets),
             gr.update(examples=[{"text": q, "display_text": q} for q in view.examples]),
             gr.update(visible=view.empty),
         )
+
+    def status_panel(self, view: Any) -> str:
+        """The index panel: its stats, how fresh its sources are, and who is indexing now."""
+        from index.source_status import read_status
+        from index.writing import HomeLock
+
+        try:
+            statuses = read_status(self.settings)
+            holder = HomeLock(self.settings, "web page").holder()
+        except Exception as error:  # freshness is a nicety: never break the page
+            log.warning("no index freshness: %s", error)
+            statuses, holder = [], None
+        return status_html(view) + freshness_html(statuses, self.clock()) + writer_html(holder)
 
     def respond(
         self,
@@ -336,6 +379,8 @@ class NewsdeskPage:
 
         try:
             result = job(report)
+        except WriterBusy as error:  # never wait behind another writer in a page worker
+            return notice(busy_message(error.holder), "error")
         except Exception as error:
             return notice(explain(error), "error")
         self.backend.refresh()
@@ -368,6 +413,10 @@ def example_text(event: gr.SelectData) -> str:
     """The question of the example the user clicked."""
     value = event.value
     return value.get("text", "") if isinstance(value, dict) else str(value)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _day(value: str | float | None) -> str | None:
