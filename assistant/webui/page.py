@@ -25,6 +25,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.answer import Answer
+from assistant.webui.briefing import briefing_example
 from assistant.webui.conversation import (
     Turn,
     chat_history,
@@ -259,12 +260,20 @@ class NewsdeskPage:
     def refresh(self) -> tuple[Any, ...]:
         """Status, outlets, examples and onboarding from the index as it is now."""
         view = self.library.view()
+        examples = self.examples(view)
         return (
             self.status_panel(view),
             gr.update(choices=view.outlets),
-            gr.update(examples=[{"text": q, "display_text": q} for q in view.examples]),
+            gr.update(examples=[{"text": q, "display_text": q} for q in examples]),
             gr.update(visible=view.empty),
         )
+
+    def examples(self, view: Any) -> list[str]:
+        """The example questions: "What happened this week?" first when the index has news of
+        the last 7 days, then the questions about recent titles."""
+        last = _moment(view.stats.get("last_published"))
+        briefing = briefing_example(last, self.clock())
+        return ([briefing] if briefing else []) + list(view.examples)
 
     def status_panel(self, view: Any) -> str:
         """The index panel: its stats, how fresh its sources are, and who is indexing now."""
@@ -413,6 +422,17 @@ def example_text(event: gr.SelectData) -> str:
     """The question of the example the user clicked."""
     value = event.value
     return value.get("text", "") if isinstance(value, dict) else str(value)
+
+
+def _moment(value: Any) -> datetime | None:
+    """An ISO time from the stats as an aware datetime (UTC when it has no zone)."""
+    if not value:
+        return None
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _utc_now() -> datetime:

@@ -1,0 +1,55 @@
+"""Turns of the conversation: briefings as dated lists with their cards, the briefing example,
+and a question waiting for the model."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from assistant.answer import Answer, BriefItem, Citation
+from assistant.webui.conversation import chat_messages, finish_turn, sources_html
+from assistant.webui.page import NewsdeskPage
+from tests.test_ui import STORIES, FakeAssistant, FakeLibrary, make_source
+
+
+def _briefing() -> Answer:
+    sources = [make_source(n, story) for n, story in enumerate(STORIES[:2], 1)]
+    citations = [Citation(s.n, s.article_id, s.title, s.source, s.url, s.published,
+                          s.text.split(". ")[0]) for s in sources]
+    items = [BriefItem(s.published, s.text.split(". ")[0], [s.n], f"story{s.n}")
+             for s in sources]
+    text = "\n".join(f"{i.date:%Y-%m-%d} — {i.text} [{i.citations[0]}]" for i in items)
+    return Answer(text, citations, sources, "What happened this week?", kind="briefing",
+                  items=items)
+
+
+def test_a_briefing_turn_is_a_dated_list_with_its_source_cards() -> None:
+    turn = {"question": "What happened this week?", "answer": "", "status": "streaming"}
+    finish_turn(turn, _briefing(), 2)
+
+    [_, shown] = chat_messages([turn])
+    assert shown["content"].startswith("<section class='nd-brief nd-brief-briefing'>")
+    assert "<time class='nd-brief-date'>2025-03-01</time>" in shown["content"]
+    assert "href='#nd-t2-s2'" in shown["content"]
+    panel = sources_html([turn])
+    assert panel.count("class='nd-card nd-cited'") == 2
+    assert "id='nd-t2-s1'" in panel and "id='nd-t2-s2'" in panel
+
+
+def test_a_fact_turn_stays_text_with_linked_markers() -> None:
+    answer = FakeAssistant().ask("What did the EU decide?")
+    turn = {"question": "q", "answer": "", "status": "streaming"}
+    finish_turn(turn, answer, 1)
+    assert "nd-brief" not in turn["rendered"] and "(#nd-t1-s1)" in turn["rendered"]
+
+
+def test_what_happened_this_week_is_offered_only_with_recent_news(settings) -> None:
+    library = FakeLibrary()  # the newest story is of 3 March 2025
+    view = library.view()
+    recent = NewsdeskPage(FakeAssistant(), settings, library=library,
+                          clock=lambda: datetime(2025, 3, 7, tzinfo=UTC))
+    stale = NewsdeskPage(FakeAssistant(), settings, library=library,
+                         clock=lambda: datetime(2025, 3, 20, tzinfo=UTC))
+
+    assert recent.examples(view)[0] == "What happened this week?"
+    assert recent.examples(view)[1:] == view.examples
+    assert stale.examples(view) == view.examples
