@@ -53,3 +53,51 @@ def test_what_happened_this_week_is_offered_only_with_recent_news(settings) -> N
     assert recent.examples(view)[0] == "What happened this week?"
     assert recent.examples(view)[1:] == view.examples
     assert stale.examples(view) == view.examples
+
+
+def _last_message(update: tuple) -> str:
+    messages, *_ = update
+    return messages[-1]["content"]
+
+
+def test_a_question_waiting_for_the_model_says_so_until_its_turn(settings) -> None:
+    assistant = FakeAssistant()
+    page = NewsdeskPage(assistant, settings, library=FakeLibrary())
+    running = page.turnstile.join()  # another user's question is being answered
+    queued = page.turnstile.join()  # and one more waits before ours
+
+    answers = page.respond("What did the EU decide?", [], None, None, None)
+    assert _last_message(next(answers)) == "*Waiting for the model: 2 questions ahead of yours…*"
+    page.turnstile.leave(running)
+    assert _last_message(next(answers)) == "*Waiting for the model: 1 question ahead of yours…*"
+    assert assistant.calls == []  # nothing asked while it waits
+
+    page.turnstile.leave(queued)
+    assert _last_message(next(answers)) == "*Searching the indexed news…*"
+    *_, (messages, _state, sources, _) = list(answers)
+    assert "[\\[1\\]](#nd-t1-s1)" in messages[-1]["content"] and "nd-card" in sources
+    assert [call.question for call in assistant.calls] == ["What did the EU decide?"]
+    assert page.turnstile.ahead(page.turnstile.join()) == 0  # the model is free again
+
+
+def test_an_unqueued_question_streams_at_once(settings) -> None:
+    page = NewsdeskPage(FakeAssistant(), settings, library=FakeLibrary())
+    first, *rest = page.respond("What did the EU decide?", [], None, None, None)
+    assert _last_message(first) == "*Searching the indexed news…*"
+    assert "Waiting" not in "".join(_last_message(update) for update in rest)
+
+
+def test_the_chat_api_also_takes_its_turn_on_the_model(settings) -> None:
+    import threading
+
+    assistant = FakeAssistant()
+    page = NewsdeskPage(assistant, settings, library=FakeLibrary())
+    running = page.turnstile.join()
+    results: list[dict] = []
+    caller = threading.Thread(target=lambda: results.append(page.chat("What did the EU decide?")))
+    caller.start()
+    caller.join(timeout=1.0)
+    assert caller.is_alive() and assistant.calls == []  # it waits for the model
+    page.turnstile.leave(running)
+    caller.join(timeout=60)
+    assert results and results[0]["error"] is None and "[1]" in results[0]["answer"]

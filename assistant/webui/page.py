@@ -46,6 +46,7 @@ from assistant.webui.panels import (
     writer_html,
 )
 from assistant.webui.render import answer_to_dict, explain
+from assistant.webui.turnstile import Turnstile
 from index import demo
 from index.errors import BackendUnavailable, SourceRejected, WriterBusy
 from index.settings import Settings
@@ -66,7 +67,11 @@ PLACEHOLDER = (
 )
 _PRIVATE = {"api_visibility": "private"}
 _QUIET = {"api_visibility": "private", "show_progress": "hidden"}
-_ASSISTANT_QUEUE = {"concurrency_id": "assistant", "concurrency_limit": 1}
+# Questions run as concurrent events (a waiting one says so) and take turns on the model in
+# NewsdeskPage.turnstile; beyond CHAT_EVENTS at once, Gradio's queue shows the position.
+CHAT_EVENTS = 16
+WAIT_POLL = 0.5  # seconds between looks at a waiting question's place in line
+_CHAT_QUEUE = {"concurrency_id": "chat", "concurrency_limit": CHAT_EVENTS}
 _INDEXER_QUEUE = {"concurrency_id": "indexer", "concurrency_limit": 1, **_PRIVATE}
 
 
@@ -104,6 +109,7 @@ class NewsdeskPage:
         self.settings = settings
         self.library = library or Library(settings)
         self.clock = clock or _utc_now
+        self.turnstile = Turnstile()  # one answer at a time on the model
 
     # ---------------------------------------------------------------------------- layout
 
@@ -116,7 +122,7 @@ class NewsdeskPage:
             self._onboarding()
             self._chat_column()
             self._wire(app)
-            gr.api(self.chat, api_name="chat", **_ASSISTANT_QUEUE)
+            gr.api(self.chat, api_name="chat", **_CHAT_QUEUE)
         return app
 
     def _sidebar(self) -> None:
@@ -223,7 +229,7 @@ class NewsdeskPage:
 
         asked = [self.question, self.turns, self.since, self.until, self.outlets]
         answered = [self.chatbot, self.turns, self.sources_panel, self.question]
-        chat_queue = {**_ASSISTANT_QUEUE, **_PRIVATE}
+        chat_queue = {**_CHAT_QUEUE, **_PRIVATE}
         self.question.submit(self.respond, asked, answered, **chat_queue)
         self.ask_button.click(self.respond, asked, answered, **chat_queue)
         self.chatbot.example_select(example_text, None, self.question, **_PRIVATE).then(
@@ -296,18 +302,47 @@ class NewsdeskPage:
         until: str | None,
         outlets: list[str] | None,
     ) -> Iterator[tuple[Any, ...]]:
-        """Stream the answer to ``message`` into the chat, then show its sources."""
+        """Stream the answer to ``message`` into the chat, then show its sources. While other
+        questions hold the model, the turn says it waits and how many are ahead."""
         message = (message or "").strip()
         if not message:
             yield chat_messages(state), state, gr.update(), ""
             return
-        state = [*state, {"question": message, "answer": "", "status": "streaming"}]
-        yield chat_messages(state), state, gr.update(), ""
+        state = [*state, {"question": message, "answer": "", "status": "waiting"}]
+        turn = state[-1]
+        ticket = self.turnstile.join()
+        try:
+            turn["ahead"] = self.turnstile.ahead(ticket)
+            if turn["ahead"] == 0:
+                turn["status"] = "streaming"
+            yield chat_messages(state), state, gr.update(), ""
+            while not self.turnstile.wait(ticket, WAIT_POLL):  # queued: say where
+                ahead = self.turnstile.ahead(ticket)
+                if ahead != turn["ahead"]:
+                    turn["ahead"] = ahead
+                    yield chat_messages(state), state, gr.update(), ""
+            if turn["status"] == "waiting":
+                turn["status"] = "streaming"
+                yield chat_messages(state), state, gr.update(), ""
+            yield from self._answer(state, since, until, outlets)
+        finally:
+            self.turnstile.leave(ticket)
+        yield chat_messages(state), state, sources_html(state), ""
+
+    def _answer(
+        self,
+        state: list[Turn],
+        since: str | None,
+        until: str | None,
+        outlets: list[str] | None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream the last turn's answer (its turn on the model has come)."""
         turn = state[-1]
         try:
             filters = make_filters(since, until, outlets)
             history = chat_history(state[:-1])
-            for part in self.backend.get().stream(message, history=history, filters=filters):
+            for part in self.backend.get().stream(turn["question"], history=history,
+                                                  filters=filters):
                 if isinstance(part, Answer):
                     finish_turn(turn, part, len(state))
                 else:
@@ -317,7 +352,6 @@ class NewsdeskPage:
                 raise BackendUnavailable("the assistant stopped without a final answer")
         except Exception as error:  # every failure becomes a message, never a traceback
             turn.update(status="error", answer=explain(error))
-        yield chat_messages(state), state, sources_html(state), ""
 
     def new_conversation(self) -> tuple[Any, ...]:
         """Empty chat, turns, sources panel and question box."""
@@ -335,7 +369,8 @@ class NewsdeskPage:
         try:
             filters = make_filters(since, until, outlets)
             pairs = [(str(q), str(a)) for q, a in (history or [])]
-            answer = self.backend.get().ask(message, history=pairs, filters=filters)
+            with self.turnstile.turn():
+                answer = self.backend.get().ask(message, history=pairs, filters=filters)
         except Exception as error:
             return chat_result(None, question=message, error=error)
         return chat_result(answer)
