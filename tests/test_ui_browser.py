@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from assistant.webui.library import Library
-from assistant.webui.page import build_app
+from assistant.webui.page import NewsdeskPage, build_app
 from assistant.webui.server import start
 from tests.fakes import FakeEmbedder
 from tests.test_demo import make_fake_wheel
@@ -180,21 +181,12 @@ class PinnedAssistant:
         return self.assistant.ask(question, history=history, filters=filters, as_of=self.as_of)
 
 
-@pytest.fixture
-def briefing_page(settings, tmp_path: Path) -> Iterator:
-    """A Chromium page on a real index of tests/fixtures/briefing (fake embedder, extractive
-    answers), the page's clock and the assistant's "now" both on Friday 14 March 2025."""
+@contextmanager
+def browse(app, tmp_path: Path) -> Iterator:
+    """A Chromium tab on ``app`` (started here, closed after)."""
     if not CHROMIUM.exists():
         pytest.skip("needs Debian's chromium package (/usr/bin/chromium)")
     playwright_api = pytest.importorskip("playwright.sync_api")
-    import index
-    from assistant.api import Assistant
-
-    settings = settings.with_overrides(llm="extractive", briefing_threshold=BRIEFING_THRESHOLD)
-    index.build([str(BRIEFING)], settings, embedder=FakeEmbedder())
-    assistant = PinnedAssistant(Assistant(settings, embedder=FakeEmbedder()), BRIEFING_NOW)
-    library = Library(settings, embedder=FakeEmbedder())
-    app = build_app(assistant, settings, library=library, clock=lambda: BRIEFING_NOW)
     url = start(app, port=free_port(), quiet=True)
     profile = tmp_path / "chromium-profile"
     try:
@@ -212,6 +204,22 @@ def briefing_page(settings, tmp_path: Path) -> Iterator:
     finally:
         app.close()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def briefing_page(settings, tmp_path: Path) -> Iterator:
+    """A Chromium page on a real index of tests/fixtures/briefing (fake embedder, extractive
+    answers), the page's clock and the assistant's "now" both on Friday 14 March 2025."""
+    import index
+    from assistant.api import Assistant
+
+    settings = settings.with_overrides(llm="extractive", briefing_threshold=BRIEFING_THRESHOLD)
+    index.build([str(BRIEFING)], settings, embedder=FakeEmbedder())
+    assistant = PinnedAssistant(Assistant(settings, embedder=FakeEmbedder()), BRIEFING_NOW)
+    library = Library(settings, embedder=FakeEmbedder())
+    app = build_app(assistant, settings, library=library, clock=lambda: BRIEFING_NOW)
+    with browse(app, tmp_path) as tab:
+        yield tab
 
 
 BRIEFING = Path(__file__).parent / "fixtures" / "briefing"
@@ -249,3 +257,25 @@ def test_what_happened_this_week_shows_a_dated_list_with_its_cards(briefing_page
     assert page.locator(f"#nd-sources {target}").count() == 1
     link.click()
     page.wait_for_function(f"location.hash === '{target}'", timeout=5_000)
+
+
+def test_a_question_behind_another_says_it_waits_for_the_model(settings, tmp_path) -> None:
+    newsdesk = NewsdeskPage(FakeAssistant(), settings, library=FakeLibrary())
+    running = newsdesk.turnstile.join()  # another user's question holds the model
+    try:
+        with browse(newsdesk.build(), tmp_path) as page:
+            question = page.locator("#nd-question textarea")
+            question.wait_for(timeout=30_000)
+            question.fill("What did the EU decide?")
+            question.press("Enter")
+            chat = page.locator("#nd-chat")
+            chat.get_by_text("Waiting for the model: 1 question ahead of yours", exact=False
+                             ).wait_for(timeout=30_000)
+            _screenshot(page, "browser-queued.png", tmp_path)
+            assert page.locator("#nd-sources .nd-card").count() == 0
+
+            newsdesk.turnstile.leave(running)
+            page.locator("#nd-sources .nd-card").first.wait_for(timeout=30_000)
+            assert "Waiting for the model" not in chat.inner_text()
+    finally:
+        newsdesk.turnstile.leave(running)

@@ -13,13 +13,15 @@ from tests.test_ui import STORIES, FakeAssistant, FakeLibrary, make_source
 
 def _briefing() -> Answer:
     sources = [make_source(n, story) for n, story in enumerate(STORIES[:2], 1)]
-    citations = [Citation(s.n, s.article_id, s.title, s.source, s.url, s.published,
-                          s.text.split(". ")[0]) for s in sources]
-    items = [BriefItem(s.published, s.text.split(". ")[0], [s.n], f"story{s.n}")
-             for s in sources]
+    citations = [
+        Citation(s.n, s.article_id, s.title, s.source, s.url, s.published, s.text.split(". ")[0])
+        for s in sources
+    ]
+    items = [BriefItem(s.published, s.text.split(". ")[0], [s.n], f"story{s.n}") for s in sources]
     text = "\n".join(f"{i.date:%Y-%m-%d} — {i.text} [{i.citations[0]}]" for i in items)
-    return Answer(text, citations, sources, "What happened this week?", kind="briefing",
-                  items=items)
+    return Answer(
+        text, citations, sources, "What happened this week?", kind="briefing", items=items
+    )
 
 
 def test_a_briefing_turn_is_a_dated_list_with_its_source_cards() -> None:
@@ -45,10 +47,12 @@ def test_a_fact_turn_stays_text_with_linked_markers() -> None:
 def test_what_happened_this_week_is_offered_only_with_recent_news(settings) -> None:
     library = FakeLibrary()  # the newest story is of 3 March 2025
     view = library.view()
-    recent = NewsdeskPage(FakeAssistant(), settings, library=library,
-                          clock=lambda: datetime(2025, 3, 7, tzinfo=UTC))
-    stale = NewsdeskPage(FakeAssistant(), settings, library=library,
-                         clock=lambda: datetime(2025, 3, 20, tzinfo=UTC))
+    recent = NewsdeskPage(
+        FakeAssistant(), settings, library=library, clock=lambda: datetime(2025, 3, 7, tzinfo=UTC)
+    )
+    stale = NewsdeskPage(
+        FakeAssistant(), settings, library=library, clock=lambda: datetime(2025, 3, 20, tzinfo=UTC)
+    )
 
     assert recent.examples(view)[0] == "What happened this week?"
     assert recent.examples(view)[1:] == view.examples

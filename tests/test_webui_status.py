@@ -51,8 +51,12 @@ def test_freshness_escapes_source_names_and_errors() -> None:
 
 
 def test_who_indexes_is_named_by_pid_command_and_time() -> None:
-    holder = WriterInfo(4242, "desk1", "index build: newsdesk index build feeds/",
-                        datetime(2026, 12, 1, 15, 30, 2, tzinfo=UTC).timestamp())
+    holder = WriterInfo(
+        4242,
+        "desk1",
+        "index build: newsdesk index build feeds/",
+        datetime(2026, 12, 1, 15, 30, 2, tzinfo=UTC).timestamp(),
+    )
     line = writer_html(holder)
     assert "Indexing now: pid 4242 on desk1, index build: newsdesk index build feeds/" in line
     assert "since 15:30:02 UTC" in line
@@ -99,8 +103,9 @@ def held(settings: Settings) -> Iterator[None]:
 def _page(settings: Settings, tmp_path: Path) -> NewsdeskPage:
     settings = settings.with_overrides(ui_source_roots=[tmp_path], cache_dir=tmp_path / "cache")
     make_fake_wheel(settings.cache_dir)
-    return NewsdeskPage(FakeAssistant(), settings,
-                        library=Library(settings, embedder=FakeEmbedder()))
+    return NewsdeskPage(
+        FakeAssistant(), settings, library=Library(settings, embedder=FakeEmbedder())
+    )
 
 
 def _story(tmp_path: Path) -> str:

@@ -11,21 +11,18 @@ with one method each. Besides the page, the app exposes ``/chat`` for scripts::
 ``citations`` (n, article_id, title, source, url, published, snippet), ``sources`` (every
 article given to the model: n, article_id, title, source, url, published), ``covered``,
 ``question_used``, ``timings`` and ``error`` (None, or a message saying what to do; then
-``answer`` is None). See :func:`chat_result`.
+``answer`` is None). See :func:`assistant.webui.forms.chat_result`.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import gradio as gr
 
 from assistant.answer import Answer
-from assistant.webui.briefing import briefing_example
 from assistant.webui.conversation import (
     Turn,
     chat_history,
@@ -34,24 +31,22 @@ from assistant.webui.conversation import (
     sources_html,
     sources_placeholder,
 )
+from assistant.webui.forms import chat_result, example_text, make_filters
 from assistant.webui.holder import AssistantHolder
 from assistant.webui.library import UPLOAD_TYPES, Library, Progress
 from assistant.webui.panels import (
     busy_message,
-    freshness_html,
+    examples_for,
+    index_panel,
     notice,
     onboarding_html,
     report_html,
-    status_html,
-    writer_html,
 )
-from assistant.webui.render import answer_to_dict, explain
+from assistant.webui.render import explain
 from assistant.webui.turnstile import Turnstile
 from index import demo
 from index.errors import BackendUnavailable, SourceRejected, WriterBusy
 from index.settings import Settings
-
-log = logging.getLogger("newsdesk.ui")
 
 Job = Callable[[Progress], Any]  # an indexing run, given its progress hook
 Clock = Callable[[], datetime]  # "now", for how fresh the index is
@@ -275,24 +270,12 @@ class NewsdeskPage:
         )
 
     def examples(self, view: Any) -> list[str]:
-        """The example questions: "What happened this week?" first when the index has news of
-        the last 7 days, then the questions about recent titles."""
-        last = _moment(view.stats.get("last_published"))
-        briefing = briefing_example(last, self.clock())
-        return ([briefing] if briefing else []) + list(view.examples)
+        """The example questions ("What happened this week?" first when the news is recent)."""
+        return examples_for(view, self.clock())
 
     def status_panel(self, view: Any) -> str:
         """The index panel: its stats, how fresh its sources are, and who is indexing now."""
-        from index.source_status import read_status
-        from index.writing import HomeLock
-
-        try:
-            statuses = read_status(self.settings)
-            holder = HomeLock(self.settings, "web page").holder()
-        except Exception as error:  # freshness is a nicety: never break the page
-            log.warning("no index freshness: %s", error)
-            statuses, holder = [], None
-        return status_html(view) + freshness_html(statuses, self.clock()) + writer_html(holder)
+        return index_panel(view, self.settings, self.clock())
 
     def respond(
         self,
@@ -341,8 +324,9 @@ class NewsdeskPage:
         try:
             filters = make_filters(since, until, outlets)
             history = chat_history(state[:-1])
-            for part in self.backend.get().stream(turn["question"], history=history,
-                                                  filters=filters):
+            for part in self.backend.get().stream(
+                turn["question"], history=history, filters=filters
+            ):
                 if isinstance(part, Answer):
                     finish_turn(turn, part, len(state))
                 else:
@@ -431,54 +415,5 @@ class NewsdeskPage:
         return report_html(result)
 
 
-# -------------------------------------------------------------------------------- values
-
-
-def chat_result(
-    answer: Answer | None, *, question: str = "", error: BaseException | None = None
-) -> dict[str, Any]:
-    """The ``/chat`` result: ``answer`` serialized, or (``answer`` None) the same shape with
-    ``error`` explained in one line and ``answer`` None."""
-    result = answer_to_dict(answer or Answer("", [], [], question, covered=False))
-    if answer is None:
-        result.update(answer=None, error=explain(error) if error else "No answer.")
-    return result
-
-
-def make_filters(since: str | None, until: str | None, outlets: Sequence[str] | None) -> Any:
-    """``Filters`` from the form (None when nothing is filtered)."""
-    from assistant.filters import Filters
-
-    filters = Filters.parse(_day(since), _day(until), tuple(outlets or ()))
-    return None if filters.is_empty else filters
-
-
-def example_text(event: gr.SelectData) -> str:
-    """The question of the example the user clicked."""
-    value = event.value
-    return value.get("text", "") if isinstance(value, dict) else str(value)
-
-
-def _moment(value: Any) -> datetime | None:
-    """An ISO time from the stats as an aware datetime (UTC when it has no zone)."""
-    if not value:
-        return None
-    try:
-        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _day(value: str | float | None) -> str | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC).date().isoformat()
-    text = str(value).strip()
-    match = re.match(r"\d{4}-\d{2}-\d{2}", text)
-    return match.group(0) if match else text

@@ -4,13 +4,40 @@ indexing reports, notices."""
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from assistant.webui.briefing import briefing_example
 from assistant.webui.library import IndexView
 from assistant.webui.render import date_label
 from index import demo
+from index.settings import Settings
+
+log = logging.getLogger("newsdesk.ui")
+
+
+def index_panel(view: IndexView, settings: Settings, now: datetime) -> str:
+    """The index panel: the stats, how fresh the sources are (``index.source_status``), and
+    who is indexing now (the home's writer lock)."""
+    from index.source_status import read_status
+    from index.writing import HomeLock
+
+    try:
+        statuses = read_status(settings)
+        holder = HomeLock(settings, "web page").holder()
+    except Exception as error:  # freshness is a nicety: never break the page
+        log.warning("no index freshness: %s", error)
+        statuses, holder = [], None
+    return status_html(view) + freshness_html(statuses, now) + writer_html(holder)
+
+
+def examples_for(view: IndexView, now: datetime) -> list[str]:
+    """The example questions: "What happened this week?" first when the index has news of the
+    last 7 days, then the questions about recent titles."""
+    briefing = briefing_example(_moment(view.stats.get("last_published")), now)
+    return ([briefing] if briefing else []) + list(view.examples)
 
 
 def status_html(view: IndexView) -> str:
@@ -115,6 +142,17 @@ def ago(then: datetime, now: datetime) -> str:
     if seconds < 129600:
         return f"{seconds / 3600:.0f} hours ago"
     return date_label(then)
+
+
+def _moment(value: Any) -> datetime | None:
+    """An ISO time from the stats as an aware datetime (UTC when it has no zone)."""
+    if not value:
+        return None
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _who(holder: Any) -> str:
