@@ -18,7 +18,8 @@ class Assistant:
     """Answers questions about the indexed news, with citations.
 
     Parts not given are built from ``settings`` on first use: the hybrid retriever over the
-    index in ``settings.home``, the embedder, and the LLM chosen by ``settings.llm``. Tests
+    index in ``settings.home``, the embedder, and the answering backend (an
+    :class:`~assistant.backends.AnswerBackend`) chosen by ``settings.llm``. Tests
     pass fakes: any object with ``.search(question, filters=None, as_of=None, k=None)``
     returning ``Source`` objects serves as retriever.
     """
@@ -143,12 +144,7 @@ class Assistant:
 
             retriever = self.retriever
             self._chain = AnswerChain(
-                retriever,
-                self.llm,
-                k=self.settings.k,
-                context_tokens=self.settings.llm_context,
-                answer_tokens=self.settings.max_answer_tokens,
-                embedder=self._embedder,
+                retriever, self.llm, k=self.settings.k, embedder=self._embedder
             )
         return self._chain
 
@@ -172,12 +168,19 @@ class Assistant:
 
     @property
     def llm(self) -> Any:
-        """The chat model given, or the one ``settings.llm`` names."""
+        """The answering backend given, or the one ``settings.llm`` names (owned here)."""
         if self._llm is None:
-            from assistant.llms import make_chat_model
+            from assistant.backends import make_backend
 
-            self._llm = make_chat_model(self.settings, embedder=self._embedder)
+            self._llm = make_backend(self.settings, embedder=self._embedder)
         return self._llm
+
+    def close(self) -> None:
+        """Free the answering backend (a loaded model); the next question builds it again."""
+        if self._llm is not None:
+            self._llm.close()
+        self._llm = None
+        self._chain = None
 
     def _check(self, question: str) -> str:
         question = (question or "").strip()

@@ -1,67 +1,44 @@
-"""The answering chain: condense -> retrieve -> prompt -> LLM -> verify citations -> Answer.
+"""The answering chain: condense -> retrieve -> backend -> verify citations -> Answer.
 
-Built from LangChain runnables: ``condense_chain`` and ``answer_chain`` are
-``prompt | llm | StrOutputParser()`` (or the extractive answerer). :meth:`AnswerChain.stream`
-runs the steps, times them, and yields verified text deltas, then the final :class:`Answer`.
+The backend is any :class:`~assistant.backends.AnswerBackend`: the chain calls its
+``condense`` and ``stream`` and nothing else. :meth:`AnswerChain.stream` runs the steps,
+times them, and yields verified text deltas, then the final :class:`Answer`.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from langchain_core.output_parsers import StrOutputParser
-from langchain_core.runnables import Runnable, RunnableLambda
-
-from assistant.answer import Answer, Source
+from assistant.answer import Answer
+from assistant.backends.base import AnswerBackend, History
+from assistant.backends.condensing import condense_by_rules
 from assistant.citations import CitationVerifier
 from assistant.errors import BackendUnavailable, NewsdeskError
-from assistant.extractive import ExtractiveAnswerer, select_sentences
-from assistant.prompts import NOT_COVERED, render
-from assistant.text import SentenceStream
+from assistant.evidence import assess_evidence
+from assistant.prompts import NOT_COVERED
+from assistant.text import SentenceStream, split_sentences
 
-History = Sequence[tuple[str, str]]
+condense_heuristically = condense_by_rules  # the rules, under their older name
 
-PROMPT_OVERHEAD_TOKENS = 400
-"""Room kept in the context window for the instructions, the question and the headers."""
-CHARS_PER_TOKEN = 3.5
-HISTORY_TURNS = 3
-"""Chat turns shown to the condenser (older ones rarely matter for a follow-up)."""
-COMPACT_SOURCES = 3
-"""Sources a small local model (``compact_prompt``) reads from; more only slow it down."""
-COMPACT_CHARS = 1200
-"""Article text in a compact prompt (~300 tokens): the sentences that best match the question.
-Prompt length sets a small CPU model's time to first token."""
+EMPTY_REPLY = "The answering model returned no text for this question; ask again or rephrase it."
+"""The answer when the model generated nothing at all (not an error: the question is kept)."""
+NOTHING_NEW = "The sources found add nothing to the previous answer."
+"""The answer to a follow-up whose every sentence repeats the previous answer."""
 
 
 class AnswerChain:
-    """Answers one question from a retriever and an LLM (a chat model or the extractive one)."""
+    """Answers one question from a retriever and an answering backend."""
 
-    def __init__(
-        self,
-        retriever: Any,
-        llm: BaseChatModel | ExtractiveAnswerer,
-        *,
-        k: int,
-        context_tokens: int = 4096,
-        answer_tokens: int = 160,
-        embedder: Any = None,
-    ) -> None:
+    def __init__(self, retriever: Any, backend: AnswerBackend, *, k: int, embedder: Any = None):
         self.retriever = retriever
-        self.llm = llm
+        self.backend = backend
         self.k = k
         self.embedder = embedder
-        self.compact = bool(getattr(llm, "compact_prompt", False))
-        text_tokens = max(context_tokens - answer_tokens - PROMPT_OVERHEAD_TOKENS, 256)
-        self._text_chars = int(text_tokens * CHARS_PER_TOKEN)
-        self.condense_chain = _condense_chain(llm)
-        self.answer_chain = _answer_chain(llm, self._prompt_sources)
 
     def stream(
         self,
@@ -71,48 +48,78 @@ class AnswerChain:
         as_of: datetime | None = None,
     ) -> Iterator[str | Answer]:
         """Yield verified text deltas as the answer is generated, then the :class:`Answer`."""
+        history = list(history or ())
         timings: dict[str, float] = {}
         start = time.perf_counter()
 
-        standalone = self.condense(question, history or ())
+        standalone = self.condense(question, history)
         timings["condense"] = time.perf_counter() - start
 
         mark = time.perf_counter()
         sources = list(self.retriever.search(standalone, filters=filters, as_of=as_of, k=self.k))
         timings["retrieve"] = time.perf_counter() - mark
 
-        if not sources:
+        if not sources or not assess_evidence(standalone, sources).answerable:
+            # Weak evidence: not covered, for every backend, without calling the model.
             timings.update(generate=0.0, verify=0.0, total=time.perf_counter() - start)
             yield NOT_COVERED
-            yield Answer(NOT_COVERED, [], [], standalone, timings, covered=False)
+            yield Answer(NOT_COVERED, [], sources, standalone, timings, covered=False)
             return
 
         verifier = CitationVerifier(sources, self.embedder, standalone)
         sentences = SentenceStream()
+        said = _sentence_keys(history[-1][1]) if history else set()
+        repeated = 0
+        generated = shown_any = False
         verify = 0.0
+
+        def check(parts: Iterable[str]) -> str:
+            nonlocal repeated, verify
+            checked = time.perf_counter()
+            shown = ""
+            for sentence in parts:
+                if said and _key(sentence) in said:
+                    repeated += 1  # a follow-up never gets the previous answer again
+                    continue
+                shown += verifier.add(sentence)
+            verify += time.perf_counter() - checked
+            return shown
+
         mark = time.perf_counter()
-        deltas = _guarded(self.answer_chain.stream({"question": standalone, "sources": sources}))
+        deltas = _guarded(self.backend.stream(standalone, sources))
         try:
             for delta in deltas:
-                if "first_token" not in timings:
-                    timings["first_token"] = time.perf_counter() - start
-                checked = time.perf_counter()
-                shown = "".join(verifier.add(sentence) for sentence in sentences.feed(delta))
-                verify += time.perf_counter() - checked
+                if not delta:
+                    continue
+                generated = generated or bool(delta.strip())
+                timings.setdefault("first_token", time.perf_counter() - start)
+                shown = check(sentences.feed(delta))
                 if shown:
+                    shown_any = True
+                    timings.setdefault("first_text", time.perf_counter() - start)
                     yield shown
                 if verifier.stopped:
                     break
         finally:
             deltas.close()
+        shown = check(sentences.flush())
+        shown_any = shown_any or bool(shown)
+        if not generated or (repeated and not shown_any):
+            # Nothing at all, or only what the previous answer said: say so, plainly.
+            text = EMPTY_REPLY if not generated else NOTHING_NEW
+            timings.update(generate=time.perf_counter() - mark - verify, verify=verify)
+            timings["total"] = time.perf_counter() - start
+            yield text
+            yield Answer(text, [], sources, standalone, timings, covered=False)
+            return
         checked = time.perf_counter()
-        shown = "".join(verifier.add(sentence) for sentence in sentences.flush())
         shown += verifier.close()
         verify += time.perf_counter() - checked
-        if shown:
-            yield shown
         timings["generate"] = time.perf_counter() - mark - verify
         timings["verify"] = verify
+        if shown:
+            timings.setdefault("first_text", time.perf_counter() - start)
+            yield shown
         timings["total"] = time.perf_counter() - start
         result = verifier.result()
         yield Answer(result.text, result.citations, sources, standalone, timings, result.covered)
@@ -121,95 +128,18 @@ class AnswerChain:
         """A standalone version of a follow-up question (the question itself without history)."""
         if not history:
             return question
-        if isinstance(self.llm, ExtractiveAnswerer) or self.compact:
-            return condense_heuristically(question, history)
         with _backend_errors():
-            rewritten = self.condense_chain.invoke({"question": question, "history": history})
-        rewritten = _clean_question(rewritten)
-        if not rewritten or len(rewritten) > max(300, 3 * len(question)):
-            return condense_heuristically(question, history)
-        return rewritten
-
-    def _prompt_sources(self, question: str, sources: Sequence[Source]) -> list[dict[str, Any]]:
-        """What the prompt shows of each source: number, title, outlet, date, text (trimmed)."""
-        if self.compact:
-            texts = select_sentences(question, sources[:COMPACT_SOURCES], COMPACT_CHARS)
-        else:
-            share = self._text_chars // max(len(sources), 1)
-            texts = {source.n: _trim(source.text, share) for source in sources}
-        return [
-            {
-                "n": source.n,
-                "title": source.title,
-                "outlet": source.source or "unknown",
-                "date": source.published.date().isoformat() if source.published else "unknown",
-                "text": texts[source.n],
-            }
-            for source in sources
-            if source.n in texts
-        ]
+            rewritten = self.backend.condense(question, history)
+        return rewritten.strip() or condense_by_rules(question, history)
 
 
-def answer_messages(
-    question: str, sources: list[dict[str, Any]], compact: bool
-) -> list[BaseMessage]:
-    """The chat messages sent to the LLM for ``question`` over the prompt's source views."""
-    variables = {"question": question, "sources": sources, "not_covered": NOT_COVERED}
-    if compact:
-        return [HumanMessage(render("answer_compact", **variables))]
-    return [
-        SystemMessage(render("answer_system", not_covered=NOT_COVERED)),
-        HumanMessage(render("answer", **variables)),
-    ]
+def _sentence_keys(text: str) -> set[str]:
+    return {key for sentence in split_sentences(text) if (key := _key(sentence))}
 
 
-def condense_heuristically(question: str, history: History) -> str:
-    """Without an LLM: a follow-up leaning on the conversation gets the last question first."""
-    words = re.findall(r"[a-z']+", question.lower())
-    leans = (
-        len(words) <= 4
-        or bool(_DEICTIC & set(words))
-        or question.lower().lstrip().startswith(("and ", "what about", "how about", "why", "so "))
-    )
-    if not leans:
-        return question
-    previous = history[-1][0].strip()
-    return f"{previous} {question.strip()}"
-
-
-_DEICTIC = {
-    "it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "that", "this",
-    "those", "these", "there", "then", "also",
-}  # fmt: skip
-
-
-def _answer_chain(llm: Any, views: Any) -> Runnable:
-    if isinstance(llm, ExtractiveAnswerer):
-        return RunnableLambda(lambda inputs: llm.answer(inputs["question"], inputs["sources"]))
-    compact = bool(getattr(llm, "compact_prompt", False))
-    prompt = RunnableLambda(
-        lambda inputs: answer_messages(
-            inputs["question"], views(inputs["question"], inputs["sources"]), compact
-        )
-    )
-    return prompt | llm | StrOutputParser()
-
-
-def _condense_chain(llm: Any) -> Runnable | None:
-    if isinstance(llm, ExtractiveAnswerer):
-        return None
-    prompt = RunnableLambda(
-        lambda inputs: [
-            HumanMessage(
-                render(
-                    "condense",
-                    question=inputs["question"],
-                    history=list(inputs["history"])[-HISTORY_TURNS:],
-                )
-            )
-        ]
-    )
-    return prompt | llm | StrOutputParser()
+def _key(sentence: str) -> str:
+    """A sentence without citation marks, case and punctuation: what it says."""
+    return " ".join(re.findall(r"[^\W\d_]+|\d+", re.sub(r"\[\d+\]", " ", sentence.lower())))
 
 
 @contextmanager
@@ -228,7 +158,7 @@ def _backend_errors() -> Iterator[None]:
 
 
 def _guarded(items: Iterator[str]) -> Iterator[str]:
-    """The model's stream with its failures turned into BackendUnavailable; closes it."""
+    """The backend's stream with its failures turned into BackendUnavailable; closes it."""
     try:
         with _backend_errors():
             yield from items
@@ -236,19 +166,3 @@ def _guarded(items: Iterator[str]) -> Iterator[str]:
         close = getattr(items, "close", None)
         if close is not None:
             close()
-
-
-def _clean_question(text: str) -> str:
-    for line in text.strip().splitlines():
-        line = re.sub(r"^(standalone question|question)\s*:\s*", "", line.strip(), flags=re.I)
-        line = line.strip().strip("\"'“”*").strip()
-        if line:
-            return line
-    return ""
-
-
-def _trim(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > 0 else limit] + " …"

@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 
 from assistant.answer import Citation, Source
-from assistant.prompts import NOT_COVERED, redact_instructions
+from assistant.prompts import NOT_COVERED
 from assistant.text import content_stems, split_sentences, strip_markers, words
+from assistant.untrusted import REDACTED, redact_instructions
 
 SUPPORT_LEXICAL = 0.6
 """Share of a sentence's content words found in one window of a source (two adjacent
@@ -47,13 +48,15 @@ def verify_citations(
 ) -> tuple[str, list[Citation], bool]:
     """Check every sentence of ``answer_text`` against ``sources``.
 
-    Returns ``(clean_text, citations, covered)``. Citation numbers in ``clean_text`` are
-    renumbered 1..m in order of first use and match ``Citation.n``. Unsupported sentences are
-    removed (or cut back to their supported head clause). Short fragments ("Serbia.") are
-    checked together with ``question``, so a source merely naming the one word is not
-    support. When no sentence is supported, or the answer starts with the not-covered
-    sentence, the text is :data:`~assistant.prompts.NOT_COVERED`, there are no citations and
-    ``covered`` is False.
+    Returns ``(clean_text, citations, covered)``. Citation numbers in ``clean_text`` are the
+    numbers of the sources that support each sentence, so ``[n]``, ``Citation.n`` and
+    ``Source.n`` (the card the reader sees) always name the same article; citations are in
+    order of first use. Unsupported or contradicted sentences are removed (or cut back to
+    their supported head clause); a last fragment cut off mid-sentence is dropped. Short
+    fragments ("Serbia.") are checked together with ``question``, so a source merely naming
+    the one word is not support. When no sentence is supported, or the answer starts with
+    the not-covered sentence, the text is :data:`~assistant.prompts.NOT_COVERED`, there are
+    no citations and ``covered`` is False.
     """
     verifier = CitationVerifier(sources, embedder, question)
     for sentence in split_sentences(answer_text):
@@ -81,15 +84,35 @@ class CitationVerifier:
         self._shown: list[str] = []
         self._pending: list[str] = []  # sentences without content words, shown with the next
         self._seen: set[str] = set()
-        self._numbers: dict[int, int] = {}  # source n -> citation number in this answer
+        self._used: dict[int, None] = {}  # source numbers cited, in order of first use
         self._snippets: dict[int, list[str]] = {}
+        self._fragment: str | None = None  # a sentence without an end: final, or not?
         self._closed = False
         self.stopped = False
         """True once the model said the sources do not hold the answer: stop generating."""
 
     def add(self, sentence: str) -> str:
-        """Check one sentence; return the text to show for it ("" when it is held or dropped)."""
+        """Check one sentence; return the text to show for it ("" when it is held or dropped).
+
+        A sentence without sentence-ending punctuation, or with a quote left open, is held:
+        more text after it means it was complete; at :meth:`close` it is the end of a cut-off
+        answer and is shown only when it reads as complete (:func:`is_complete`).
+        """
+        shown = ""
+        if self._fragment is not None:
+            held, self._fragment = self._fragment, None
+            shown = self._check(held)
+        if self.stopped:
+            return shown
+        if not _has_end(strip_markers(sentence)[1]):
+            self._fragment = sentence
+            return shown
+        return shown + self._check(sentence)
+
+    def _check(self, sentence: str) -> str:
         cited, text = strip_markers(sentence)
+        if text and not _END.search(text):
+            text += "."
         key = " ".join(words(text))
         if not key or key in self._seen or self.stopped:
             return ""
@@ -125,21 +148,27 @@ class CitationVerifier:
         if self._closed:
             return ""
         self._closed = True
+        shown = ""
+        if self._fragment is not None:
+            held, self._fragment = self._fragment, None
+            if is_complete(strip_markers(held)[1]):
+                shown = self._check(held)
         if not self._shown:
             return self._show([NOT_COVERED])
-        return self._show(self._pending)
+        return shown + self._show(self._pending)
 
     def result(self) -> Verified:
         """The verified answer (call after :meth:`close`)."""
-        if not self._numbers:
+        if not self._used:
             return Verified(NOT_COVERED, [], False)
         citations = []
-        for source_n, number in sorted(self._numbers.items(), key=lambda item: item[1]):
+        for source_n in self._used:
             source = self._sources[source_n].source
+            # The snippet is sentences of this very source: a card never mixes two articles.
             snippet = " … ".join(self._snippets[source_n][:MAX_SNIPPET_SENTENCES])
             citations.append(
                 Citation(
-                    n=number,
+                    n=source_n,
                     article_id=source.article_id,
                     title=source.title,
                     source=source.source,
@@ -186,7 +215,7 @@ class CitationVerifier:
     ) -> float | None:
         """How well ``source`` supports the sentence, or None when it does not."""
         numbers = {stem for stem in stems if any(char.isdigit() for char in stem)}
-        lexical = source.coverage(stems, numbers | required)
+        lexical = source.coverage(stems, numbers | required, is_negated(text))
         if lexical is None:
             return None
         if lexical >= SUPPORT_LEXICAL:
@@ -208,7 +237,8 @@ class CitationVerifier:
         return float(np.max(matrix @ self._vectors[text]))
 
     def _number(self, source_n: int) -> int:
-        return self._numbers.setdefault(source_n, len(self._numbers) + 1)
+        self._used.setdefault(source_n, None)
+        return source_n
 
     def _show(self, sentences: list[str]) -> str:
         if not sentences:
@@ -229,7 +259,9 @@ class _SourceText:
 
     def __init__(self, source: Source) -> None:
         self.source = source
-        body = [s for s in split_sentences(redact_instructions(source.text)) if words(s)]
+        # What addresses a model or poses as a prompt turn is never support.
+        sentences = split_sentences(redact_instructions(source.text))
+        body = [s for s in sentences if words(s) and REDACTED not in s]
         self.sentences = [source.title, *body]
         published = source.published
         date = f"{published.year} {published:%B} {published.day}" if published else ""
@@ -239,10 +271,20 @@ class _SourceText:
         self.windows = self.windows or [header]
         self.stems = set().union(*self.windows)
         self._sentence_stems = [header, *stems]
+        negated = [is_negated(sentence) for sentence in body]
+        pairs = zip(stems, negated, [*stems[1:], set()], [*negated[1:], False], strict=True)
+        self._window_sentences = [[(a, x), (b, y)] for a, x, b, y in pairs] or [[]]
 
-    def coverage(self, stems: set[str], required: AbstractSet[str]) -> float | None:
-        """Best share of ``stems`` found in one window holding all of ``required``, if any."""
-        shares = [len(stems & window) / len(stems) for window in self.windows if required <= window]
+    def coverage(
+        self, stems: set[str], required: AbstractSet[str], negated: bool = False
+    ) -> float | None:
+        """Best share of ``stems`` in one window holding all of ``required`` that does not
+        contradict the claim (see :func:`contradicts`), if any."""
+        shares = [
+            len(stems & window) / len(stems)
+            for window, sentences in zip(self.windows, self._window_sentences, strict=True)
+            if required <= window and not contradicts(stems, negated, window, sentences)
+        ]
         return max(shares) if shares else None
 
     def best_sentence(self, stems: set[str]) -> str:
@@ -253,6 +295,61 @@ class _SourceText:
         if best == 0 and len(self.sentences) > 1 and max(overlaps[1:]) > 0:
             best = 1 + int(np.argmax(overlaps[1:]))
         return self.sentences[best]
+
+
+def contradicts(
+    claim: set[str],
+    negated: bool,
+    window: AbstractSet[str],
+    sentences: Sequence[tuple[set[str], bool]],
+) -> bool:
+    """True when a window states the opposite of the claim.
+
+    Either a sentence holds every content word of the claim with the opposite polarity
+    ("42 were rescued" / "42 were not rescued"), or the claim uses a word whose opposite the
+    window uses instead ("42 workers killed" / "all 42 were rescued").
+    """
+    stated = claim - _NEGATION_STEMS
+    if any(stated <= words_ and negated != negative for words_, negative in sentences if words_):
+        return True
+    if negated:  # "did not accept" agrees with "rejects"
+        return False
+    return any(_OPPOSITES.get(stem, frozenset()) & window for stem in claim - window)
+
+
+def is_negated(sentence: str) -> bool:
+    """True when the sentence holds a negation ("not", "never", "no", "n't", "none" ...)."""
+    return any(word in _NEGATIONS or word.endswith("n't") for word in words(sentence))
+
+
+_NEGATIONS = frozenset(
+    {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"}
+)
+
+
+_NEGATION_STEMS = frozenset(content_stems(" ".join(_NEGATIONS)))
+
+
+def _opposites(*groups: tuple[str, str]) -> dict[str, frozenset[str]]:
+    """Stem -> the stems of its opposites, from ``(words, opposite words)`` pairs."""
+    table: dict[str, set[str]] = {}
+    for left, right in groups:
+        a, b = content_stems(left), content_stems(right)
+        for stem in a:
+            table.setdefault(stem, set()).update(b)
+        for stem in b:
+            table.setdefault(stem, set()).update(a)
+    return {stem: frozenset(others) for stem, others in table.items()}
+
+
+_OPPOSITES = _opposites(
+    ("killed dead died deaths perished", "rescued survived safe alive unharmed"),
+    ("rose raised increased gained climbed higher", "fell cut lowered decreased dropped lower"),
+    ("won wins victory", "lost loses defeat"),
+    ("approved accepted backed passed", "rejected vetoed refused blocked"),
+    ("opened reopened reopening", "closed shut closure"),
+    ("guilty convicted", "acquitted innocent"),
+)
 
 
 def is_not_covered(sentence: str) -> bool:
@@ -284,6 +381,45 @@ def _heads(text: str) -> Iterator[str]:
 _CLAUSE = re.compile(r"(?<!\d),\s+|;\s+|\s+[—–-]\s+|\s+(?:which|who|where|while|but)\s+")
 
 
+def is_complete(text: str) -> bool:
+    """True when text without an end mark still reads as a finished sentence.
+
+    Its quotes are balanced, it has enough content words, and it does not stop on a word
+    that needs more after it ("on", "the", "Ms", "March", "will").
+    """
+    if not _quotes_balanced(text) or len(content_stems(text)) < FRAGMENT_WORDS:
+        return False
+    tail = words(text)
+    return bool(tail) and tail[-1] not in _OPEN_ENDED
+
+
+def _has_end(text: str) -> bool:
+    """True when the sentence ends with ``.``, ``!`` or ``?`` and leaves no quote open."""
+    return bool(_END.search(text)) and _quotes_balanced(text)
+
+
+def _quotes_balanced(text: str) -> bool:
+    straight = text.count('"') % 2 == 0
+    return straight and text.count("“") == text.count("”")
+
+
+_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+_OPEN_ENDED = frozenset(
+    (  # noqa: SIM905 - a word list reads best as text
+        "a an the and or but of to in on at by for from with as into than that which who whose "
+        "whom where when while if because about after before between during over under per via "
+        "is are was were be been being will would shall should can could may might must has "
+        "have had do does did not no nor his her its their our your my this these those "
+        "mr mrs ms dr prof sir gen gov sen rep st including such like up "
+    ).split()
+    + _MONTHS.split()
+)
+
+
 def _with_markers(text: str, markers: str) -> str:
     match = re.match(r"^(.*?)([.!?]+[\"'”’)]*)$", text, re.DOTALL)
     if match:
@@ -291,4 +427,12 @@ def _with_markers(text: str, markers: str) -> str:
     return f"{text} {markers}"
 
 
-__all__ = ["CitationVerifier", "Verified", "is_not_covered", "verify_citations"]
+__all__ = [
+    "CitationVerifier",
+    "Verified",
+    "contradicts",
+    "is_complete",
+    "is_negated",
+    "is_not_covered",
+    "verify_citations",
+]

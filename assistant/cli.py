@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from assistant.backends.prompting import long_date
+from assistant.backends.registry import BACKEND_NAMES
 from assistant.evaluation.cli import eval_command
 from assistant.progress import ProgressBar
 from index.settings import Settings
@@ -141,6 +143,11 @@ def index_stats(ctx: click.Context, as_json: bool) -> None:
     )
     click.echo(f"Last indexed:   {stats['last_indexed'] or 'never'}")
     _print_source_status(stats["sources_status"])
+    if stats["server_changes"] is not None:  # a shared Chroma server (issue 14)
+        click.echo(
+            f"Server:         {stats['server_changes']} write batches; this home was "
+            f"{stats['behind']} behind when asked (caught up now)"
+        )
 
 
 @index_group.command("clear")
@@ -252,18 +259,13 @@ def _finish_build(report: Any) -> None:
 
 def _parse_day(value: str | None, option: str, *, end_of_day: bool = False) -> datetime | None:
     """A ``YYYY-MM-DD`` (or full ISO 8601) date given on the command line, as aware UTC."""
-    if value is None:
-        return None
+    from assistant.filters import parse_day
+    from index.errors import InvalidQuestion
+
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        message = f"{value!r} is not a date; use YYYY-MM-DD"
-        raise click.BadParameter(message, param_hint=option) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    if end_of_day and len(value) <= 10:
-        parsed = parsed.replace(hour=23, minute=59, second=59)
-    return parsed
+        return parse_day(value, option.lstrip("-"), end_of_day=end_of_day)
+    except InvalidQuestion as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
 
 
 def _filters(since: str | None, until: str | None, sources: tuple[str, ...]) -> Any:
@@ -283,9 +285,7 @@ def _answer_options(function: Any) -> Any:
             "--until", help="Only articles published on or before this date (YYYY-MM-DD)."
         ),
         click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable)."),
-        click.option(
-            "--llm", type=click.Choice(["local", "openai", "extractive"]), help="Answering backend."
-        ),
+        click.option("--llm", type=click.Choice(BACKEND_NAMES), help="Answering backend."),
         click.option("--k", type=click.IntRange(1, 20), help="Number of articles to use."),
         click.option(
             "--gguf",
@@ -306,7 +306,7 @@ def _print_answer(answer: Any, *, with_text: bool = True) -> None:
         click.echo()
         click.secho("Sources", bold=True)
         for citation in answer.citations:
-            date = citation.published.date().isoformat() if citation.published else "undated"
+            date = f"as of {long_date(citation)}" if citation.published else "undated"
             outlet = citation.source or "unknown outlet"
             if citation.also_in:
                 outlet += f" (also in {', '.join(citation.also_in)})"

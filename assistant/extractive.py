@@ -1,13 +1,15 @@
-"""The ``extractive`` backend: no LLM, the answer is the sources' best sentences, cited.
+"""The ``extractive`` backend: no LLM, the answer is the source sentence that answers, cited.
 
-Its sentence ranking also trims the prompt of the small local model to the sentences most
-likely to hold the answer (:func:`select_sentences`).
+The answer is the best-scoring sentence that covers the question's topic and holds something
+of the type asked (a name for "who", a date for "when", a number for "how many / how much",
+see :mod:`assistant.evidence`); the shortest of the near-best ones wins. On weak evidence it
+replies not covered. Its sentence ranking also trims the prompt of the small local model to
+the sentences most likely to hold the answer (:func:`select_sentences`).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,12 +17,25 @@ from typing import Any
 import numpy as np
 
 from assistant.answer import Source
-from assistant.prompts import NOT_COVERED, REDACTED, redact_instructions
-from assistant.text import content_stems, split_sentences
+from assistant.evidence import (
+    passages,
+    question_kind,
+    question_terms,
+    source_sentences,
+    typed_items,
+)
+from assistant.prompts import NOT_COVERED
+from assistant.text import content_stems
+from index.text import SENTENCE_DATELINE as _DATELINE
 
 MIN_SCORE = 0.2
 """A sentence scoring below this (0..1) is not an answer; below it for all, reply not covered."""
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'/-]*(?:,\s*[A-Z][\w .'-]*)?\s*\([^)]{1,40}\)\s*[-–—]+\s*")
+MIN_COVERAGE = 0.6
+"""Share of the question's topic words a sentence (with its title and next sentence) must hold."""
+NEAR_BEST = 0.9
+"""Sentences scoring at least this share of the best one compete on length: shortest wins."""
+MAX_ANSWER_WORDS = 55
+"""A second sentence is added only while the answer stays this short."""
 """A wire story's opening "BRUSSELS (Reuters) - ", dropped from a quoted lede."""
 SECOND_SENTENCE_RATIO = 0.85
 """A second sentence is added when it scores at least this share of the best one."""
@@ -50,16 +65,49 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
 
     def answer(self, question: str, sources: Sequence[Source]) -> str:
-        """The best one or two sentences from ``sources`` with their ``[n]``, or NOT_COVERED."""
-        ranked = rank_sentences(question, sources, self.embedder)
-        if not ranked or ranked[0].score < MIN_SCORE:
+        """The sentence of ``sources`` that answers ``question``, with its ``[n]``; or
+        NOT_COVERED when no sentence covers the question and holds what it asks for."""
+        candidates = answering_sentences(question, sources, self.embedder)
+        if not candidates:
             return NOT_COVERED
-        best = ranked[0].score
-        chosen = [ranked[0]]
-        chosen += [
-            s for s in ranked[1 : self.max_sentences] if s.score >= SECOND_SENTENCE_RATIO * best
-        ]
+        best = candidates[0].score
+        near = [c for c in candidates if c.score >= NEAR_BEST * best]
+        first = min(near, key=lambda c: (len(c.text), -c.score))
+        chosen = [first]
+        for other in candidates[: self.max_sentences]:
+            if len(chosen) >= self.max_sentences or other is first:
+                continue
+            words_so_far = sum(len(c.text.split()) for c in chosen)
+            if (
+                other.score >= SECOND_SENTENCE_RATIO * best
+                and words_so_far + len(other.text.split()) <= MAX_ANSWER_WORDS
+            ):
+                chosen.append(other)
         return " ".join(_cite(sentence) for sentence in chosen)
+
+
+def answering_sentences(
+    question: str, sources: Sequence[Source], embedder: Any = None
+) -> list[ScoredSentence]:
+    """Sentences that could answer ``question``, best first: they score at least MIN_SCORE,
+    cover MIN_COVERAGE of its topic words (with their title and next sentence) and hold an
+    item of the type asked that the question does not already name."""
+    kind = question_kind(question)
+    terms = question_terms(question)
+    windows = {(p.n, p.position): p.stems for p in passages(sources)}
+    found = []
+    for sentence in rank_sentences(question, sources, embedder):
+        if sentence.score < MIN_SCORE:
+            break
+        if sentence.text.rstrip(" \"'”’)").endswith("?"):
+            continue  # an article's own question is no answer
+        window = windows.get((sentence.n, sentence.position), frozenset())
+        if terms and len(terms & window) < MIN_COVERAGE * len(terms):
+            continue
+        if kind is not None and not typed_items(sentence.text, kind, question):
+            continue
+        found.append(sentence)
+    return found
 
 
 def rank_sentences(
@@ -69,8 +117,8 @@ def rank_sentences(
     candidates = [
         (source.n, position, sentence)
         for source in sources
-        for position, sentence in enumerate(split_sentences(redact_instructions(source.text)))
-        if len(content_stems(sentence)) >= min_words and REDACTED not in sentence
+        for position, sentence in source_sentences(source)
+        if len(content_stems(sentence)) >= min_words
     ]
     if not candidates:
         return []

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 
 from index.errors import InvalidQuestion
 
-__all__ = ["Filters", "parse_day", "resolve_outlets"]
+__all__ = ["Filters", "aware", "parse_day", "resolve_outlets"]
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,8 @@ class Filters:
     sources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "since", _aware(self.since))
-        object.__setattr__(self, "until", _aware(self.until))
+        object.__setattr__(self, "since", aware(self.since))
+        object.__setattr__(self, "until", aware(self.until))
         cleaned = tuple(dict.fromkeys(s.strip() for s in self.sources if s and s.strip()))
         object.__setattr__(self, "sources", cleaned)
         if self.since and self.until and self.since > self.until:
@@ -58,23 +58,27 @@ class Filters:
 def parse_day(
     value: str | date | None, name: str = "date", *, end_of_day: bool = False
 ) -> datetime | None:
-    """An aware datetime from ``YYYY-MM-DD`` or ISO 8601 text (or a date); None stays None."""
+    """An aware datetime from ``YYYY-MM-DD`` or ISO 8601 text (or a date); None stays None.
+
+    The one date parser of the CLI, the API and the web page. A date without a time is the
+    start of its day, or with ``end_of_day`` its last instant; a naive time is UTC.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return _aware(value)
+        return aware(value)
     if isinstance(value, date):
         return datetime.combine(value, time.max if end_of_day else time.min, tzinfo=UTC)
     text = value.strip()
     try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
-        return _aware(datetime.fromisoformat(text))
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidQuestion(
             f"--{name} {value!r} is not a date: use YYYY-MM-DD, e.g. 2025-03-01."
         ) from None
+    if end_of_day and len(text) <= 10:  # a day without a time: all of it
+        parsed = datetime.combine(parsed.date(), time.max, tzinfo=parsed.tzinfo)
+    return aware(parsed)
 
 
 def resolve_outlets(filters: Filters, known: Sequence[str]) -> Filters:
@@ -111,7 +115,8 @@ def _key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def aware(value: datetime | None) -> datetime | None:
+    """``value`` with UTC attached when it is naive (None stays None)."""
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from importlib import resources
 
 import jinja2
 
+from assistant.untrusted import REDACTED, neutralize, redact_instructions
+
 NOT_COVERED = "The indexed news does not cover this question."
 """The exact reply when the sources do not hold the answer (the prompts ask for it verbatim)."""
-
-REDACTED = "[instruction removed]"
-_DELIMITER = re.compile(r"<(/?\s*(?:sources?|question|history)\b)", re.IGNORECASE)
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}?\b(?:previous|prior|above|earlier|"
-    r"all|any|your|the|these|those|other)\b[^.!?\n]{0,30}?\b(?:instructions?|prompts?)\b"
-    r"[^.!?\n]*[.!?]?"
-    r"|\b(?:new|system|developer)\s+(?:instructions?|prompt)\s*:[^\n]*",
-    re.IGNORECASE,
-)
 
 
 def render(name: str, **variables: object) -> str:
@@ -28,17 +19,12 @@ def render(name: str, **variables: object) -> str:
 
 
 def fence(text: object) -> str:
-    """Make untrusted text safe inside a prompt block: no delimiter tags, no instructions."""
-    return _DELIMITER.sub(r"‹\1", redact_instructions(str(text)))
+    """Make untrusted text safe inside a prompt block: no instructions, no prompt-like markup.
 
-
-def redact_instructions(text: str) -> str:
-    """Replace sentences that address the model ("ignore previous instructions ...").
-
-    Articles are data: what they ask of the reader must neither reach the LLM nor count as
-    support for an answer. Delimiting and the system prompt do the rest.
+    Every source field, question and history turn the templates show goes through it (see
+    :mod:`assistant.untrusted`).
     """
-    return _INSTRUCTION.sub(REDACTED, text)
+    return neutralize(redact_instructions(str(text)))
 
 
 @cache
@@ -61,3 +47,6 @@ def _template(name: str) -> jinja2.Template:
     except FileNotFoundError:
         raise FileNotFoundError(f"no prompt template prompts/{name}.jinja") from None
     return _environment().from_string(source)
+
+
+__all__ = ["NOT_COVERED", "REDACTED", "fence", "redact_instructions", "render"]

@@ -1,43 +1,50 @@
-"""Text helpers for answers and articles: sentences, content words, ``[n]`` markers."""
+"""Text helpers for answers and articles: sentences, content words, ``[n]`` citation markers.
+
+The citation-marker patterns live here; stopwords, word splitting and datelines live in
+``index/text.py`` (shared with the index, which never imports ``assistant``).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-_MARKER = re.compile(
+from index.text import CONTENT_STOPWORDS as STOPWORDS
+from index.text import words
+
+__all__ = [
+    "BRACKETED_CITATION",
+    "CITATION_MARKER",
+    "CITATION_SPAN",
+    "STOPWORDS",
+    "SentenceStream",
+    "citation_numbers",
+    "content_stems",
+    "split_sentences",
+    "strip_markers",
+    "words",
+]
+
+# A model's citation as written in an answer: "[1]", " [1, 2]", "[Source 3]", "[1 and 2]";
+# group 1 holds the numbers.
+CITATION_MARKER = re.compile(
     r"\s*\[\s*(?:sources?\s*)?(\d+(?:\s*(?:,|;|and|&)\s*(?:sources?\s*)?\d+)*)\s*\]",
     re.IGNORECASE,
 )
+# A marker as the answer shows it ("[1]", "[1, 2]"; group 1: the numbers): what the page links.
+BRACKETED_CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+# Any bracketed citation, ranges too ("[1-3]"): what answer matching ignores.
+CITATION_SPAN = re.compile(r"\[\d+(?:\s*[,;–-]\s*\d+)*\]")
+_MARKER = CITATION_MARKER
 _LEADING_MARKERS = re.compile(rf"^(?:{_MARKER.pattern})+", re.IGNORECASE)
 _BOUNDARY = re.compile(r"[.!?][\"'”’)]*(\s+)(?=[\[\"“'(A-Z0-9])|\n+")
 _ELLIPSIS = re.compile(r"(?<=[.!?])\s*(?:\.\.\.|…)$")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "gov", "sen", "rep", "col", "lt",
     "sgt", "capt", "cmdr", "adm", "no", "vs", "etc", "inc", "corp", "co", "ltd", "jan", "feb",
     "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e",
 }  # fmt: skip
-# fmt: off
-STOPWORDS = frozenset((
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
-    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
-    "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few",
-    "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
-    "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
-    "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of",
-    "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same",
-    "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
-    "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
-    "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
-    "yourselves", "yes", "according", "said", "says", "say", "told", "article", "articles",
-    "source", "sources", "story", "report", "news", "text", "question", "answer", "ago",
-    "one's", "it's", "i'm", "don't", "doesn't", "didn't", "won't", "can't", "isn't", "aren't",
-    "wasn't", "weren't",
-))
-# fmt: on
 
 
 def split_sentences(text: str) -> list[str]:
@@ -112,11 +119,6 @@ def _ends_with_abbreviation(piece: str) -> bool:
     parts = piece.rstrip().rstrip(".").split()
     tail = parts[-1].lower().lstrip("(\"'“") if parts else ""
     return tail in _ABBREVIATIONS or (len(tail) == 1 and tail.isalpha())
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased words of ``text`` (apostrophes normalised)."""
-    return [word.replace("’", "'") for word in _WORD.findall(text.lower())]
 
 
 def _stem(word: str) -> str:

@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import BaseCallbackHandler
 
 from assistant.evaluation.data import load_corpus, load_questions, read_records
 from assistant.evaluation.metrics import contains_answer
@@ -115,8 +114,6 @@ class OursRunner:
         from assistant import Assistant
 
         self.assistant = Assistant(settings, embedder=embedder)
-        self.recorder = PromptRecorder()
-        self.assistant.llm.callbacks = [self.recorder]
         self.threads = self.assistant.llm.n_threads
         self.max_tokens = self.assistant.llm.max_tokens
         self._tokenizer: Any = None
@@ -124,15 +121,15 @@ class OursRunner:
     def ask(self, question: str, as_of: Any) -> dict[str, Any]:
         from assistant import Answer
 
-        self.recorder.reset()
         started, cpu = time.perf_counter(), time.process_time()
-        first_text = None
+        first_text = first_cpu = None
         answer = None
         for part in self.assistant.stream(question, as_of=as_of):
             if isinstance(part, Answer):
                 answer = part
             elif first_text is None and part:
                 first_text = time.perf_counter() - started
+                first_cpu = time.process_time() - cpu
         total = time.perf_counter() - started
         total_cpu = time.process_time() - cpu
         assert answer is not None
@@ -145,16 +142,16 @@ class OursRunner:
             "retrieve": timings.get("retrieve", 0.0),
             "generate": timings.get("generate", 0.0),
             "verify": timings.get("verify", 0.0),
-            "first_token_cpu": (self.recorder.first_cpu or time.process_time()) - cpu,
+            "first_token_cpu": first_cpu if first_cpu is not None else total_cpu,
             "total_cpu": total_cpu,
-            "prompt_tokens": self._count(self.recorder.prompt),
-            "generated_tokens": self.recorder.tokens,
+            "prompt_tokens": self._count(self.assistant.llm.last_prompt),
+            "generated_tokens": self.assistant.llm.last_tokens,
         }
 
     def _count(self, prompt: str) -> int:
         if not prompt:
             return 0
-        llama, _lock = self.assistant.llm._load()  # the shared, already loaded model
+        llama = self.assistant.llm._loaded()  # the backend's, already loaded model
         return len(llama.tokenize(prompt.encode("utf-8")))
 
 
@@ -164,15 +161,16 @@ class NaiveRunner:
     def __init__(self, settings: Settings, embedder: Any, max_tokens: int) -> None:
         from llama_cpp import Llama
 
+        from assistant.backends.local import default_threads
+        from assistant.backends.packaged import GEMMA_270M, assemble_gguf
         from assistant.evaluation.runner import corpus_fingerprint
-        from assistant.llms import default_gguf, default_threads
 
         corpus = slice_path(settings)
         self.baseline = NaiveBaseline(settings.home / "naive", embedder, load_corpus(corpus))
         self.baseline.ensure_built(corpus_fingerprint(settings, corpus, embedder))
         self.max_tokens = max_tokens
         self.llama = Llama(
-            model_path=str(default_gguf(settings)),
+            model_path=str(assemble_gguf(GEMMA_270M, settings.cache_dir)),
             n_ctx=settings.llm_context,
             n_threads=settings.llm_threads or default_threads(),
             verbose=False,
@@ -313,25 +311,6 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-class PromptRecorder(BaseCallbackHandler):
-    """The last prompt sent to the chat model and the number of tokens streamed back."""
-
-    def __init__(self) -> None:
-        self.reset()
-
-    def reset(self) -> None:
-        self.prompt = ""
-        self.tokens = 0
-        self.first_cpu: float | None = None
-
-    def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
-        # Joined as LlamaCppChatModel joins them for a model without a chat template.
-        self.prompt = "\n\n".join(str(message.content) for message in messages[0]).rstrip()
-
-    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
-        if self.first_cpu is None:
-            self.first_cpu = time.process_time()
-        self.tokens += 1
 
 
 def _ratio(ours: float, naive: float) -> str:

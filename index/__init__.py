@@ -13,9 +13,20 @@ from index.settings import Settings
 
 if TYPE_CHECKING:
     from index.pipeline import build, clear, stats, update
+    from index.stores.lease import writer_status
     from index.stores.records import IndexStats
 
-__all__ = ["Article", "BuildReport", "IndexStats", "Settings", "build", "clear", "stats", "update"]
+__all__ = [
+    "Article",
+    "BuildReport",
+    "IndexStats",
+    "Settings",
+    "build",
+    "clear",
+    "stats",
+    "update",
+    "writer_status",
+]
 
 _LAZY = {
     "build": "index.pipeline",
@@ -23,6 +34,7 @@ _LAZY = {
     "stats": "index.pipeline",
     "clear": "index.pipeline",
     "IndexStats": "index.stores.records",
+    "writer_status": "index.stores.lease",  # who writes a shared Chroma server (issue 14)
 }
 
 

@@ -14,20 +14,16 @@ import re
 import unicodedata
 
 from index.models import Article, content_hash
+from index.text import DATELINE_PREFIX, NON_WORD
 
 # A body shorter than this (in words) is too generic to identify a story on its own (a feed
 # teaser, "Read more..."): its fingerprint then includes the title.
 MIN_FINGERPRINT_WORDS = 40
 
-_OUTLET = r"\([A-Za-z][A-Za-z&.'’ \-]{0,38}\)"
-_DASH = r"(?:--?|–|—)"
-# "BRUSSELS (Reuters) -", "WASHINGTON, March 3 (AP) —" (dash required), or a bare "(CNN)".
-_DATELINE = re.compile(rf"^\s*(?:[^\n()]{{1,80}}?\s*{_OUTLET}\s*{_DASH}|{_OUTLET}\s*{_DASH}?)\s*")
 _CREDITS = re.compile(
     r"\(\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|edited|written)\b[^()]*\)\s*$",
     re.IGNORECASE,
 )
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 
 
@@ -47,13 +43,13 @@ def fingerprint(article: Article) -> str:
 def story_body(text: str) -> str:
     """The body reduced to lower-case words: no dateline, credits, punctuation or extra space."""
     text = unicodedata.normalize("NFKC", text).strip()
-    text = _DATELINE.sub("", text, count=1)
+    text = DATELINE_PREFIX.sub("", text, count=1)
     text = _CREDITS.sub("", text)
     return _words(text)
 
 
 def _words(text: str) -> str:
-    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+    return NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
 def _squash(text: str) -> str:

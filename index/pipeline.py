@@ -2,13 +2,13 @@
 
 Articles are streamed from the loaders and compared with the manifest: unchanged ones are skipped
 without chunking or embedding; new and changed ones are chunked, embedded in batches across
-articles, and written. Each batch is written in this order, so a crash at any point leaves a
-state that ``repair`` (run first by every build) undoes:
+articles, and written (``index.build_run``). Each batch is written in this order, so a crash at
+any point leaves a state that ``repair`` (run first by every build) undoes:
 
 1. the batch's articles are marked ``pending`` in the catalog (committed);
 2. the old chunks of changed articles are deleted from Chroma;
 3. the new chunks are upserted into Chroma (deterministic ids: idempotent);
-4. one SQLite transaction writes the chunk rows, their FTS rows and marks the articles ``done``.
+4. one SQLite transaction writes the chunk rows and marks the articles ``done``.
 
 Duplicates and syndicated copies (``index.dedup``) get a manifest entry linked to their canonical
 article and no chunks; when the canonical article changes or goes, its copies are read again.
@@ -16,40 +16,31 @@ article and no chunks; when the canonical article changes or goes, its copies ar
 
 from __future__ import annotations
 
-import gzip
-import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from index.dedup import exact_key, fingerprint
+from index.build_run import ARTICLES, CHUNKS, PRUNE, BuildRun, check_model, chunk_metadata
 from index.errors import IndexEmpty
-from index.models import Article, BuildReport, Chunk, Rejection
+from index.models import BuildReport, Progress
 from index.server_lost import chroma_lost_is_one_line
 from index.settings import Settings
 from index.stores import Stores, open_stores
-from index.stores.catalog import Catalog, ChunkRecord, ManifestEntry
+from index.stores.catalog import Catalog
+from index.stores.changes import ChangeCounter, SyncMark
 from index.stores.chroma_store import ChromaStore
+from index.stores.lease import writer_lease
 from index.stores.records import IndexStats
-from index.stores.repair import repair
+from index.stores.repair import repair, repair_shared
 from index.writing import writer
 
 if TYPE_CHECKING:
     from index.embeddings import Embedder
 
-Progress = Callable[[int, int | None, str], None]
-"""``progress(done, total, stage)``; ``total`` is an estimate (or None when unknown) and
-``done`` may pass it. Stages: ``ARTICLES`` (articles read), ``CHUNKS`` (chunks embedded),
-``PRUNE`` (articles removed)."""
-
-ARTICLES, CHUNKS, PRUNE = "articles", "chunks", "prune"
-_FLUSH_BATCHES = 8  # embedding batches per write: one pending/done cycle
-_MAX_BATCH_ARTICLES = 1000
+__all__ = ["ARTICLES", "CHUNKS", "PRUNE", "build", "chunk_metadata", "clear", "stats", "update"]
 
 
 def build(
@@ -71,7 +62,9 @@ def build(
     waits for another writer, or raises ``WriterBusy`` when ``wait`` is False.
     """
     with writer(settings, "index build", wait=wait):
-        return _build(sources, settings, embedder=embedder, prune=prune, progress=progress)
+        return _build(
+            sources, settings, embedder=embedder, prune=prune, progress=progress, wait=wait
+        )
 
 
 def _build(
@@ -81,16 +74,25 @@ def _build(
     embedder: Embedder | None,
     prune: bool,
     progress: Progress | None,
+    wait: bool = True,
 ) -> BuildReport:
     """``build`` itself; the caller holds the writer lock (repair must never run without it)."""
     started = time.perf_counter()
     names = [_source_name(source) for source in sources]
-    with chroma_lost_is_one_line(settings), open_stores(settings, catch_up=False) as stores:
+    with (
+        chroma_lost_is_one_line(settings),
+        writer_lease(settings, "index build", wait=wait) as lease,
+        open_stores(settings, catch_up=False) as stores,
+    ):
+        stores.chroma.guard = lease  # on a shared server: every write checks the lease
         if embedder is not None:
-            _check_model(stores.catalog, embedder)
-        repair(stores)
+            check_model(stores.catalog, embedder)
+        if lease is not None:
+            repair_shared(stores)
+        else:
+            repair(stores)
         stores.catalog.record_sources(name for name in names if _recordable(name, settings))
-        report = _Run(stores, settings, embedder, progress).run(names, prune=prune)
+        report = BuildRun(stores, settings, embedder, progress).run(names, prune=prune)
         stores.keyword.refresh()  # saved now, so the first question does not wait for it
     report.seconds = time.perf_counter() - started
     return report
@@ -115,15 +117,23 @@ def update(
             catalog.close()
         if not sources:
             raise IndexEmpty(_NO_SOURCES.format(home=settings.home))
-        return _build(sources, settings, embedder=embedder, prune=prune, progress=progress)
+        return _build(
+            sources, settings, embedder=embedder, prune=prune, progress=progress, wait=wait
+        )
 
 
 def stats(settings: Settings) -> IndexStats:
     """What the index holds; an empty ``IndexStats`` when nothing was built yet. On a Chroma
     server, the local catalog first catches up with what other processes wrote."""
     if settings.chroma_url:
-        with open_stores(settings) as stores:
-            return stores.catalog.stats()
+        from index.stores.repair import behind, follow
+
+        with open_stores(settings, catch_up=False) as stores:
+            lag = behind(stores)
+            follow(stores)
+            return replace(
+                stores.catalog.stats(), behind=lag, server_changes=_server_changes(stores)
+            )
     if not settings.catalog_path.exists():
         return IndexStats()
     catalog = Catalog.open(settings)
@@ -136,306 +146,27 @@ def stats(settings: Settings) -> IndexStats:
 def clear(settings: Settings, *, wait: bool = True) -> None:
     """Delete the index of ``settings``: the Chroma collection first, then the catalog (a crash
     in between leaves a catalog whose chunks are missing, which ``repair`` drops), then the saved
-    keyword index. Under the writer lock, as ``build``."""
-    with writer(settings, "index clear", wait=wait):
-        ChromaStore.open(settings).reset()
+    keyword index. Under the writer lock, as ``build``; on a shared server, only the writer
+    lease's holder may clear."""
+    with writer(settings, "index clear", wait=wait), writer_lease(
+        settings, "index clear", wait=wait
+    ) as lease:
+        store = ChromaStore.open(settings)
+        store.guard = lease
+        store.reset()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{settings.catalog_path}{suffix}").unlink(missing_ok=True)
         shutil.rmtree(settings.keyword_path, ignore_errors=True)
+        SyncMark(settings.home).clear()
 
 
-def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
-    """The metadata stored with a chunk in Chroma and the catalog, plus the
-    article's ``content_hash`` and ``origin`` so another process can rebuild its catalog."""
-    if chunk.text.endswith(chunk.body):
-        body_start = len(chunk.text) - len(chunk.body)
-    else:
-        body_start = max(chunk.text.find(chunk.body), 0)
-    metadata: dict[str, Any] = {
-        "article_id": article.id,
-        "chunk_index": chunk.index,
-        "title": article.title,
-        "source": article.source or "",
-        "url": article.url or "",
-        "published": article.published.isoformat() if article.published else "",
-        "authors": "; ".join(article.authors),
-        "place": article.place or "",
-        "body_start": body_start,
-        "content_hash": article.content_hash,
-        "origin": article.origin,
-    }
-    if article.published:
-        metadata["published_ts"] = int(article.published.timestamp())
-    return metadata
+def _server_changes(stores: Stores) -> int:
+    return ChangeCounter(stores.chroma.client, stores.chroma.name).value()
 
 
 _NO_SOURCES = (
     "No sources are recorded in the index at {home}: run `newsdesk index build PATH` first."
 )
-
-
-@dataclass
-class _Planned:
-    """An article to write in the next batch: indexed with chunks, or linked as a copy."""
-
-    article: Article
-    entry: ManifestEntry
-    chunks: list[Chunk] = field(default_factory=list)
-    replaces: bool = False  # it was in the manifest before (its old chunks must go)
-
-
-class _Run:
-    """State of one build: the batch being filled, what was seen and rejected, the report."""
-
-    def __init__(
-        self,
-        stores: Stores,
-        settings: Settings,
-        embedder: Embedder | None,
-        progress: Progress | None,
-    ) -> None:
-        self.chroma, self.catalog = stores.chroma, stores.catalog
-        self.settings = settings
-        self._embedder = embedder
-        self._progress = progress or (lambda done, total, stage: None)
-        self.report = BuildReport()
-        self.batch: list[_Planned] = []
-        self.batch_chunks = 0
-        self.batch_fingerprints: dict[str, str] = {}  # fingerprint -> article id, this batch
-        self.batch_ids: dict[str, str] = {}  # article id -> its new fingerprint, this batch
-        self.seen_ids: set[str] = set()
-        self.seen_origins: set[str] = set()
-        self.unlinked: dict[str, str] = {}  # copies whose canonical changed: id -> origin
-        self.articles_read = 0
-        self.chunks_embedded = 0
-        self.flush_chunks = settings.embedding_batch_size * _FLUSH_BATCHES
-
-    def run(self, sources: Sequence[str], *, prune: bool) -> BuildReport:
-        from index.loaders import load_source  # heavy parsers: imported only to build
-
-        total = estimate_articles(sources)
-        for source in sources:
-            self.consume(load_source(source, self.settings), total)
-        self.flush()
-        if prune:
-            self.prune(sources)
-        self.relink()
-        return self.report
-
-    def consume(
-        self,
-        items: Iterable[Article | Rejection],
-        total: int | None,
-        *,
-        only: set[str] | None = None,
-    ) -> None:
-        """Plan every article of ``items`` (only the ids in ``only`` when given)."""
-        for item in items:
-            if isinstance(item, Rejection):
-                if only is None:
-                    self.report.rejected.append(item)
-                continue
-            if only is not None:
-                if item.id not in only:
-                    continue
-                only.discard(item.id)
-            elif item.id in self.seen_ids:
-                continue  # the same article reached twice (overlapping sources): first wins
-            self.seen_ids.add(item.id)
-            self.seen_origins.add(item.origin)
-            self.unlinked.pop(item.id, None)
-            self.plan(item)
-            self.articles_read += 1
-            self._progress(self.articles_read, total, ARTICLES)
-            if self.batch_chunks >= self.flush_chunks or len(self.batch) >= _MAX_BATCH_ARTICLES:
-                self.flush()
-
-    def plan(self, article: Article) -> None:
-        """Skip an unchanged article; otherwise queue it, as a copy or with its chunks."""
-        old = self.catalog.entry(article.id)
-        if old is not None and old.state == "done" and old.content_hash == article.content_hash:
-            self.report.unchanged += 1
-            return
-        story = fingerprint(article)
-        entry = ManifestEntry(
-            id=article.id,
-            content_hash=article.content_hash,
-            origin=article.origin,
-            fingerprint=story,
-            exact_key=exact_key(article),
-            title=article.title,
-            outlet=article.source or "",
-            published_ts=int(article.published.timestamp()) if article.published else None,
-        )
-        canonical = self._canonical(story, article.id)
-        if canonical is not None:
-            planned = _Planned(article, replace(entry, canonical_id=canonical), [], old is not None)
-            self.report.duplicates += 1
-        else:
-            chunks = self._chunk(article)
-            entry = replace(entry, chunk_ids=tuple(chunk.id for chunk in chunks))
-            planned = _Planned(article, entry, chunks, old is not None)
-            self.batch_fingerprints.setdefault(story, article.id)
-            self.batch_chunks += len(chunks)
-            if old is None:
-                self.report.new += 1
-            else:
-                self.report.changed += 1
-        self.batch_ids[article.id] = story
-        self.batch.append(planned)
-
-    def flush(self) -> None:
-        """Embed and write the batch (see the module docstring for the order of writes)."""
-        if not self.batch:
-            return
-        chunks = [(p.article, chunk) for p in self.batch for chunk in p.chunks]
-        vectors = self._embed([chunk.text for _, chunk in chunks])
-        self.catalog.mark_pending([p.entry for p in self.batch])
-        new_ids = {chunk.id for _, chunk in chunks}
-        old_ids = self.catalog.chunk_ids_of([p.article.id for p in self.batch if p.replaces])
-        self.chroma.delete([chunk_id for chunk_id in old_ids if chunk_id not in new_ids])
-        records = [
-            ChunkRecord(chunk.id, chunk.text, chunk_metadata(article, chunk))
-            for article, chunk in chunks
-        ]
-        if records:
-            self.chroma.upsert(
-                [r.id for r in records], vectors, [r.text for r in records],
-                [r.metadata for r in records],
-            )
-        unlinked = self.catalog.commit([p.article.id for p in self.batch], records)
-        self.unlinked.update(unlinked)
-        self.report.chunks_added += len(records)
-        self.batch, self.batch_chunks = [], 0
-        self.batch_fingerprints.clear()
-        self.batch_ids.clear()
-
-    def prune(self, sources: Sequence[str]) -> None:
-        """Remove articles of this run's sources that are gone (see ``build``)."""
-        rejected = [r.input for r in self.report.rejected]
-
-        def gone(origin: str) -> bool:
-            if _vanished(origin):
-                return True
-            # read again without this article, unless the file (or its folder) was rejected
-            return origin in self.seen_origins and not any(_within(origin, r) for r in rejected)
-
-        doomed = [
-            article_id
-            for article_id, origin, _ in self.catalog.entries()
-            if article_id not in self.seen_ids
-            and any(_within(origin, source) for source in sources)
-            and gone(origin)
-        ]
-        if not doomed:
-            return
-        self.catalog.mark_ids_pending(doomed)
-        self.chroma.delete(self.catalog.chunk_ids_of(doomed))
-        self.unlinked.update(self.catalog.remove(doomed))
-        for article_id in doomed:
-            self.unlinked.pop(article_id, None)
-        self.report.removed += len(doomed)
-        self._progress(len(doomed), len(doomed), PRUNE)
-
-    def relink(self) -> None:
-        """Index again the copies whose canonical article changed or went in this run (they
-        were unlinked): their origins are read once more, for those articles only."""
-        from index.loaders import load_source
-
-        for _ in range(3):  # each round can only unlink copies of what it indexes; rarely > 1
-            wanted, self.unlinked = self.unlinked, {}
-            if not wanted:
-                return
-            only = set(wanted)
-            for origin in sorted(set(wanted.values())):
-                self.consume(load_source(origin, self.settings), None, only=only)
-            self.flush()
-
-    def _canonical(self, story: str, article_id: str) -> str | None:
-        in_batch = self.batch_fingerprints.get(story)
-        if in_batch is not None and in_batch != article_id:
-            return in_batch
-        found = self.catalog.find_canonical(story, article_id)
-        if found is None or self.batch_ids.get(found.id, story) != story:
-            return None  # none, or it is being rewritten in this batch with other text
-        return found.id
-
-    def _chunk(self, article: Article) -> list[Chunk]:
-        from index.chunking import chunk_article
-
-        embedder = self.embedder
-        return chunk_article(
-            article, embedder.count_tokens, self.settings.chunk_tokens, self.settings.chunk_overlap
-        )
-
-    @property
-    def embedder(self) -> Embedder:
-        if self._embedder is None:
-            from index.embeddings import load_embedder
-
-            embedder = load_embedder(self.settings)
-            _check_model(self.catalog, embedder)
-            self._embedder = embedder
-        return self._embedder
-
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        """Embed in ``embedding_batch_size`` slices of similar length (less padding)."""
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        embedder = self.embedder
-        vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        size = self.settings.embedding_batch_size
-        for start in range(0, len(order), size):
-            rows = order[start : start + size]
-            vectors[rows] = embedder.embed([texts[i] for i in rows])
-            self.chunks_embedded += len(rows)
-            self._progress(self.chunks_embedded, None, CHUNKS)
-        return vectors
-
-
-def estimate_articles(sources: Sequence[str]) -> int | None:
-    """A cheap estimate of how many articles ``sources`` hold (for a progress bar's ETA):
-    one per wire/HTML file, one per line of JSONL; None when a source cannot be estimated."""
-    total = 0
-    for source in sources:
-        if "://" in source:
-            return None
-        path = Path(source)
-        files = [path] if path.is_file() else [
-            p for p in path.rglob("*")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        ]
-        for file in files:
-            count = _estimate_file(file)
-            if count is None:
-                return None
-            total += count
-    return total
-
-
-def _estimate_file(path: Path) -> int | None:
-    name = path.name.lower()
-    if name.startswith("."):
-        return 0
-    try:
-        if name.endswith((".jsonl.gz", ".ndjson.gz")):
-            with gzip.open(path, "rb") as lines:
-                return sum(1 for line in lines if line.strip())
-        if name.endswith((".jsonl", ".ndjson")):
-            with path.open("rb") as lines:
-                return sum(1 for line in lines if line.strip())
-    except (OSError, EOFError, gzip.BadGzipFile):
-        return 0
-    if name.endswith((".txt", ".md", ".markdown", ".html", ".htm", ".xhtml")):
-        return 1
-    if name.endswith((".json", ".xml", ".rss", ".atom")):
-        return None
-    return 0
-
-
-def _check_model(catalog: Catalog, embedder: Embedder) -> None:
-    catalog.check_embedding_model(embedder.name, int(embedder.dimension))
 
 
 def _source_name(source: str | Path) -> str:
@@ -448,26 +179,8 @@ def _source_name(source: str | Path) -> str:
         return str(Path(text).expanduser().absolute())
 
 
-def _within(origin: str, source: str) -> bool:
-    """True when ``origin`` is ``source`` or lies inside the folder ``source``."""
-    return origin == source or origin.startswith(source.rstrip(os.sep) + os.sep)
-
-
 def _recordable(name: str, settings: Settings) -> bool:
     """Recorded for ``update``: an existing path, or a URL ``index.fetch`` does not refuse."""
     from index.fetch import refusal
 
     return refusal(name, settings) is None if "://" in name else Path(name).exists()
-
-
-def _vanished(origin: str) -> bool:
-    """True only when the file is known to be gone (not merely unreadable)."""
-    if "://" in origin:
-        return False
-    try:
-        os.stat(origin)
-    except (FileNotFoundError, NotADirectoryError):
-        return True
-    except OSError:
-        return False
-    return False

@@ -59,9 +59,16 @@ class Settings(BaseSettings):
     candidates: int = Field(60, ge=5, description="Chunks each retriever fetches before fusion.")
     relevance_floor: float = Field(0.25, description="Minimum dense similarity for a source.")
 
-    # Answering
-    llm: Literal["local", "openai", "extractive"] = "local"
-    gguf_path: Path | None = Field(None, description="GGUF file for the local backend.")
+    # Answering (issue 10, the reader: names come from the registry in assistant/backends)
+    llm: str = Field("local", description="Answering backend: local, openai or extractive.")
+    local_model: str = Field(
+        "qwen2.5-0.5b",
+        description="Packaged model of the local backend: qwen2.5-0.5b, qwen2.5-1.5b, gemma3-270m.",
+    )
+    answer_timeout: float = Field(120.0, gt=0, description="Seconds one answer may take.")
+    gguf_path: Path | None = Field(
+        None, description="GGUF file for the local backend (wins over local_model)."
+    )
     llm_threads: int | None = Field(None, ge=1)
     llm_context: int = Field(4096, ge=512)
     max_answer_tokens: int = Field(160, ge=16)
@@ -87,6 +94,18 @@ class Settings(BaseSettings):
         0.7, ge=0.0, le=1.0, description="Cosine similarity joining two reports into one story."
     )
 
+    # Scale-out (issue 14): who writes a shared Chroma server, and its writer lease
+    role: Literal["indexer", "reader", "auto"] = Field(
+        "auto",
+        description="reader: never writes; indexer/auto: take the writer lease to write.",
+    )
+    lease_ttl: float = Field(
+        30.0, gt=0, description="Seconds a writer lease lives without a heartbeat."
+    )
+    lease_settle: float = Field(
+        0.5, ge=0, description="Seconds a lease claim waits before it is read back."
+    )
+
     # Web chat
     ui_auth: str | None = Field(None, description="user:password required by the web chat.")
 
@@ -110,6 +129,20 @@ class Settings(BaseSettings):
             return [part for part in parts if str(part).strip()]
         return value
 
+    @field_validator("llm")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        from assistant.backends.registry import BACKEND_NAMES
+
+        return _one_of(value, BACKEND_NAMES, "NEWSDESK_LLM")
+
+    @field_validator("local_model")
+    @classmethod
+    def _known_local_model(cls, value: str) -> str:
+        from assistant.backends.registry import LOCAL_MODEL_NAMES
+
+        return _one_of(value, LOCAL_MODEL_NAMES, "NEWSDESK_LOCAL_MODEL")
+
     @property
     def chroma_path(self) -> Path:
         """Folder of the embedded Chroma database."""
@@ -125,8 +158,13 @@ class Settings(BaseSettings):
         """Folder of the saved in-memory BM25 index (a cache of the catalog)."""
         return self.home / "keyword"
 
-
     def with_overrides(self, **overrides: object) -> Settings:
         """A copy with the given fields replaced; ``None`` values are ignored (unset CLI flags)."""
         changes = {key: value for key, value in overrides.items() if value is not None}
         return self.model_validate({**self.model_dump(), **changes})
+
+
+def _one_of(value: str, names: tuple[str, ...], variable: str) -> str:
+    if value not in names:
+        raise ValueError(f"{variable}={value!r} is not one of {', '.join(names)}")
+    return value

@@ -1,10 +1,14 @@
 """End to end with the real models: index the seed story and a few others, then ask.
 
-Uses the default local LLM (Gemma 3 270M via llama.cpp) and the packaged embedding model.
+Uses the default local LLM (Qwen2.5-Coder-0.5B-Instruct via llama.cpp) and the packaged
+embedding model.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,7 +30,9 @@ DEADLINE = "What is the deadline for a deal on Kosovo?"
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """An assistant over an index of the seed story and the fixture stories."""
-    settings = Settings(home=tmp_path_factory.mktemp("answering-home"), llm="local", gguf_path=None)
+    home = tmp_path_factory.mktemp("answering-home")
+    # A generous timeout: CI machines may be busy; the timeout itself is tested with a fake.
+    settings = Settings(home=home, llm="local", gguf_path=None, answer_timeout=900)
     report = index.build([SEED, STORIES], settings)
     assert report.new == 4 and not report.rejected
     return Assistant(settings)
@@ -66,3 +72,27 @@ def test_the_extractive_backend_on_the_same_index(indexed: Assistant) -> None:
     answer = extractive.ask(DEADLINE)
     assert "December 10" in answer.text
     assert answer.citations[0].title == SEED_TITLE
+
+
+def test_a_follow_up_is_condensed_and_never_repeats_the_answer(indexed: Assistant) -> None:
+    first = indexed.ask(DEADLINE)
+    follow_up = indexed.ask("And what does Serbia say about it?", history=[(DEADLINE, first.text)])
+    assert follow_up.text != first.text
+    assert "kosovo" in follow_up.question_used.lower()
+
+
+def test_the_command_line_shows_no_llama_cpp_log_lines(indexed: Assistant) -> None:
+    command = [sys.executable, "-c", "from assistant.cli import main; main()"]
+    command += ["--home", str(indexed.settings.home), "ask", DEADLINE, "--llm", "local"]
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+        "NEWSDESK_ANSWER_TIMEOUT": "900",
+    }
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=600, env=environment, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "December 10" in done.stdout and "— Reuters, undated" in done.stdout  # no date given
+    assert "llama_" not in done.stderr and "llama_" not in done.stdout
+    assert "ggml" not in done.stderr

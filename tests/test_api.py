@@ -6,7 +6,8 @@ import pytest
 
 import assistant
 from assistant import Answer, Assistant, IndexEmpty, InvalidQuestion, Settings
-from tests.fixtures.answering.models import FakeRetriever, RecordingChatModel
+from assistant.backends.fake import ScriptedBackend
+from tests.fixtures.answering.models import FakeRetriever
 from tests.fixtures.answering.sources import three_sources
 
 QUESTION = "What is the deadline for a deal on Kosovo?"
@@ -14,7 +15,7 @@ QUESTION = "What is the deadline for a deal on Kosovo?"
 
 def make_assistant(settings, replies=("The deadline for a deal is December 10 [1].",)):
     return Assistant(
-        settings, retriever=FakeRetriever(three_sources()), llm=RecordingChatModel(replies)
+        settings, retriever=FakeRetriever(three_sources()), llm=ScriptedBackend(replies)
     )
 
 
@@ -61,7 +62,7 @@ def test_an_over_long_question_is_refused_with_the_limit(settings):
 
 
 def test_an_empty_index_says_how_to_build_one(settings):
-    bot = Assistant(settings, llm=RecordingChatModel([]))
+    bot = Assistant(settings, llm=ScriptedBackend([]))
     with pytest.raises(IndexEmpty) as error:
         bot.ask(QUESTION)
     assert str(error.value) == "The index is empty: run `newsdesk index build PATH`"

@@ -3,72 +3,25 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 import index
 from index.settings import Settings
 from index.stores import open_stores
 from index.stores.repair import catch_up
+from tests.chroma_server import chroma_server
 from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pipeline" / "news"
 
 
-def chroma_cli() -> str:
-    beside = Path(sys.executable).with_name("chroma")
-    found = str(beside) if beside.exists() else shutil.which("chroma")
-    if not found:
-        pytest.skip("the `chroma` CLI (from chromadb) is not installed")
-    return found
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_url(tmp_path: Path) -> Iterator[str]:
-    """A Chroma server on a free local port, storing under tmp_path; always stopped."""
-    port = free_port()
-    log = (tmp_path / "chroma.log").open("wb")
-    server = subprocess.Popen(
-        [chroma_cli(), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"chroma run exited: {(tmp_path / 'chroma.log').read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the Chroma server did not answer its heartbeat within 60 s")
-            time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    """A real Chroma server on 127.0.0.1 for this test."""
+    yield from chroma_server(tmp_path)
 
 
 def test_build_and_query_on_a_chroma_server(chroma_url: str, settings: Settings, tmp_path) -> None:
@@ -92,11 +45,11 @@ def test_build_and_query_on_a_chroma_server(chroma_url: str, settings: Settings,
     with open_stores(replica, catch_up=False) as stores:
         assert stores.catalog.chunk_count() == 0
         assert catch_up(stores).imported == 4
-        hit = stores.catalog.keyword_search("wheat futures Kansas", 1)[0]
+        hit = stores.keyword.search(["wheat", "futures", "Kansas"], 1).chunks[0]
         assert hit.metadata["source"] == "Reuters"
         assert stores.catalog.chunk_ids() == stores.chroma.ids()
     # Opening stores on a server catches up by default, and so does `index stats`.
     other = remote.with_overrides(home=tmp_path / "other-replica")
     assert index.stats(other).articles == 4
     with open_stores(other) as stores:
-        assert stores.catalog.keyword_search("typhoon", 1)
+        assert stores.keyword.search(["typhoon"], 1).chunks

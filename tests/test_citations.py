@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from assistant.citations import CitationVerifier, is_not_covered, verify_citations
+from assistant.citations import CitationVerifier, is_complete, is_not_covered, verify_citations
 from assistant.prompts import NOT_COVERED
-from tests.fixtures.answering.sources import three_sources
+from assistant.text import SentenceStream, citation_numbers
+from tests.fixtures.answering.sources import make_source, three_sources
 
 LEDE = (
     "Serbian and Kosovo Albanian leaders meet on Tuesday to try to reach a compromise over the "
@@ -46,23 +50,23 @@ def test_an_uncited_sentence_is_attributed_to_its_source(sources):
     text, citations, covered = verify_citations(
         "The ECB kept its main interest rate at 4 percent.", sources
     )
-    assert text == "The ECB kept its main interest rate at 4 percent [1]."
+    assert text == "The ECB kept its main interest rate at 4 percent [2]."
     assert covered
     assert citations[0].article_id == "ecb"
     assert citations[0].snippet.startswith("The European Central Bank kept its main interest")
 
 
-def test_numbers_follow_first_use_and_match_the_citations(sources):
+def test_numbers_are_the_source_numbers_and_citations_follow_first_use(sources):
     text, citations, _ = verify_citations(
         "The ECB kept its rate at 4 percent [2]. Kosovo faces a December 10 deadline [1]. "
         "Serbia calls the December 10 date artificial [1].",
         sources,
     )
     assert text == (
-        "The ECB kept its rate at 4 percent [1]. Kosovo faces a December 10 deadline [2]. "
-        "Serbia calls the December 10 date artificial [2]."
+        "The ECB kept its rate at 4 percent [2]. Kosovo faces a December 10 deadline [1]. "
+        "Serbia calls the December 10 date artificial [1]."
     )
-    assert [(c.n, c.article_id) for c in citations] == [(1, "ecb"), (2, "kosovo")]
+    assert [(c.n, c.article_id) for c in citations] == [(2, "ecb"), (1, "kosovo")]
     assert "artificial deadline" in citations[1].snippet  # both supporting sentences
 
 
@@ -137,8 +141,8 @@ def test_streamed_pieces_add_up_to_the_final_text(sources):
     result = verifier.result()
     assert "".join(pieces) == result.text
     assert result.text == (
-        "Yes, it did. The ECB kept its rate at 4 percent [1]. "
-        "About 600 workers were flown to shore [2]."
+        "Yes, it did. The ECB kept its rate at 4 percent [2]. "
+        "About 600 workers were flown to shore [3]."
     )
 
 
@@ -190,3 +194,168 @@ def test_an_invented_short_clause_is_cut(sources):
         "Serbia rejects the December 10 date, the capital of Peru.", sources
     )
     assert text == "Serbia rejects the December 10 date [1]."
+
+
+# -- a card never mixes two articles ---------------------------------------------------------
+
+
+def test_each_citation_names_its_source_and_quotes_only_that_source(sources):
+    """Reproduces card [1] showing one article's title with another article's passage: the
+    answer cited source 3 first, the citation was renumbered [1] and the page put it on the
+    card of source 1."""
+    text, citations, _ = verify_citations(
+        "About 600 workers were flown to shore [3]. The ECB kept its rate at 4 percent [2].",
+        sources,
+    )
+    by_n = {source.n: source for source in sources}
+    assert citation_numbers(text) == [3, 2]
+    for citation in citations:
+        source = by_n[citation.n]
+        assert (citation.article_id, citation.title, citation.source) == (
+            source.article_id,
+            source.title,
+            source.source,
+        )
+        for passage in citation.snippet.split(" … "):
+            assert passage in source.text or passage == source.title
+
+
+def test_the_page_shows_each_card_with_its_own_articles_passage(sources):
+    from assistant.answer import Answer
+    from assistant.webui.conversation import finish_turn
+
+    syndicated = replace(sources[2], also_in=("AP",))
+    sources = [sources[0], sources[1], syndicated]
+    text, citations, covered = verify_citations(
+        "About 600 workers were flown to shore [3]. The ECB kept its rate at 4 percent [2].",
+        sources,
+    )
+    turn = {"question": "q", "answer": "", "status": "streaming"}
+    finish_turn(turn, Answer(text, citations, sources, "q", covered=covered), 1)
+    cards = turn["cards"].split("</article>")[:-1]
+    assert len(cards) == 2
+    by_n = {source.n: source for source in sources}
+    for card in cards:
+        source = by_n[int(re.search(r"<span class='nd-num'>(\d+)</span>", card).group(1))]
+        assert source.title in card
+        marked = re.findall(r"<mark>(.*?)</mark>", card)
+        assert marked and all(passage in source.text for passage in marked)
+    assert "also in AP" in turn["cards"]
+    assert {int(n) for n in re.findall(r"#nd-t1-s(\d+)", turn["rendered"])} == {2, 3}
+
+
+# -- a cited sentence must not contradict its source -----------------------------------------
+
+
+RESCUE = make_source(
+    1,
+    "Miners rescued",
+    "All 42 workers trapped in the mine were rescued on Sunday. The mine reopens in May.",
+    article_id="mine",
+)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "500 workers were killed in the mine [1].",
+        "42 workers were killed in the mine [1].",
+        "The 42 workers trapped in the mine were not rescued on Sunday [1].",
+        "The mine never reopens in May [1].",
+    ],
+)
+def test_a_sentence_the_cited_text_contradicts_is_not_cited(claim):
+    text, citations, covered = verify_citations(claim, [RESCUE])
+    assert (text, citations, covered) == (NOT_COVERED, [], False)
+
+
+def test_the_same_claim_stated_as_the_source_does_is_cited():
+    text, _, covered = verify_citations("All 42 workers in the mine were rescued [1].", [RESCUE])
+    assert covered and text == "All 42 workers in the mine were rescued [1]."
+
+
+# -- an answer cut off by the token budget ---------------------------------------------------
+
+
+class _Budget:
+    """A fake model stream that stops after ``tokens`` words, as a token budget would."""
+
+    def __init__(self, text: str, tokens: int) -> None:
+        self.pieces = [word + " " for word in text.split()][:tokens]
+
+    def stream(self):
+        yield from self.pieces
+
+
+def _verify_stream(pieces, sources, question=""):
+    stream, verifier = SentenceStream(), CitationVerifier(sources, question=question)
+    shown = [verifier.add(s) for piece in pieces for s in stream.feed(piece)]
+    shown += [verifier.add(s) for s in stream.flush()]
+    shown.append(verifier.close())
+    result = verifier.result()
+    assert "".join(shown) == result.text
+    return result
+
+
+@pytest.mark.parametrize(
+    ("answer", "tokens"),
+    [
+        ("The ECB kept its rate at 4 percent [2]. The deadline for a deal is December 10 [1].", 16),
+        ('The ECB kept its rate at 4 percent [2]. Trichet said "risks to inflation remained', 15),
+        ("The ECB kept its rate at 4 percent [2]. Serbian and Kosovo leaders meet on [1]", 15),
+        ("The ECB kept its rate at 4 percent [2]. Serbian and Kosovo leaders meet on [1]", 16),
+    ],
+)
+def test_a_fragment_cut_off_mid_sentence_is_dropped(sources, answer, tokens):
+    result = _verify_stream(_Budget(answer, tokens).stream(), sources)
+    assert result.text == "The ECB kept its rate at 4 percent [2]."
+    assert [c.n for c in result.citations] == [2]
+
+
+def test_a_complete_last_sentence_without_a_full_stop_is_finished(sources):
+    result = _verify_stream(["The ECB kept its rate ", "at 4 percent [2]"], sources)
+    assert result.text == "The ECB kept its rate at 4 percent [2]."
+
+
+def test_a_line_without_a_full_stop_followed_by_more_text_is_kept(sources):
+    result = _verify_stream(
+        ["The ECB kept its rate at 4 percent\n", "About 600 workers were flown to shore."], sources
+    )
+    assert result.text == (
+        "The ECB kept its rate at 4 percent [2]. About 600 workers were flown to shore [3]."
+    )
+
+
+def test_a_cut_off_only_sentence_is_not_covered(sources):
+    result = _verify_stream(
+        ["Serbian and Kosovo leaders meet to reach a deal by December"], sources
+    )
+    assert (result.text, result.covered) == (NOT_COVERED, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "complete"),
+    [
+        ("Police moved to arrest Ms Park on March", False),
+        ("The railway will cut freight by", False),
+        ('He said "we will not', False),
+        ("The ECB kept its rate at 4 percent", True),
+    ],
+)
+def test_is_complete(text, complete):
+    assert is_complete(text) is complete
+
+
+def test_a_card_highlights_each_supporting_sentence_in_its_article(sources):
+    from assistant.webui.render import claims_citing, source_card
+
+    text, citations, _ = verify_citations(
+        "Serbia rejects the December 10 date [1]. The United States backs Kosovo independence [1].",
+        sources,
+    )
+    card = source_card(sources[0], citations[0], 1, claims_citing(text, 1))
+    marked = re.findall(r"<mark>(.*?)</mark>", card)
+    assert marked == [
+        "Serbia rejects the December 10 date as an artificial deadline.",
+        "The United States backs Kosovo independence.",
+    ]

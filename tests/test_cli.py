@@ -134,7 +134,7 @@ def test_source_filter_finds_a_story_the_outlet_ran_as_a_copy(
     asked = runner.invoke(main, ["--home", str(home), "ask", "Why did the port strike end?",
                                  "--source", "reuters", "--llm", "extractive"])
     assert asked.exit_code == 0, asked.output
-    assert "Daily Courier (also in Reuters), 2026-11-20" in asked.output
+    assert "Daily Courier (also in Reuters), as of 20 November 2026" in asked.output
 
 
 def test_chat_lists_sources_and_starts_over(runner: CliRunner, news: Path, tmp_path: Path) -> None:

@@ -6,28 +6,32 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from assistant.backends.fake import ScriptedBackend
 from assistant.evaluation.cli import EvalDeps, eval_command
 from index.settings import Settings
 from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).parent / "fixtures" / "eval"
 FILES = [
-    "--questions", str(FIXTURES / "questions.jsonl"), "--corpus", str(FIXTURES / "corpus.jsonl")
+    "--questions",
+    str(FIXTURES / "questions.jsonl"),
+    "--corpus",
+    str(FIXTURES / "corpus.jsonl"),
 ]
 MEASURES = {"recall@1", "recall@5", "recall@10", "mrr@10"}
 ANSWER_MEASURES = {"accuracy", "citation_precision", "abstention", "false_refusal"}
 
 
 def _deps(settings: Settings, fake_embedder: FakeEmbedder) -> EvalDeps:
-    model = FakeListChatModel(responses=["Wildfires tore through Los Angeles County [1]."])
-    return EvalDeps(settings=settings, embedder=fake_embedder, chat_models={"fake": model})
+    model = ScriptedBackend(["Wildfires tore through Los Angeles County [1]."] * 20)
+    return EvalDeps(settings=settings, embedder=fake_embedder, backends={"fake": model})
 
 
 def test_json_shape(settings: Settings, fake_embedder: FakeEmbedder) -> None:
     result = CliRunner().invoke(
-        eval_command, [*FILES, "--llm", "fake", "--llm", "extractive", "--limit", "2", "--json"],
+        eval_command,
+        [*FILES, "--llm", "fake", "--llm", "extractive", "--limit", "2", "--json"],
         obj=_deps(settings, fake_embedder),
     )
     assert result.exit_code == 0, result.output
@@ -44,8 +48,18 @@ def test_retrieval_only_table_and_report(
     tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder
 ) -> None:
     result = CliRunner().invoke(
-        eval_command, [*FILES, "--retrieval-only", "--sample", "3", "--seed", "1", "--no-naive",
-                       "--report", str(tmp_path / "out")],
+        eval_command,
+        [
+            *FILES,
+            "--retrieval-only",
+            "--sample",
+            "3",
+            "--seed",
+            "1",
+            "--no-naive",
+            "--report",
+            str(tmp_path / "out"),
+        ],
         obj=_deps(settings, fake_embedder),
     )
     assert result.exit_code == 0, result.output
@@ -59,8 +73,13 @@ def test_retrieval_only_table_and_report(
 def test_malformed_questions_file_names_the_line(
     settings: Settings, fake_embedder: FakeEmbedder
 ) -> None:
-    args = ["--questions", str(FIXTURES / "malformed_questions.jsonl"),
-            "--corpus", str(FIXTURES / "corpus.jsonl"), "--json"]
+    args = [
+        "--questions",
+        str(FIXTURES / "malformed_questions.jsonl"),
+        "--corpus",
+        str(FIXTURES / "corpus.jsonl"),
+        "--json",
+    ]
     result = CliRunner().invoke(eval_command, args, obj=_deps(settings, fake_embedder))
     assert result.exit_code == 1
     assert "malformed_questions.jsonl line 4: not valid JSON" in result.output

@@ -6,8 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from assistant.backends.fake import ScriptedBackend
 from assistant.evaluation.runner import EvalConfig, eval_folder, run_evaluation
 from index.settings import Settings
 from tests.fakes import FakeEmbedder
@@ -55,14 +55,16 @@ def test_the_index_folder_follows_the_corpus_content(
     assert eval_folder(settings, copy, fake_embedder) == folder
     copy.write_bytes(CONFIG.corpus.read_bytes().replace(b"Los Angeles", b"Los Angeles!"))
     assert eval_folder(settings, copy, fake_embedder) != folder
-    assert eval_folder(settings.with_overrides(chunk_tokens=100), CONFIG.corpus,
-                       fake_embedder) != folder
+    assert (
+        eval_folder(settings.with_overrides(chunk_tokens=100), CONFIG.corpus, fake_embedder)
+        != folder
+    )
 
 
 def test_answers_with_a_fake_chat_model(settings: Settings, fake_embedder: FakeEmbedder) -> None:
-    model = FakeListChatModel(responses=["Wildfires tore through Los Angeles County [1]."])
+    model = ScriptedBackend(["Wildfires tore through Los Angeles County [1]."] * 20)
     config = replace(CONFIG, llms=("fake",), retrievers=("hybrid",), limit=1)
-    result = run_evaluation(config, settings, embedder=fake_embedder, chat_models={"fake": model})
+    result = run_evaluation(config, settings, embedder=fake_embedder, backends={"fake": model})
     scores = result.answers["fake"]
     assert scores["accuracy"] == 1.0 and scores["false_refusal"] == 0.0
     assert scores["citation_precision"] == 1.0
@@ -92,3 +94,18 @@ def test_subsets_of_retrievers(
     config = replace(CONFIG, retrieval_only=True, retrievers=retrievers, limit=2)
     result = run_evaluation(config, settings, embedder=fake_embedder)
     assert list(result.retrieval) == list(retrievers)
+
+
+def test_a_failing_answer_is_recorded_and_the_run_goes_on(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    reply = "Wildfires tore through Los Angeles County [1]."
+    model = ScriptedBackend([RuntimeError("connection reset"), reply, reply])
+    config = replace(CONFIG, llms=("fake",), retrievers=("hybrid",), limit=2)
+    result = run_evaluation(config, settings, embedder=fake_embedder, backends={"fake": model})
+    failed, answered = (detail["answers"]["fake"] for detail in result.details)
+    assert failed["error"].startswith("The answering model failed: RuntimeError: connection reset")
+    assert not failed["correct"] and "text" in answered and "error" not in answered
+    assert result.latency["fake"]["errors"] == 0.5
+    assert result.latency["fake"]["total_p50"] is not None
+    assert result.answers["fake"]["accuracy"] is not None

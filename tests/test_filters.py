@@ -61,3 +61,11 @@ def test_unknown_outlet_without_close_match_lists_the_outlets() -> None:
 def test_no_outlets_in_the_index() -> None:
     with pytest.raises(InvalidQuestion, match="records no outlets"):
         resolve_outlets(Filters(sources=("CNN",)), [])
+
+
+def test_parse_day_end_of_day_covers_the_whole_day_only_without_a_time() -> None:
+    assert parse_day("2025-03-01", end_of_day=True) == datetime(
+        2025, 3, 1, 23, 59, 59, 999999, tzinfo=UTC
+    )
+    assert parse_day("2025-03-01T10:00", end_of_day=True) == datetime(2025, 3, 1, 10, tzinfo=UTC)
+    assert parse_day("2025-03-01") == datetime(2025, 3, 1, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.fusion import fuse_rankings
+from assistant.retrieval.fusion import fuse_rankings
 
 
 def test_scores_are_reciprocal_ranks() -> None:

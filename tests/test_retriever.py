@@ -13,9 +13,11 @@ import pytest
 from langchain_core.documents import Document
 
 from assistant.filters import Filters
-from assistant.retriever import HybridRetriever, chroma_where, query_terms
+from assistant.retriever import HybridRetriever
 from index.errors import InvalidQuestion
 from index.settings import Settings
+from index.stores.bounds import NO_BOUNDS, SearchBounds
+from index.stores.keyword_index import KeywordHits
 from index.stores.records import StoredHit
 from tests.fakes import FakeEmbedder
 
@@ -86,21 +88,24 @@ class MemoryIndex:
                 self.hits.append(StoredHit(chunk_id, header + body, metadata, 0.0))
         self.vectors = embedder.embed([hit.text for hit in self.hits])
         self.dense_wheres: list[dict | None] = []
-        self.keyword_calls: list[tuple[str, int | None, int | None, Any]] = []
+        self.keyword_calls: list[tuple[frozenset[str], SearchBounds]] = []
         self.syndicated: dict[str, list[str]] = {"fish-deal": ["BBC", "The Guardian"]}
 
-    def query(self, embedding: np.ndarray, n: int, where: dict | None = None) -> list[StoredHit]:
+    def query(
+        self, embedding: np.ndarray, n: int, bounds: SearchBounds = NO_BOUNDS
+    ) -> list[StoredHit]:
+        where = bounds.chroma_where()
         self.dense_wheres.append(where)
         sims = self.vectors @ np.asarray(embedding)
-        order = [i for i in np.argsort(-sims) if _matches(self.hits[i].metadata, where)]
+        order = [i for i in np.argsort(-sims) if _matches(self.hits[i].metadata, where)
+                 and bounds.before_cut(self.hits[i].metadata.get("published_ts"))]
         return [_scored(self.hits[i], float(sims[i])) for i in order[:n]]
 
-    def keyword_search(
-        self, query: str, n: int, since_ts: int | None = None, until_ts: int | None = None,
-        sources: Sequence[str] | None = None,
-    ) -> list[StoredHit]:
-        self.keyword_calls.append((query, since_ts, until_ts, sources))
-        terms = query_terms(query)
+    def search(
+        self, terms: Any, n: int, bounds: SearchBounds = NO_BOUNDS, *, articles: int | None = None
+    ) -> KeywordHits:
+        self.keyword_calls.append((frozenset(terms), bounds))
+        since_ts, until_ts = bounds.since_ts, bounds.latest_ts
         scored = []
         for hit in self.hits:
             ts = hit.metadata.get("published_ts")
@@ -108,19 +113,17 @@ class MemoryIndex:
                 continue
             if (since_ts is not None and ts < since_ts) or (until_ts is not None and ts > until_ts):
                 continue
-            if sources and not _from_outlets(hit, sources, self.syndicated_in(sources)):
+            if bounds.outlets and not _from_outlets(hit, bounds.outlets, bounds.syndicated):
                 continue
             words = re.findall(r"\w+", hit.text.lower())
             score = sum(words.count(term) for term in terms)
             if score:
                 scored.append(_scored(hit, float(score)))
-        return sorted(scored, key=lambda hit: -hit.score)[:n]
-
-    def article_search(self, query: str, n: int, *args: Any) -> list[StoredHit]:
-        """The best chunk of each article in keyword order (scored by the chunk)."""
-        best = {hit.metadata["article_id"]: hit for hit in reversed(self.keyword_search(
-            query, len(self.hits), *args))}
-        return sorted(best.values(), key=lambda hit: -hit.score)[:n]
+        scored.sort(key=lambda hit: -hit.score)
+        # the best chunk of each article in keyword order (scored by the chunk)
+        best = {hit.metadata["article_id"]: hit for hit in reversed(scored)}
+        by_article = sorted(best.values(), key=lambda hit: -hit.score)
+        return KeywordHits(scored[:n], by_article[: n // 2 if articles is None else articles])
 
     def outlets(self) -> list[str]:
         names = {hit.metadata["source"] for hit in self.hits if hit.metadata["source"]}
@@ -145,15 +148,17 @@ class ScriptedSearch:
         self.dense, self.keyword, self.articles = dense, keyword, articles or []
         self.article_calls = 0
 
-    def query(self, embedding: np.ndarray, n: int, where: dict | None = None) -> list[StoredHit]:
-        return [hit for hit in self.dense if _matches(hit.metadata, where)][:n]
+    def query(
+        self, embedding: np.ndarray, n: int, bounds: SearchBounds = NO_BOUNDS
+    ) -> list[StoredHit]:
+        return [hit for hit in self.dense if _matches(hit.metadata, bounds.chroma_where())][:n]
 
-    def keyword_search(self, query: str, n: int, *args: Any, **kwargs: Any) -> list[StoredHit]:
-        return self.keyword[:n]
-
-    def article_search(self, query: str, n: int, *args: Any, **kwargs: Any) -> list[StoredHit]:
-        self.article_calls += 1
-        return self.articles[:n]
+    def search(
+        self, terms: Any, n: int, bounds: SearchBounds = NO_BOUNDS, *, articles: int | None = None
+    ) -> KeywordHits:
+        wanted = n // 2 if articles is None else articles
+        self.article_calls += wanted > 0
+        return KeywordHits(self.keyword[:n], self.articles[:wanted])
 
     def outlets(self) -> list[str]:
         return []
@@ -165,7 +170,7 @@ class ScriptedSearch:
         return []
 
 
-def _from_outlets(hit: StoredHit, sources: Sequence[str], syndicated: list[str]) -> bool:
+def _from_outlets(hit: StoredHit, sources: Sequence[str], syndicated: Sequence[str]) -> bool:
     wanted = {source.lower() for source in sources}
     return hit.metadata["source"].lower() in wanted or hit.metadata["article_id"] in syndicated
 
@@ -323,7 +328,8 @@ def test_explicit_date_filters_are_hard(retriever: HybridRetriever, index: Memor
     assert index.dense_wheres[0] == {
         "$and": [{"published_ts": {"$gte": since}}, {"published_ts": {"$lte": until}}]
     }
-    assert index.keyword_calls[0][1:] == (since, until, None)
+    bounds = index.keyword_calls[0][1]
+    assert (bounds.since_ts, bounds.latest_ts, bounds.outlets) == (since, until, ())
 
 
 def test_outlet_filter_is_case_insensitive(retriever: HybridRetriever) -> None:
@@ -381,7 +387,7 @@ def test_time_words_are_dropped_from_the_keyword_query(
     retriever: HybridRetriever, index: MemoryIndex
 ) -> None:
     retriever.search("What happened to the fishing deal last week?", as_of=AS_OF)
-    assert all("last week" not in call[0] for call in index.keyword_calls)
+    assert all(call[0] == {"happened", "fishing", "deal"} for call in index.keyword_calls)
 
 
 def test_latest_questions_prefer_newer_articles(
@@ -445,16 +451,31 @@ def test_invoke_returns_documents(retriever: HybridRetriever) -> None:
 
 
 def test_chroma_where() -> None:
-    assert chroma_where(None, None) is None
-    assert chroma_where(5, None) == {"published_ts": {"$gte": 5}}
-    assert chroma_where(None, None, ["AP"]) == {"source": {"$in": ["AP"]}}
-    assert chroma_where(None, None, ["AP"], ["a1"]) == {"$or": [
+    def where(since=None, until=None, outlets=(), syndicated=()) -> dict | None:
+        return SearchBounds(since, until, None, tuple(outlets), tuple(syndicated)).chroma_where()
+
+    assert where() is None
+    assert where(5) == {"published_ts": {"$gte": 5}}
+    assert where(outlets=["AP"]) == {"source": {"$in": ["AP"]}}
+    assert where(outlets=["AP"], syndicated=["a1"]) == {"$or": [
         {"source": {"$in": ["AP"]}}, {"article_id": {"$in": ["a1"]}}]}
-    assert chroma_where(None, None, (), ["a1"]) is None  # copies only widen an outlet filter
-    assert chroma_where(1, 2, ["AP"]) == {"$and": [
+    assert where(syndicated=["a1"]) is None  # copies only widen an outlet filter
+    assert where(1, 2, ["AP"]) == {"$and": [
         {"published_ts": {"$gte": 1}}, {"published_ts": {"$lte": 2}},
         {"source": {"$in": ["AP"]}},
     ]}
+    assert SearchBounds(cut_ts=9).chroma_where() is None  # the cut is applied after the search
+
+
+def test_outlet_copies_are_looked_up_once_per_search(
+    retriever: HybridRetriever, index: MemoryIndex
+) -> None:
+    calls = []
+    lookup = index.syndicated_in
+    index.syndicated_in = lambda sources: calls.append(sources) or lookup(sources)  # type: ignore
+    retriever.search("fishing deal", filters=Filters(sources=("bbc",)), as_of=AS_OF)
+    assert calls == [("BBC",)]
+    assert index.keyword_calls[0][1].syndicated == ("fish-deal",)
 
 
 def test_over_real_stores(settings: Settings, seed_story: Any) -> None:

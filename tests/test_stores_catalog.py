@@ -1,7 +1,8 @@
-"""The SQLite catalog: manifest, FTS5 keyword search, sources, model check, stats."""
+"""The SQLite catalog: manifest, chunk rows, sources, model check, stats, FTS5 migration."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -59,58 +60,32 @@ def test_schema_uses_wal(catalog: Catalog) -> None:
     assert catalog._fetchall("PRAGMA journal_mode")[0][0] == "wal"
 
 
-def test_keyword_search_ranks_by_bm25(catalog: Catalog) -> None:
-    hits = catalog.keyword_search("What did the talks in Brussels decide about Kosovo?", 10)
-    assert hits[0].metadata["article_id"] == "kosovo"
-    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert hits[0].score > 0
-    assert hits[0].metadata["published_ts"] == ts(4)
-
-
-def test_keyword_search_stems_words(catalog: Catalog) -> None:
-    assert catalog.keyword_search("climbing", 5)[0].metadata["article_id"] == "wheat"
-
-
-@pytest.mark.parametrize(
-    "query",
-    ['"', "'", 'talks"', "NOT talks", "talks AND", "(talks", "talks OR", "NEAR(talks kosovo)",
-     "title:talks", "talks*", "^talks", "-talks", "a:b:c", "{talks}", "talks -- ;", "😀 talks",
-     "AND OR NOT", "", "   ", "???", "the of and", "talks_", "_"],
-)
-def test_keyword_search_never_raises_on_user_text(catalog: Catalog, query: str) -> None:
-    catalog.keyword_search(query, 5)  # no sqlite3.OperationalError (FTS syntax)
-
-
-def test_keyword_search_filters(catalog: Catalog) -> None:
-    def ids(**filters) -> set[str]:
-        return {h.metadata["article_id"] for h in catalog.keyword_search("talks", 10, **filters)}
-
-    assert ids() == {"kosovo", "storm", "poll"}
-    assert ids(since_ts=ts(5)) == {"storm"}  # undated "poll" is excluded by a date filter
-    assert ids(until_ts=ts(4)) == {"kosovo"}  # inclusive
-    assert ids(sources=["afp", "AP"]) == {"storm", "poll"}  # case-insensitive outlets
-    assert "published_ts" not in catalog.keyword_search("polls", 1)[0].metadata
+def test_chunk_metadata_round_trips(catalog: Catalog) -> None:
+    (kosovo,) = [c for c in catalog.chunks() if c.id == "kosovo#h#0"]
+    assert kosovo.metadata["published_ts"] == ts(4)
+    (poll,) = [c for c in catalog.chunks() if c.id == "poll#h#0"]
+    assert "published_ts" not in poll.metadata  # undated: no key, not None
 
 
 def test_commit_replaces_chunk_rows(catalog: Catalog) -> None:
     add(catalog, "kosovo", "Reuters", 4, ["Belgrade and Pristina", "second chunk"])
     assert catalog.chunk_ids_of(["kosovo"]) == ["kosovo#h#0", "kosovo#h#1"]
-    assert not catalog.keyword_search("Brussels", 5)
-    assert catalog.keyword_search("Pristina", 5)[0].chunk_id == "kosovo#h#0"
+    texts = {c.id: c.text for c in catalog.chunks()}
+    assert texts["kosovo#h#0"] == "Belgrade and Pristina"
 
 
-def test_replacing_a_chunk_row_replaces_its_fts_row(catalog: Catalog) -> None:
+def test_importing_a_known_chunk_replaces_its_row(catalog: Catalog) -> None:
     meta = metadata("wheat", 0, "Reuters", 10)
     catalog.import_chunks([ChunkRecord("wheat#h#0", "Barley prices", meta)])
-    assert not catalog.keyword_search("Kansas", 5)
-    assert catalog.keyword_search("barley", 5)[0].chunk_id == "wheat#h#0"
-    catalog._db.execute("INSERT INTO chunks_fts (chunks_fts) VALUES ('integrity-check')")
+    wheat = [c.text for c in catalog.chunks() if c.metadata["article_id"] == "wheat"]
+    assert wheat == ["Barley prices"]
+    assert catalog.chunk_count() == 4
 
 
-def test_remove_deletes_manifest_chunks_and_fts(catalog: Catalog) -> None:
+def test_remove_deletes_manifest_and_chunks(catalog: Catalog) -> None:
     catalog.remove(["wheat"])
     assert catalog.entry("wheat") is None
-    assert not catalog.keyword_search("wheat", 5)
+    assert catalog.chunk_ids_of(["wheat"]) == []
     assert catalog.chunk_count() == 3
 
 
@@ -154,12 +129,6 @@ def test_outlets_that_only_ran_copies_filter_to_the_originals(catalog: Catalog) 
     assert catalog.outlets() == ["AFP", "AP", "BBC", "Reuters"]
     assert catalog.syndicated_in(["bbc"]) == ["kosovo"]
     assert catalog.syndicated_in(["Reuters", "AP"]) == []
-    assert catalog.syndicated_rowids(["BBC"]) == [
-        row[0] for row in catalog._fetchall("SELECT rowid FROM chunks WHERE article_id='kosovo'")]
-    found = {h.metadata["article_id"] for h in catalog.keyword_search("talks", 10, sources=["BBC"])}
-    assert found == {"kosovo"}
-    found = catalog.keyword_search("talks", 10, sources=["bbc", "afp"])
-    assert {h.metadata["article_id"] for h in found} == {"kosovo", "storm"}
 
 
 def test_outlets_and_stats(catalog: Catalog) -> None:
@@ -209,3 +178,42 @@ def test_recent_articles_newest_first_canonical_and_done_only(catalog: Catalog) 
     assert recent[0].published == datetime(2025, 3, 20, tzinfo=UTC)
     assert recent[-1].published is None
     assert [a.article_id for a in catalog.recent_articles(2)] == ["storm", "wheat"]
+
+
+# The chunk table and its FTS5 copy as catalogs written before the in-memory BM25 had them.
+OLD_FTS_SCHEMA = """
+CREATE TABLE chunks (
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, article_id TEXT NOT NULL,
+    chunk_index INTEGER NOT NULL, title TEXT NOT NULL, source TEXT NOT NULL, url TEXT NOT NULL,
+    published TEXT NOT NULL, published_ts INTEGER, authors TEXT NOT NULL, place TEXT NOT NULL,
+    body_start INTEGER NOT NULL, extra TEXT NOT NULL DEFAULT '{}', text TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE chunks_fts USING fts5 (
+    text, content='chunks', content_rowid='rowid', tokenize='porter unicode61'
+);
+CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts (rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts (chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+INSERT INTO chunks (id, article_id, chunk_index, title, source, url, published, authors, place,
+                    body_start, text)
+VALUES ('old#h#0', 'old', 0, 'Old', 'AP', '', '', '', '', 0, 'Written by an older version');
+"""
+
+
+def test_opening_an_old_catalog_drops_its_fts5_copy(settings: Settings) -> None:
+    settings.catalog_path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(settings.catalog_path) as db:
+        db.executescript(OLD_FTS_SCHEMA)
+    catalog = Catalog.open(settings)
+    try:
+        names = {row[0] for row in catalog._fetchall("SELECT name FROM sqlite_master")}
+        assert not {name for name in names if name.startswith("chunks_fts")}
+        assert [c.text for c in catalog.chunks()] == ["Written by an older version"]
+        add(catalog, "new", "AP", 1, ["Written after the migration"])  # no trigger left to fire
+        catalog.remove(["old"])
+        assert catalog.chunk_ids() == {"new#h#0"}
+    finally:
+        catalog.close()

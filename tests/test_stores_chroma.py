@@ -12,6 +12,7 @@ import pytest
 from index.errors import BackendUnavailable
 from index.settings import Settings
 from index.stores import open_stores
+from index.stores.bounds import SearchBounds
 from index.stores.chroma_store import ChromaStore, parse_chroma_url
 from tests.fakes import FakeEmbedder
 
@@ -56,12 +57,18 @@ def test_query_scores_are_cosine_similarity(store: ChromaStore, fake_embedder) -
     assert hits[1].score < hits[0].score
 
 
-def test_query_with_where_filter(store: ChromaStore, fake_embedder) -> None:
+def test_query_within_bounds(store: ChromaStore, fake_embedder) -> None:
     vector = fake_embedder.embed(["Kosovo"])[0]
-    hits = store.query(vector, 10, where={"published_ts": {"$gte": 150}})
-    assert [h.chunk_id for h in hits] == ["b#h#0"]
-    hits = store.query(vector, 10, where={"source": {"$in": ["AFP"]}})
-    assert [h.chunk_id for h in hits] == ["c#h#0"]
+
+    def ids(**bounds) -> set[str]:
+        return {h.chunk_id for h in store.query(vector, 10, SearchBounds(**bounds))}
+
+    assert ids(since_ts=150) == {"b#h#0"}
+    assert ids(until_ts=150) == {"a#h#0", "a#h#1"}  # undated "c" does not pass a range
+    assert ids(outlets=("AFP",)) == {"c#h#0"}
+    assert ids(outlets=("AFP",), syndicated=("b",)) == {"b#h#0", "c#h#0"}
+    assert ids(cut_ts=150) == {"a#h#0", "a#h#1", "c#h#0"}  # undated passes the as-of cut
+    assert len(store.query(vector, 2, SearchBounds(cut_ts=150))) == 2
 
 
 def test_query_more_than_stored_and_empty(store: ChromaStore, fake_embedder, settings) -> None:

@@ -103,7 +103,7 @@ def test_articles_only_chroma_knows_are_imported(stores: Stores) -> None:
     write_chroma(stores, [chunk("z", 0, "zulu written by another process")])
     assert repair(stores).imported == 1
     assert stores.catalog.entry("z").content_hash == "hash-z"
-    assert stores.catalog.keyword_search("zulu", 3)[0].chunk_id == "z#h#0"
+    assert stores.keyword.search(["zulu"], 3).chunks[0].chunk_id == "z#h#0"
     assert in_step(stores)
 
 
@@ -113,7 +113,7 @@ def test_catch_up_never_writes_to_chroma(settings: Settings, stores: Stores, tmp
     replica.chroma = stores.chroma  # a second home on the same (shared) collection
     assert catch_up(replica).imported == 2
     assert replica.catalog.chunk_ids() == stores.chroma.ids()
-    assert replica.catalog.keyword_search("bravo", 3)[0].chunk_id == "b#h#0"
+    assert replica.keyword.search(["bravo"], 3).chunks[0].chunk_id == "b#h#0"
 
     stores.chroma.delete_articles(["b"])  # the writer removed "b"
     index_article(stores, "a", ["alpha new"])  # ... and rewrote "a" (ids unchanged)
@@ -122,5 +122,5 @@ def test_catch_up_never_writes_to_chroma(settings: Settings, stores: Stores, tmp
     catch_up(replica)
     assert stores.chroma.ids() == before
     assert replica.catalog.chunk_ids() == {"a#h#0"}
-    assert replica.catalog.keyword_search("new", 3)[0].chunk_id == "a#h#0"
+    assert replica.keyword.search(["new"], 3).chunks[0].chunk_id == "a#h#0"
     replica.close()

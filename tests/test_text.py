@@ -43,3 +43,37 @@ def test_text_helpers():
         "talk", "held", "brusse", "decemb", "10"
     }  # fmt: skip
     assert strip_markers("Talks failed [2] today [1, 3].") == ([2, 1, 3], "Talks failed today.")
+
+
+def test_stopword_lists_share_one_base_and_differ_by_purpose() -> None:
+    from index.text import (
+        CONTENT_STOPWORDS,
+        ENGLISH_STOPWORDS,
+        KEYWORD_STOPWORDS,
+        QUERY_STOPWORDS,
+        TIME_WORDS,
+    )
+
+    for purpose in (CONTENT_STOPWORDS, KEYWORD_STOPWORDS, QUERY_STOPWORDS):
+        assert purpose > ENGLISH_STOPWORDS
+    assert TIME_WORDS <= QUERY_STOPWORDS  # a question's time words are handled by its dates
+    assert not TIME_WORDS & KEYWORD_STOPWORDS  # ... but "week" in a story is a word
+    assert "yourself" in KEYWORD_STOPWORDS and "yourself" not in QUERY_STOPWORDS
+    assert "told" in CONTENT_STOPWORDS and "told" not in KEYWORD_STOPWORDS
+
+
+def test_bare_words_strip_possessives_once() -> None:
+    from index.text import bare_words
+
+    found = bare_words("Iran's and the Smiths’ deal, Iran")
+    assert found == {"iran", "and", "the", "smiths", "deal"}
+    assert bare_words("O'Neill") == {"o'neill"}
+
+
+def test_citation_patterns_by_purpose() -> None:
+    from assistant.text import BRACKETED_CITATION, CITATION_MARKER, CITATION_SPAN
+
+    assert CITATION_MARKER.search("x [Source 2 and 3]").group(1) == "2 and 3"
+    assert BRACKETED_CITATION.search("x [Source 2]") is None
+    assert BRACKETED_CITATION.search("x [1, 2]").group(1) == "1, 2"
+    assert CITATION_SPAN.sub("", "a [1-3] b [2]") == "a  b "

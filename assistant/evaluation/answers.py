@@ -7,7 +7,8 @@ not possible from what is retrieved. Exclusion happens at retrieval time; the in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import statistics
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -19,11 +20,9 @@ from assistant.evaluation.metrics import (
     contains_answer,
     normalize,
 )
+from index.errors import NewsdeskError
+from index.models import Progress
 from index.settings import Settings
-
-BACKENDS = ("local", "openai", "extractive")
-
-Progress = Callable[[int, int | None, str], None]
 
 
 def evaluate_answers(
@@ -35,53 +34,112 @@ def evaluate_answers(
     retriever: Any,
     *,
     embedder: Any = None,
-    chat_model: Any = None,
+    answerer: Any = None,
     progress: Progress | None = None,
 ) -> list[AnswerOutcome]:
     """One outcome per question; each question's ``details`` entry gets the answers given.
 
-    ``chat_model`` replaces the model ``backend`` names (one of :data:`BACKENDS` otherwise).
+    ``answerer`` (an AnswerBackend) replaces the backend ``backend`` names (one of
+    :data:`~assistant.backends.BACKEND_NAMES` otherwise). A question whose answer fails
+    (backend error, timeout) is recorded with its error and counted wrong; the run goes on.
     """
     from assistant.api import Assistant
+    from assistant.backends import BACKEND_NAMES
 
-    if backend in BACKENDS:
+    if backend in BACKEND_NAMES:
         settings = settings.with_overrides(llm=backend)
     excluding = ExcludingRetriever(retriever)
-    assistant = Assistant(settings, retriever=excluding, llm=chat_model, embedder=embedder)
+    assistant = Assistant(settings, retriever=excluding, llm=answerer, embedder=embedder)
     outcomes = []
-    for done, (question, detail) in enumerate(zip(questions, details, strict=True), start=1):
-        excluding.excluded = frozenset()
-        answer = assistant.ask(question.question, as_of=question.as_of)
-        correct = answer.covered and answer_is_correct(answer.text, question.answers)
-        supported = sum(
-            1 for c in answer.citations if finder.holds_answer(c.article_id, question.answers)
-        )
-        excluding.excluded = frozenset(question.answer_doc_ids) | finder.articles_with(
-            question.answers
-        )
-        variant = assistant.ask(question.question, as_of=question.as_of)
-        outcomes.append(
-            AnswerOutcome(
-                correct=correct,
-                covered=answer.covered,
-                citations=len(answer.citations),
-                supported_citations=supported,
-                abstained_without_evidence=not variant.covered,
-            )
-        )
-        detail.setdefault("answers", {})[backend] = {
-            "text": answer.text,
-            "correct": correct,
-            "gold_in_text": contains_answer(answer.text, question.answers),  # ignoring the cap
-            "covered": answer.covered,
-            "cited": [c.article_id for c in answer.citations],
-            "supported_citations": supported,
-            "without_evidence": variant.text,
-            "abstained": not variant.covered,
-        }
-        if progress:
-            progress(done, len(questions), backend)
+    try:
+        for done, (question, detail) in enumerate(zip(questions, details, strict=True), 1):
+            outcome, record = _evaluate_one(assistant, excluding, finder, question)
+            outcomes.append(outcome)
+            detail.setdefault("answers", {})[backend] = record
+            if progress:
+                progress(done, len(questions), backend)
+    finally:
+        if answerer is None:
+            assistant.close()
     return outcomes
+
+
+def latency_scores(details: Sequence[dict[str, Any]], backend: str) -> dict[str, float | None]:
+    """Median first verified text and whole-answer seconds, and the share of failed questions."""
+    records = [d["answers"][backend] for d in details if backend in d.get("answers", {})]
+    answered = [r for r in records if "error" not in r]
+
+    def median(key: str) -> float | None:
+        values = sorted(r["seconds"][key] for r in answered if key in r.get("seconds", {}))
+        return statistics.median(values) if values else None
+
+    return {
+        "first_text_p50": median("first_text"),
+        "first_token_p50": median("first_token"),
+        "total_p50": median("total"),
+        "errors": (len(records) - len(answered)) / len(records) if records else None,
+    }
+
+
+def _evaluate_one(
+    assistant: Any, excluding: ExcludingRetriever, finder: AnswerFinder, question: Question
+) -> tuple[AnswerOutcome, dict[str, Any]]:
+    excluding.excluded = frozenset()
+    backend = assistant.llm
+    if hasattr(backend, "last_prompt"):
+        backend.last_prompt = ""  # so a refusal before generation shows no stale prompt
+    try:
+        answer = assistant.ask(question.question, as_of=question.as_of)
+    except NewsdeskError as error:
+        outcome = AnswerOutcome(correct=False, covered=False, citations=0, supported_citations=0)
+        return outcome, {"error": str(error), "correct": False, "covered": False}
+    correct = answer.covered and answer_is_correct(answer.text, question.answers)
+    supported = sum(
+        1 for c in answer.citations if finder.holds_answer(c.article_id, question.answers)
+    )
+    excluding.excluded = frozenset(question.answer_doc_ids) | finder.articles_with(question.answers)
+    record: dict[str, Any] = {
+        "text": answer.text,
+        "correct": correct,
+        "gold_in_text": contains_answer(answer.text, question.answers),  # ignoring the cap
+        "covered": answer.covered,
+        "cited": [c.article_id for c in answer.citations],
+        "supported_citations": supported,
+        "seconds": {name: round(value, 3) for name, value in answer.timings.items()},
+        # label-free: the gold answer is in the text the reader was given (its prompt, or the
+        # sources' text for a backend without one)
+        "gold_in_reader_text": contains_answer(_reader_text(backend, answer), question.answers),
+    }
+    try:
+        variant = assistant.ask(question.question, as_of=question.as_of)
+    except NewsdeskError as error:
+        abstained = None
+        record["variant_error"] = str(error)
+    else:
+        abstained = not variant.covered
+        record.update(without_evidence=variant.text, abstained=abstained)
+    outcome = AnswerOutcome(
+        correct=correct,
+        covered=answer.covered,
+        citations=len(answer.citations),
+        supported_citations=supported,
+        abstained_without_evidence=abstained,
+    )
+    return outcome, record
+
+
+def label_free_share(details: Sequence[dict[str, Any]], backend: str) -> float | None:
+    """Share of questions whose gold answer was in the text given to ``backend``'s reader."""
+    records = [d["answers"][backend] for d in details if backend in d.get("answers", {})]
+    flags = [r["gold_in_reader_text"] for r in records if "gold_in_reader_text" in r]
+    return sum(flags) / len(flags) if flags else None
+
+
+def _reader_text(backend: Any, answer: Any) -> str:
+    prompt = getattr(backend, "last_prompt", "")
+    if prompt:
+        return str(prompt)
+    return " ".join(f"{source.title} {source.text}" for source in answer.sources)
 
 
 class ExcludingRetriever:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from assistant.evaluation.answers import BACKENDS
+from assistant.backends.registry import BACKEND_NAMES as BACKENDS
 from assistant.evaluation.retrieval import RETRIEVERS
 from assistant.evaluation.runner import EvalConfig, run_evaluation
 from assistant.progress import ProgressBar
@@ -23,7 +23,7 @@ class EvalDeps:
 
     settings: Settings | None = None
     embedder: Any = None
-    chat_models: dict[str, Any] = field(default_factory=dict)
+    backends: dict[str, Any] = field(default_factory=dict)  # name -> AnswerBackend
 
 
 @click.command("eval")
@@ -93,7 +93,7 @@ def eval_command(
     """
     deps = ctx.find_object(EvalDeps) or EvalDeps()
     settings = deps.settings or ctx.find_object(Settings) or Settings()
-    unknown = [name for name in llms if name not in BACKENDS and name not in deps.chat_models]
+    unknown = [name for name in llms if name not in BACKENDS and name not in deps.backends]
     if unknown:
         raise click.BadParameter(
             f"unknown backend {unknown[0]!r}; choose from {', '.join(BACKENDS)}", param_hint="--llm"
@@ -115,7 +115,7 @@ def eval_command(
                 config,
                 settings,
                 embedder=deps.embedder,
-                chat_models=deps.chat_models,
+                backends=deps.backends,
                 progress=progress,
             )
     except NewsdeskError as error:

@@ -12,12 +12,13 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from assistant.text import CITATION_SPAN as _CITATION_MARK
+
 MAX_ANSWER_CHARS = 400
 MAX_ANSWER_WORDS = 60
 CUTOFFS = (1, 5, 10)
 
 _NON_WORD = re.compile(r"[\W_]+")
-_CITATION_MARK = re.compile(r"\[\d+(?:\s*[,;–-]\s*\d+)*\]")
 
 
 def normalize(text: str) -> str:

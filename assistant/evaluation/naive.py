@@ -7,19 +7,19 @@ as Newsdesk, searched by plain similarity. Kept in its own folder; re-runs add o
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assistant.evaluation.data import CorpusArticle
+from index.models import Progress
 
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 200
 _BATCH = 256
 _COMPLETE = "complete.json"
 
-Progress = Callable[[int, int | None, str], None]
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,18 @@ from __future__ import annotations
 import hashlib
 import shlex
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation.answers import AnswerFinder, evaluate_answers
+from assistant.evaluation.answers import (
+    AnswerFinder,
+    evaluate_answers,
+    label_free_share,
+    latency_scores,
+)
 from assistant.evaluation.data import load_corpus, load_questions, select_questions
 from assistant.evaluation.metrics import (
     answer_scores,
@@ -33,12 +38,11 @@ from assistant.evaluation.retrieval import (
     ranked_articles,
 )
 from index.errors import IndexEmpty
+from index.models import Progress
 from index.settings import Settings
 
 TOP_K = 10
 CONTEXT_K = 5  # sources whose text counts for the label-free "answer in top 5"
-
-Progress = Callable[[int, int | None, str], None]
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class EvalResult:
     index_home: Path
     started: str
     seconds: dict[str, float] = field(default_factory=dict)
+    latency: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    """Per backend: median first-text and total seconds per answer, share of failed questions."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object (its shape is a contract)."""
@@ -104,6 +110,7 @@ class EvalResult:
             **self.to_json(),
             "recall_curves": self.curves,
             "answer_in_top5": self.answer_in_context,
+            "answer_latency": {name: _rounded(scores) for name, scores in self.latency.items()},
             "answer_questions": self.answer_questions,
             "seconds": {stage: round(value, 1) for stage, value in self.seconds.items()},
             "index_home": str(self.index_home),
@@ -121,13 +128,13 @@ def run_evaluation(
     settings: Settings,
     *,
     embedder: Any = None,
-    chat_models: Mapping[str, Any] | None = None,
+    backends: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> EvalResult:
-    """Run the evaluation ``config`` describes; ``embedder``/``chat_models`` replace the real ones.
+    """Run the evaluation ``config`` describes; ``embedder``/``backends`` replace the real ones.
 
-    ``chat_models`` maps a backend name to a LangChain chat model (tests pass fakes); names
-    not in it are built from ``settings`` (``local``, ``openai``, ``extractive``).
+    ``backends`` maps a backend name to an AnswerBackend (tests pass fakes); names not in it
+    are built from ``settings`` (see ``assistant.backends.BACKEND_NAMES``).
     """
     started = datetime.now(UTC).isoformat(timespec="seconds")
     seconds: dict[str, float] = {}
@@ -171,6 +178,7 @@ def run_evaluation(
     seconds["retrieval"] = time.perf_counter() - mark
 
     answers: dict[str, dict[str, float | None]] = {}
+    latency: dict[str, dict[str, float | None]] = {}
     if not config.retrieval_only:
         hybrid = retrievers.get("hybrid")
         if hybrid is None:
@@ -186,10 +194,14 @@ def run_evaluation(
                 index_settings,
                 hybrid,
                 embedder=embedder,
-                chat_model=(chat_models or {}).get(backend),
+                answerer=(backends or {}).get(backend),
                 progress=progress,
             )
-            answers[backend] = answer_scores(outcomes)
+            answers[backend] = {
+                **answer_scores(outcomes),
+                "label_free": label_free_share(details, backend),
+            }
+            latency[backend] = latency_scores(details, backend)
             seconds[backend] = time.perf_counter() - mark
 
     return EvalResult(
@@ -202,6 +214,7 @@ def run_evaluation(
             for name, values in in_context.items()
         },
         answers=answers,
+        latency=latency,
         answer_questions=len(questions) if answers else 0,
         details=details,
         index_home=index_settings.home,

@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,14 +26,14 @@ from assistant.webui.render import example_questions, explain
 from index import demo
 from index.errors import SourceRejected
 from index.loaders.decoding import human_size
-from index.models import BuildReport, Rejection
+from index.loaders.estimate import upload_suffixes
+from index.models import BuildReport, Progress, Rejection
 from index.settings import Settings
 
 log = logging.getLogger("newsdesk.ui")
 
-UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".gz", ".xml", ".rss", ".atom"]
+UPLOAD_TYPES = upload_suffixes()
 
-Progress = Callable[[int, int, str], None]  # (done, total, stage)
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
 
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from assistant.answer import Answer, Citation, Source
+from assistant.text import BRACKETED_CITATION as _MARKER
 from index.errors import BackendUnavailable, IndexEmpty, NewsdeskError
 from index.server_lost import ChromaLost
 
@@ -27,9 +28,8 @@ EMPTY_INDEX_MESSAGE = (
     "(button above) or add your own sources in the sidebar, then ask again."
 )
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z0-9\"“‘'(])|\s*\n\.\.\.\n\s*|\s\.\.\.\s")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z0-9\"“‘'(])|\s*\n\.\.\.\n\s*|\s(?:\.\.\.|…)\s")
 _WORD = re.compile(r"\w{3,}")
-_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _MD_SPECIAL = re.compile(r"[\\\[\]]")
 # Autolinks need "www.", "scheme:" or "@" between word characters: a backslash before the dot,
 # colon or at sign breaks every one of them and renders as the character itself.

@@ -19,7 +19,7 @@ subfolder and a symlink loop are each one rejection, and the rest of the folder 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from index.errors import SourceRejected
@@ -48,11 +48,16 @@ LOADERS: dict[str, Loader] = {
 }
 SUPPORTED = ", ".join(LOADERS)
 
-__all__ = ["LOADERS", "load_file", "load_folder", "load_source", "loader_for"]
+__all__ = ["LOADERS", "folder_files", "load_file", "load_folder", "load_source", "loader_for"]
 
 
-def load_source(source: str | Path, settings: Settings) -> Iterator[Article | Rejection]:
-    """Articles from a file, a folder (recursive, sorted) or a feed URL; bad input is rejected."""
+def load_source(
+    source: str | Path, settings: Settings, *, files: Sequence[Path | Rejection] | None = None
+) -> Iterator[Article | Rejection]:
+    """Articles from a file, a folder (recursive, sorted) or a feed URL; bad input is rejected.
+
+    ``files``: the folder's listing when the caller already walked it (``folder_files``).
+    """
     text = str(source).strip()
     if "://" in text:
         yield from _load_url(text, settings)
@@ -65,7 +70,7 @@ def load_source(source: str | Path, settings: Settings) -> Iterator[Article | Re
     if not path.exists():
         yield Rejection(str(path), "no such file or folder")
     elif path.is_dir():
-        yield from load_folder(path, settings)
+        yield from load_folder(path, settings, files=files)
     else:
         yield from load_file(path, settings, named=True)
 
@@ -109,11 +114,16 @@ def _run(loader: Loader, path: Path, settings: Settings) -> Iterator[Article | R
 
 
 def load_folder(
-    folder: Path, settings: Settings, *, scandir: Scandir = os.scandir
+    folder: Path,
+    settings: Settings,
+    *,
+    scandir: Scandir = os.scandir,
+    files: Sequence[Path | Rejection] | None = None,
 ) -> Iterator[Article | Rejection]:
-    """Articles from the supported files under ``folder`` (see ``walk.walk_files``)."""
+    """Articles from the supported files under ``folder`` (see ``walk.walk_files``); ``files``
+    is its listing when the caller already walked it."""
     found = False
-    for path in walk_files(folder, scandir=scandir):
+    for path in files if files is not None else walk_files(folder, scandir=scandir):
         if isinstance(path, Rejection):
             found = True
             yield path
@@ -129,6 +139,11 @@ def load_folder(
             yield from _run(loader, path, settings)
     if not found:
         yield Rejection(str(folder), f"no supported files in the folder (supported: {SUPPORTED})")
+
+
+def folder_files(folder: Path) -> list[Path | Rejection]:
+    """The folder's walk, listed once: its visible files in order, and what could not be read."""
+    return list(walk_files(folder))
 
 
 def _load_url(url: str, settings: Settings) -> Iterator[Article | Rejection]:

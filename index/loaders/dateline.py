@@ -10,26 +10,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-_WORD = r"[A-ZÀ-ÖØ-Þ][\w.'’\-/]*"
-_PLACE = rf"(?P<place>{_WORD}(?:[ \t]+{_WORD}){{0,3}})"
-_REGION = rf"(?P<region>{_WORD}(?:[ \t]+{_WORD}){{0,2}})"
-_DATE = (
-    rf"(?:(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?:,?[ \t]+(?P<year>\d{{4}}))?"
-    rf"|(?P<day2>\d{{1,2}})[ \t]+(?P<month2>{_MONTH})(?:[ \t]+(?P<year2>\d{{4}}))?)"
-)
-_OUTLET = r"\((?P<outlet>[A-Z][A-Za-z&.'’ \-]{0,38}[A-Za-z.])\)"
-_DASH = r"(?:--?|–|—)"
+from index.text import DATELINE as _WITH_PLACE
+from index.text import OUTLET_DATELINE as _OUTLET_ONLY
 
-_WITH_PLACE = re.compile(
-    rf"^[ \t]*\**{_PLACE}(?:,[ \t]+{_REGION})??(?:,[ \t]+{_DATE})?\**"
-    rf"[ \t]*{_OUTLET}[ \t]*{_DASH}[ \t]*"
-)
-_OUTLET_ONLY = re.compile(rf"^[ \t]*{_OUTLET}[ \t]*(?:{_DASH}[ \t]*)?(?=\S)")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The stores behind the index, opened together: Chroma (chunks + vectors, the system of
-record), the SQLite catalog (manifest, chunk text, FTS5) and the in-memory BM25 keyword index
+record), the SQLite catalog (manifest, chunk text, sources) and the in-memory BM25 keyword index
 derived from the catalog."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from types import TracebackType
 from index.settings import Settings
 from index.stores.catalog import Catalog, ChunkRecord, EmbeddingModelMismatch
 from index.stores.chroma_store import ChromaStore
-from index.stores.fts import match_query
 from index.stores.keyword_index import KeywordIndex
 from index.stores.records import ArticleSummary, IndexStats, StoredHit
 
@@ -24,7 +23,6 @@ __all__ = [
     "KeywordIndex",
     "StoredHit",
     "Stores",
-    "match_query",
     "open_stores",
 ]
 
@@ -57,8 +55,8 @@ def open_stores(settings: Settings, *, catch_up: bool | None = None) -> Stores:
     """Open (creating when missing) the Chroma collection and the catalog of ``settings``.
 
     ``catch_up`` (default: when ``settings.chroma_url`` is set, i.e. a shared Chroma server)
-    first brings the local catalog in step with what other processes wrote to Chroma; it never
-    writes to Chroma.
+    first brings the local catalog in step with what other processes wrote to Chroma (when the
+    server's change counter moved, ``repair.follow``); it never writes to Chroma.
     """
     catalog = Catalog.open(settings)
     stores = Stores(
@@ -67,7 +65,7 @@ def open_stores(settings: Settings, *, catch_up: bool | None = None) -> Stores:
         keyword=KeywordIndex(catalog, settings.keyword_path),
     )
     if catch_up if catch_up is not None else bool(settings.chroma_url):
-        from index.stores.repair import catch_up as catch_up_with_chroma
+        from index.stores.repair import follow
 
-        catch_up_with_chroma(stores)
+        follow(stores)
     return stores

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import chromadb
@@ -20,6 +20,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from index.errors import BackendUnavailable
 from index.settings import Settings
+from index.stores.bounds import NO_BOUNDS, SearchBounds
 from index.stores.records import StoredHit
 
 _COSINE_SPACE: dict[str, Any] = {"hnsw": {"space": "cosine"}}
@@ -56,8 +57,19 @@ def parse_chroma_url(url: str) -> tuple[str, int, bool]:
     return parsed.hostname, parsed.port or (443 if ssl else 8000), ssl
 
 
+class WriteGuard(Protocol):
+    """Checked before and told after every write (the writer lease, ``index.stores.lease``)."""
+
+    def check(self) -> None: ...
+
+    def changed(self) -> None: ...
+
+
 class ChromaStore:
-    """One Chroma collection of chunks (ids: chunk ids; metadata: ``pipeline.chunk_metadata``)."""
+    """One Chroma collection of chunks: ids are chunk ids, metadata as
+    ``index.pipeline.chunk_metadata`` makes it."""
+
+    guard: WriteGuard | None = None  # set while a writer lease is held (a shared server)
 
     def __init__(self, client: ClientAPI, collection: str, settings: Settings | None = None):
         self.client = client
@@ -95,6 +107,7 @@ class ChromaStore:
         if not (len(ids) == len(embeddings) == len(documents) == len(metadatas)):
             raise ValueError("upsert needs as many embeddings, documents and metadatas as ids")
         vectors = np.asarray(embeddings, dtype=np.float32)
+        self._before_write()
         for start in range(0, len(ids), self._max_batch):
             end = start + self._max_batch
             self._collection.upsert(
@@ -103,41 +116,47 @@ class ChromaStore:
                 documents=list(documents[start:end]),
                 metadatas=[dict(meta) for meta in metadatas[start:end]],
             )
+        self._after_write(bool(ids))
 
     def delete(self, ids: Sequence[str]) -> None:
         """Delete chunks by id (unknown ids are ignored)."""
         ids = list(ids)
+        self._before_write()
         for start in range(0, len(ids), self._max_batch):
             self._collection.delete(ids=ids[start : start + self._max_batch])
+        self._after_write(bool(ids))
 
     def delete_articles(self, article_ids: Sequence[str]) -> None:
         """Delete every chunk whose ``article_id`` is one of ``article_ids``."""
         article_ids = list(dict.fromkeys(article_ids))
+        self._before_write()
         for start in range(0, len(article_ids), _ARTICLES_PER_FILTER):
             batch = article_ids[start : start + _ARTICLES_PER_FILTER]
             self._collection.delete(where={"article_id": {"$in": batch}})
+        self._after_write(bool(article_ids))
 
     def query(
-        self, embedding: np.ndarray | Sequence[float], n: int, where: dict | None = None
+        self,
+        embedding: np.ndarray | Sequence[float],
+        n: int,
+        bounds: SearchBounds = NO_BOUNDS,
     ) -> list[StoredHit]:
-        """The ``n`` chunks nearest to ``embedding`` (cosine similarity as score), best first.
-
-        ``where`` is a Chroma metadata filter, e.g. ``{"published_ts": {"$gte": 1700000000}}``.
-        """
+        """The ``n`` chunks nearest to ``embedding`` within ``bounds`` (cosine similarity as
+        score), best first. The as-of cut is applied to twice as many nearest chunks."""
         if n <= 0:  # (an empty collection answers with no ids; no count() round trip)
             return []
         vector = np.asarray(embedding, dtype=np.float32).reshape(1, -1)
         result = self._collection.query(
             query_embeddings=vector,
-            n_results=n,
-            where=where or None,
+            n_results=2 * n if bounds.cut_ts is not None else n,
+            where=bounds.chroma_where(),
             include=["documents", "metadatas", "distances"],
         )
         ids = result["ids"][0]
         documents = (result.get("documents") or [[]])[0]
         metadatas = (result.get("metadatas") or [[]])[0]
         distances = (result.get("distances") or [[]])[0]
-        return [
+        hits = [
             StoredHit(
                 chunk_id=chunk_id,
                 text=documents[i] or "",
@@ -146,6 +165,7 @@ class ChromaStore:
             )
             for i, chunk_id in enumerate(ids)
         ]
+        return [hit for hit in hits if bounds.before_cut(hit.metadata.get("published_ts"))][:n]
 
     def get(self, ids: Sequence[str]) -> list[StoredHit]:
         """The stored chunks with these ids (missing ids are skipped); score is 0."""
@@ -181,9 +201,19 @@ class ChromaStore:
     def reset(self) -> None:
         """Drop the collection and start an empty one (``newsdesk index clear``)."""
         # chromadb raises NotFoundError or ValueError (by version) when it is absent: fine
+        self._before_write()
         with suppress(Exception):
             self.client.delete_collection(self.name)
         self._collection = self._open_collection()
+        self._after_write(True)
+
+    def _before_write(self) -> None:
+        if self.guard is not None:
+            self.guard.check()
+
+    def _after_write(self, wrote: bool) -> None:
+        if self.guard is not None and wrote:
+            self.guard.changed()
 
     def _open_collection(self):
         return self.client.get_or_create_collection(

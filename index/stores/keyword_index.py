@@ -4,7 +4,7 @@ Two indexes over the same text: one document per chunk (which passage matches) a
 article (which story matches as a whole: a long report that keeps mentioning the question's
 names beats a passing mention; long documents get the usual k1=0.9, b=0.4). The catalog stays
 the record; this is a cache of it. Scores are precomputed in sparse matrices, so one search over
-~60k chunks takes about a millisecond where the SQLite FTS5 OR-query took ~100 ms.
+~60k chunks takes about a millisecond (an SQLite FTS5 OR-query, the earlier design, took ~100 ms).
 
 The indexes are built for one catalog *generation*, saved under ``<home>/keyword/`` and loaded
 by the next process; a search notices a newer generation (another build, a web-chat
@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -27,15 +27,16 @@ import bm25s
 import numpy as np
 import Stemmer
 
-from index.stores.catalog import Catalog
-from index.stores.fts import STOPWORDS
+from index.stores.bounds import NO_BOUNDS, SearchBounds
+from index.stores.catalog import Catalog, ChunkRecord
 from index.stores.records import StoredHit
+from index.text import KEYWORD_STOPWORDS
 
-FORMAT = 2  # bump when tokenisation or the saved layout changes
+FORMAT = 3  # bump when tokenisation or the saved layout changes
 _TOKEN = r"(?u)\b\w+\b"
 _UNDATED = np.iinfo(np.int64).min
 _STEMMER = Stemmer.Stemmer("english")
-_STOPWORDS = sorted(STOPWORDS)
+_STOPWORDS = sorted(KEYWORD_STOPWORDS)
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
@@ -45,6 +46,14 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
         return_ids=False, show_progress=False,
     )
     return [list(words) for words in tokens]
+
+
+@dataclass(frozen=True)
+class KeywordHits:
+    """One keyword search: the best chunks, and the best articles (as their best chunk)."""
+
+    chunks: list[StoredHit]
+    articles: list[StoredHit]
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,12 @@ class _Snapshot:
     source_codes: np.ndarray  # int32, chunk position -> index into ``sources``
     article_of: np.ndarray  # int32, chunk position -> article position
     sources: tuple[str, ...]  # lower-cased outlet names
+    article_ids: tuple[str, ...]  # article position -> article id
+
+    @cached_property
+    def article_position(self) -> dict[str, int]:
+        """Article id -> article position."""
+        return {article_id: number for number, article_id in enumerate(self.article_ids)}
 
     @cached_property
     def first_chunk(self) -> np.ndarray:
@@ -70,7 +85,7 @@ class _Snapshot:
 
 
 class KeywordIndex:
-    """Keyword search with the signature of ``Catalog.keyword_search``, served from memory."""
+    """BM25 keyword search over the catalog's chunks, served from memory."""
 
     def __init__(self, catalog: Catalog, folder: Path) -> None:
         self.catalog = catalog
@@ -78,61 +93,41 @@ class KeywordIndex:
         self._snapshot: _Snapshot | None = None
         self._lock = threading.Lock()
 
-    def keyword_search(
+    def search(
         self,
-        query: str,
+        terms: Iterable[str],
         n: int,
-        since_ts: int | None = None,
-        until_ts: int | None = None,
-        sources: Sequence[str] | None = None,
-    ) -> list[StoredHit]:
-        """The ``n`` best chunks for free-text ``query`` by BM25, best first (``score`` > 0).
+        bounds: SearchBounds = NO_BOUNDS,
+        *,
+        articles: int | None = None,
+    ) -> KeywordHits:
+        """The best chunks and articles for ``terms`` (words; stemmed here) by BM25, best first.
 
-        ``since_ts``/``until_ts`` are inclusive epoch seconds (undated chunks are excluded when
-        either is given); ``sources`` are outlet names, compared case-insensitively, and also
-        match the stories those outlets ran as syndicated copies of another outlet's.
+        ``chunks``: the ``n`` best chunks (``score`` > 0). ``articles``: the ``articles``
+        (default ``n // 2``) best articles by BM25 over whole articles, each as its chunk that
+        matches best, scored with the article's score. Chunks outside ``bounds`` are left out
+        (see ``SearchBounds``: its ``cut_ts`` is one more upper bound here). BM25 scores every
+        chunk and article once.
         """
+        wanted = n // 2 if articles is None else articles
         snapshot = self.refresh()
-        scores = _scores(snapshot.chunks, query) if n > 0 else None
-        if scores is None:
-            return []
-        allowed = self._allowed(snapshot, since_ts, until_ts, sources)
+        words = _index_terms(terms)
+        chunk_scores = _scores(snapshot.chunks, words)
+        if chunk_scores is None or (n <= 0 and wanted <= 0):
+            return KeywordHits([], [])
+        allowed = _filter_mask(snapshot, bounds)
         if allowed is not None:
-            scores = np.where(allowed, scores, 0.0)
-        top = _top(scores, n)
-        return self._hits(snapshot, top, scores[top])
-
-    def article_search(
-        self,
-        query: str,
-        n: int,
-        since_ts: int | None = None,
-        until_ts: int | None = None,
-        sources: Sequence[str] | None = None,
-    ) -> list[StoredHit]:
-        """The ``n`` best articles for ``query`` by BM25 over whole articles, best first: for
-        each, its chunk that matches ``query`` best, scored with the article's score. Filters
-        as in :meth:`keyword_search`."""
-        snapshot = self.refresh()
-        article_scores = _scores(snapshot.articles, query) if n > 0 else None
-        if article_scores is None:
-            return []
-        allowed = self._allowed(snapshot, since_ts, until_ts, sources)
-        if allowed is not None:
-            article_scores = np.where(allowed[snapshot.first_chunk], article_scores, 0.0)
-        top_articles = _top(article_scores, n)
-        chunk_scores = _scores(snapshot.chunks, query)
-        if chunk_scores is None or top_articles.size == 0:  # the filters left no article
-            return []
-        # the best chunk of each top article: sort its chunks by (article rank, -chunk score)
-        rank_of = np.full(len(article_scores), -1)
-        rank_of[top_articles] = np.arange(len(top_articles))
-        members = np.flatnonzero(rank_of[snapshot.article_of] >= 0)
-        ranks = rank_of[snapshot.article_of[members]]
-        order = np.lexsort((-chunk_scores[members], ranks))
-        firsts = np.flatnonzero(np.r_[True, ranks[order][1:] != ranks[order][:-1]])
-        best = members[order[firsts]]
-        return self._hits(snapshot, best, article_scores[top_articles])
+            chunk_scores = np.where(allowed, chunk_scores, 0.0)
+        top_chunks = _top(chunk_scores, n)
+        best, article_scores = self._best_of_articles(snapshot, words, chunk_scores, allowed,
+                                                      wanted)
+        rows = self.catalog.chunks_at(
+            [int(snapshot.rowids[i]) for i in np.concatenate([top_chunks, best])]
+        )
+        return KeywordHits(
+            chunks=_hits(snapshot, rows, top_chunks, chunk_scores[top_chunks]),
+            articles=_hits(snapshot, rows, best, article_scores),
+        )
 
     def outlets(self) -> list[str]:
         """The outlets in the index (from the catalog)."""
@@ -148,39 +143,43 @@ class KeywordIndex:
 
     def refresh(self) -> _Snapshot:
         """The snapshot of the catalog's current generation (loaded, or built and saved)."""
-        generation = self.catalog.generation()
+        generation = self.catalog.generation()  # read once per search
         snapshot = self._snapshot
         if snapshot is not None and snapshot.generation == generation:
             return snapshot
         with self._lock:
-            snapshot = self._snapshot
-            if snapshot is None or snapshot.generation != self.catalog.generation():
-                instance, generation = self.catalog.instance(), self.catalog.generation()
+            snapshot = self._snapshot  # another thread may have refreshed meanwhile
+            if snapshot is None or snapshot.generation != generation:
+                instance = self.catalog.instance()
                 snapshot = _load(self.folder, instance, generation) or self._build(instance)
                 self._snapshot = snapshot
             return snapshot
 
-    def _allowed(
-        self,
+    @staticmethod
+    def _best_of_articles(
         snapshot: _Snapshot,
-        since_ts: int | None,
-        until_ts: int | None,
-        sources: Sequence[str] | None,
-    ) -> np.ndarray | None:
-        """Which chunks pass the filters; an outlet also matches the stories it ran as copies."""
-        copies = self.catalog.syndicated_rowids(sources) if sources else []
-        return _filter_mask(snapshot, since_ts, until_ts, sources, copies)
-
-    def _hits(
-        self, snapshot: _Snapshot, positions: np.ndarray, scores: np.ndarray
-    ) -> list[StoredHit]:
-        chunks = self.catalog.chunks_at([int(snapshot.rowids[i]) for i in positions])
-        hits = []
-        for position, score in zip(positions, scores, strict=True):
-            chunk = chunks.get(int(snapshot.rowids[position]))
-            if chunk is not None:  # removed since the snapshot; the next search rebuilds
-                hits.append(StoredHit(chunk.id, chunk.text, dict(chunk.metadata), float(score)))
-        return hits
+        words: list[str],
+        chunk_scores: np.ndarray,
+        allowed: np.ndarray | None,
+        n: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The best chunk of each of the ``n`` best articles (positions) and their scores."""
+        article_scores = _scores(snapshot.articles, words) if n > 0 else None
+        if article_scores is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        if allowed is not None:
+            article_scores = np.where(allowed[snapshot.first_chunk], article_scores, 0.0)
+        top_articles = _top(article_scores, n)
+        if top_articles.size == 0:  # the bounds left no article
+            return top_articles, np.zeros(0)
+        # the best chunk of each top article: sort its chunks by (article rank, -chunk score)
+        rank_of = np.full(len(article_scores), -1)
+        rank_of[top_articles] = np.arange(len(top_articles))
+        members = np.flatnonzero(rank_of[snapshot.article_of] >= 0)
+        ranks = rank_of[snapshot.article_of[members]]
+        order = np.lexsort((-chunk_scores[members], ranks))
+        firsts = np.flatnonzero(np.r_[True, ranks[order][1:] != ranks[order][:-1]])
+        return members[order[firsts]], article_scores[top_articles]
 
     def _build(self, instance: str) -> _Snapshot:
         generation, rows = self.catalog.keyword_corpus()
@@ -216,17 +215,35 @@ class KeywordIndex:
             article_of=np.array([article_numbers[row["article_id"]] for row in rows],
                                 dtype=np.int32),
             sources=tuple(names),
+            article_ids=tuple(article_numbers),
         )
         _save(self.folder, snapshot)
         return snapshot
 
 
-def _scores(model: bm25s.BM25 | None, query: str) -> np.ndarray | None:
-    """BM25 score of every document of ``model`` for ``query`` (None: no known term)."""
+def _index_terms(terms: Iterable[str]) -> list[str]:
+    """The index terms (stemmed, no stopwords) of distinct words, in sorted word order."""
+    return [term for words in tokenize(sorted(set(terms))) for term in words]
+
+
+def _scores(model: bm25s.BM25 | None, terms: Sequence[str]) -> np.ndarray | None:
+    """BM25 score of every document of ``model`` for ``terms`` (None: no known term)."""
     if model is None:
         return None
-    terms = [term for term in tokenize([query])[0] if term in model.vocab_dict]
-    return model.get_scores(terms) if terms else None
+    known = [term for term in terms if term in model.vocab_dict]
+    return model.get_scores(known) if known else None
+
+
+def _hits(
+    snapshot: _Snapshot, rows: dict[int, ChunkRecord], positions: np.ndarray, scores: np.ndarray
+) -> list[StoredHit]:
+    """Hits for chunk ``positions`` from their catalog ``rows`` (by rowid)."""
+    hits = []
+    for position, score in zip(positions, scores, strict=True):
+        chunk = rows.get(int(snapshot.rowids[position]))
+        if chunk is not None:  # removed since the snapshot; the next search rebuilds
+            hits.append(StoredHit(chunk.id, chunk.text, dict(chunk.metadata), float(score)))
+    return hits
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
@@ -238,29 +255,26 @@ def _top(scores: np.ndarray, n: int) -> np.ndarray:
     return top[np.argsort(-scores[top], kind="stable")]
 
 
-def _filter_mask(
-    snapshot: _Snapshot,
-    since_ts: int | None,
-    until_ts: int | None,
-    sources: Sequence[str] | None,
-    syndicated_rowids: Sequence[int] = (),
-) -> np.ndarray | None:
-    """Which chunks pass the filters (None: all of them); the chunks with
-    ``syndicated_rowids`` pass the outlet filter too."""
+def _filter_mask(snapshot: _Snapshot, bounds: SearchBounds) -> np.ndarray | None:
+    """Which chunks pass ``bounds`` (None: all of them); the chunks of ``bounds.syndicated``
+    pass the outlet test too."""
     allowed = None
+    since_ts, until_ts = bounds.since_ts, bounds.latest_ts
     if since_ts is not None or until_ts is not None:
         allowed = snapshot.published_ts != _UNDATED
         if since_ts is not None:
             allowed &= snapshot.published_ts >= since_ts
         if until_ts is not None:
             allowed &= snapshot.published_ts <= until_ts
-    if sources:
-        wanted = {source.lower() for source in sources}
+    if bounds.outlets:
+        wanted = {outlet.lower() for outlet in bounds.outlets}
         codes = [number for number, name in enumerate(snapshot.sources) if name in wanted]
-        in_sources = np.isin(snapshot.source_codes, codes)
-        if len(syndicated_rowids):
-            in_sources |= np.isin(snapshot.rowids, np.asarray(syndicated_rowids, np.int64))
-        allowed = in_sources if allowed is None else allowed & in_sources
+        in_outlets = np.isin(snapshot.source_codes, codes)
+        copies = [snapshot.article_position[a] for a in bounds.syndicated
+                  if a in snapshot.article_position]
+        if copies:
+            in_outlets |= np.isin(snapshot.article_of, copies)
+        allowed = in_outlets if allowed is None else allowed & in_outlets
     return allowed
 
 
@@ -284,6 +298,7 @@ def _save(folder: Path, snapshot: _Snapshot) -> None:
                  published_ts=snapshot.published_ts, source_codes=snapshot.source_codes,
                  article_of=snapshot.article_of)
         (temporary / "sources.json").write_text(json.dumps(list(snapshot.sources)))
+        (temporary / "articles.json").write_text(json.dumps(list(snapshot.article_ids)))
         if final.exists():
             shutil.rmtree(temporary)
         else:
@@ -303,6 +318,7 @@ def _load(folder: Path, instance: str, generation: int) -> _Snapshot | None:
             rowids, published_ts = columns["rowids"], columns["published_ts"]
             source_codes, article_of = columns["source_codes"], columns["article_of"]
         sources = tuple(json.loads((path / "sources.json").read_text()))
+        article_ids = tuple(json.loads((path / "articles.json").read_text()))
         chunks = articles = None
         if len(rowids):
             chunks = bm25s.BM25.load(str(path / "chunks"), mmap=True, show_progress=False)
@@ -310,4 +326,4 @@ def _load(folder: Path, instance: str, generation: int) -> _Snapshot | None:
     except (OSError, ValueError, KeyError):
         return None
     return _Snapshot(instance, generation, chunks, articles, rowids, published_ts, source_codes,
-                     article_of, sources)
+                     article_of, sources, article_ids)

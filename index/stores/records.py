@@ -12,7 +12,7 @@ class StoredHit:
     """One stored chunk matched by a search.
 
     ``score`` is higher-is-better: cosine similarity for dense hits, ``-bm25`` for keyword hits.
-    ``metadata`` holds the chunk metadata (``index.pipeline.chunk_metadata``).
+    ``metadata`` holds the chunk metadata of ``index.pipeline.chunk_metadata``.
     """
 
     chunk_id: str
@@ -44,6 +44,10 @@ class IndexStats:
     last_indexed: datetime | None = None
     inputs: tuple[str, ...] = ()
     embedding_model: str | None = None
+    # a shared Chroma server (issue 14): its change counter, and how many write batches this
+    # home had not caught up to when asked (it has caught up since); None when embedded
+    server_changes: int | None = None
+    behind: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The stable ``--json`` object; ``sources`` maps each outlet to its article count."""
@@ -61,4 +65,6 @@ class IndexStats:
             "last_indexed": iso(self.last_indexed),
             "inputs": list(self.inputs),
             "embedding_model": self.embedding_model,
+            "server_changes": self.server_changes,
+            "behind": self.behind,
         }

@@ -8,6 +8,13 @@ A write marks its articles ``pending`` in the catalog before touching Chroma and
 - a chunk in Chroma of an article the catalog has never seen was written by another process
   (a shared Chroma server): it is imported, since Chroma is the system of record.
 Counting both sides first keeps the common case (nothing to do) cheap.
+
+On a shared Chroma server the local catalog may be stale: another machine, holding the writer
+lease before us, rewrote or added articles. There ``repair`` must not take Chroma's newer
+chunks for orphans of ours, so ``repair_shared`` (the writer holds the lease) first asks the
+server's change counter (``index.stores.changes``) whether anybody wrote since this home last
+did; if so it deletes only the chunks of its own half-written versions, forgets its pending
+articles and catches up from the server before anything else. ``follow`` keeps a reader in step.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from dataclasses import dataclass
 
 from index.stores import Stores
 from index.stores.catalog import ChunkRecord
+from index.stores.changes import ChangeCounter, SyncMark
 from index.stores.records import StoredHit
 
 
@@ -62,12 +70,62 @@ def repair(stores: Stores) -> RepairReport:
     return RepairReport(len(pending), len(orphans), len(incomplete), len(foreign))
 
 
-def catch_up(stores: Stores) -> RepairReport:
-    """Reader side (a serving process on a shared Chroma server): make the local catalog match
-    Chroma without ever writing to Chroma. Cheap when the counts already agree; articles another
-    process is writing right now (pending) are left alone."""
+def repair_shared(stores: Stores) -> RepairReport:
+    """Writer side on a shared server, with the writer lease held: when nobody else wrote since
+    this home last wrote or caught up, the plain ``repair``; otherwise delete only what this
+    writer itself left half-written, then catch up from the server (the system of record)."""
+    counter, mark = _counter(stores), _mark(stores)
+    server = counter.value()
+    if mark.read() == server:
+        report = repair(stores)
+        mark.write(counter.value())  # repair's own deletions were counted
+        return report
     chroma, catalog = stores.chroma, stores.catalog
-    if chroma.count() == catalog.chunk_count():
+    pending = catalog.pending_ids()
+    half_written = _own_half_writes(stores, pending)
+    chroma.delete(half_written)
+    if pending:
+        catalog.remove(pending)
+    server = counter.value()
+    caught = catch_up(stores, full=True)
+    mark.write(server)
+    return RepairReport(
+        pending=len(pending),
+        orphans=len(half_written),
+        incomplete=caught.incomplete,
+        imported=caught.imported,
+    )
+
+
+def follow(stores: Stores) -> int:
+    """Reader side, cheap enough for every question: when the server's change counter moved
+    since this home last caught up, catch up. Returns how many write batches it was behind."""
+    counter, mark = _counter(stores), _mark(stores)
+    server = counter.value()
+    seen = mark.read()
+    if seen == server:
+        return 0
+    catch_up(stores, full=True)
+    mark.write(server)
+    return server - (seen or 0) if server >= (seen or 0) else 1
+
+
+def behind(stores: Stores) -> int | None:
+    """Write batches the server counted that this home has not caught up to (None: no mark)."""
+    seen = _mark(stores).read()
+    server = _counter(stores).value()
+    if seen is None:
+        return server
+    return max(server - seen, 0) if server >= seen else 1
+
+
+def catch_up(stores: Stores, *, full: bool = False) -> RepairReport:
+    """Reader side (a serving process on a shared Chroma server): make the local catalog match
+    Chroma without ever writing to Chroma. Cheap when the counts already agree (unless ``full``:
+    the change counter says something changed); articles another process is writing right now
+    (pending) are left alone."""
+    chroma, catalog = stores.chroma, stores.catalog
+    if not full and chroma.count() == catalog.chunk_count():
         return RepairReport()
     in_chroma, in_catalog = chroma.ids(), catalog.chunk_ids()
     stale = catalog.articles_of_chunks(in_catalog - in_chroma)
@@ -81,6 +139,33 @@ def catch_up(stores: Stores) -> RepairReport:
     catalog.import_chunks(_records(current))
     imported = len({hit.metadata.get("article_id") for hit in current})
     return RepairReport(incomplete=len(affected) - imported, imported=imported)
+
+
+def _own_half_writes(stores: Stores, pending: list[str]) -> list[str]:
+    """Chunk ids in Chroma of this home's pending versions that are not complete: a version is
+    known by its content hash, so chunks of another version (another writer's) are never
+    taken; a complete version is kept (catch-up imports it)."""
+    chunks: list[str] = []
+    for article_id in pending:
+        entry = stores.catalog.entry(article_id)
+        if entry is None:
+            continue
+        ours = [
+            hit.chunk_id
+            for hit in stores.chroma.get_articles([article_id])
+            if hit.metadata.get("content_hash") == entry.content_hash
+        ]
+        if ours and set(ours) != set(entry.chunk_ids):
+            chunks.extend(ours)
+    return chunks
+
+
+def _counter(stores: Stores) -> ChangeCounter:
+    return ChangeCounter(stores.chroma.client, stores.chroma.name)
+
+
+def _mark(stores: Stores) -> SyncMark:
+    return SyncMark(stores.catalog.path.parent)
 
 
 def _group(hits: list[StoredHit]) -> dict[str, list[StoredHit]]:

@@ -1,0 +1,61 @@
+"""What the loaders' one list of file types (``index.loaders.LOADERS``) tells others: how many
+articles sources hold (cheaply, for a progress bar's ETA) and which suffixes an upload may have."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from index.loaders import LOADERS, folder_files, html, loader_for, records, wire
+from index.models import Rejection
+
+_ONE_ARTICLE = (wire.load_wire, html.load_html)  # one article per file
+_ONE_PER_LINE = (records.load_jsonl,)  # one article per non-empty line
+
+
+def upload_suffixes() -> list[str]:
+    """The suffixes a file picker accepts: the last one of each supported type (``.jsonl.gz``
+    -> ``.gz``), sorted."""
+    return sorted({"." + suffix.rsplit(".", 1)[-1] for suffix in LOADERS})
+
+
+def estimate_articles(
+    sources: Sequence[str], listings: Mapping[str, Sequence[Path | Rejection]] | None = None
+) -> int | None:
+    """How many articles ``sources`` (resolved paths or URLs) hold: one per wire/HTML file, one
+    per line of JSONL; None when a source cannot be estimated (a feed, a JSON array).
+    ``listings`` maps a folder source to its files (``index.loaders.folder_files``)."""
+    total = 0
+    listings = listings or {}
+    for source in sources:
+        if "://" in source:
+            return None
+        path = Path(source)
+        if source in listings:
+            files = list(listings[source])
+        else:
+            files = [path] if path.is_file() else list(folder_files(path)) if path.is_dir() else []
+        for file in files:
+            if not isinstance(file, Path):  # a part of the folder that could not be read
+                continue
+            count = estimate_file(file)
+            if count is None:
+                return None
+            total += count
+    return total
+
+
+def estimate_file(path: Path) -> int | None:
+    """Articles in one file (0: not a supported type or unreadable; None: unknown)."""
+    try:
+        loader = loader_for(path)
+        if loader in _ONE_ARTICLE:
+            return 1
+        if loader in _ONE_PER_LINE:
+            opener = gzip.open if path.name.lower().endswith(".gz") else open
+            with opener(path, "rb") as lines:
+                return sum(1 for line in lines if line.strip())
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return 0
+    return None if loader is not None else 0
