@@ -180,9 +180,7 @@ def relevance(story: Story, topic: str) -> float:
 
 def _is_note(paragraph: str) -> bool:
     """An editor's or page note, or a newsletter promotion: no part of the story."""
-    return bool(
-        _NOTE.match(paragraph) or _PAGE_NOTE.match(paragraph) or _PROMO.search(paragraph)
-    )
+    return bool(_NOTE.match(paragraph) or _PAGE_NOTE.match(paragraph) or _PROMO.search(paragraph))
 
 
 def _same_reports(articles: Sequence[PeriodArticle]) -> list[tuple[int, int]]:
