@@ -328,3 +328,10 @@ def test_the_real_model_groups_the_fixture_stories_at_the_default_threshold(
     assert len(answer.items) == 3
     assert sum("Arctic" in item.text for item in answer.items) == 1
     assert sum("strike" in item.text for item in answer.items) == 1
+
+
+def test_a_follow_up_after_a_briefing_keeps_its_kind_and_period(assistant: Assistant) -> None:
+    history = [("What happened last week?", "2025-03-05 — Heavy rain flooded valleys ... [1]")]
+    answer = assistant.ask("and what about Norway?", history=history, as_of=AS_OF)
+    assert answer.kind == "briefing"
+    assert len(answer.items) == 1 and "flooded valleys in western Norway" in answer.items[0].text
