@@ -310,6 +310,15 @@ def test_stories_sharing_only_a_page_note_or_a_short_title_stay_apart() -> None:
             "Friday Night Flix and the annual garage sale.",
             "The weekend brings Friday Night Flix and the annual garage sale.",
         ),
+        (
+            "Chris Kirkham\n\nReuters\n\nMarch 10, 2025, 2:29 p.m. ET\n\nTesla's stock has "
+            "dropped by nearly half in three months.",
+            "Tesla's stock has dropped by nearly half in three months.",
+        ),
+        (
+            "AI-assisted summary Conservative activist Charlie Kirk was shot at an event in Utah.",
+            "Conservative activist Charlie Kirk was shot at an event in Utah.",
+        ),
     ],
 )
 def test_lines_start_after_time_stamps_and_datelines(lede: str, first: str) -> None:

@@ -40,6 +40,8 @@ _PAGE_NOTE = re.compile(
     r"special\s+to\s+the\s+\S)",
     re.IGNORECASE,
 )
+# A label before the lede's first sentence ("AI-assisted summary Conservative activist ...").
+_LABEL = re.compile(r"^AI-assisted\s+summary\b\s*:?\s*", re.IGNORECASE)
 # A newsletter promotion ("... Watch Party newsletter has ... Sign up now ...").
 _PROMO = re.compile(r"\bnewsletters?\b.*\b(?:sign\s+up|subscribe)\b", re.IGNORECASE)
 # Second pass: same-title or same-lede stories (content words, Jaccard >= LEDE_OVERLAP).
@@ -136,7 +138,8 @@ def lede_sentences(article: PeriodArticle) -> list[str]:
     kept = [p for p in paragraphs if len(p.split()) >= _MIN_WORDS and not _is_note(p)]
     sentences: list[str] = []
     for paragraph in kept:
-        paragraph = _DATELINE.sub("", paragraph, count=1) if not sentences else paragraph
+        if not sentences:
+            paragraph = _DATELINE.sub("", _LABEL.sub("", paragraph, count=1), count=1)
         sentences += [
             s.strip() for s in split_sentences(paragraph) if s.strip() and not _PAGE_NOTE.match(s)
         ]
@@ -179,8 +182,14 @@ def relevance(story: Story, topic: str) -> float:
 
 
 def _is_note(paragraph: str) -> bool:
-    """An editor's or page note, or a newsletter promotion: no part of the story."""
-    return bool(_NOTE.match(paragraph) or _PAGE_NOTE.match(paragraph) or _PROMO.search(paragraph))
+    """An editor's or page note, a newsletter promotion or a time stamp after the byline."""
+    stamp = _STAMP.match(paragraph)
+    return bool(
+        _NOTE.match(paragraph)
+        or _PAGE_NOTE.match(paragraph)
+        or _PROMO.search(paragraph)
+        or (stamp and stamp.end() == len(paragraph))
+    )
 
 
 def _same_reports(articles: Sequence[PeriodArticle]) -> list[tuple[int, int]]:
