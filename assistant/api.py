@@ -80,7 +80,7 @@ class Assistant:
         self.refresh()
         from assistant.kinds import resolve_kind
 
-        found = resolve_kind(question, kind, as_of)
+        found = resolve_kind(question, kind, as_of, history=[user for user, _ in history])
         if found.kind != "fact":
             desk = self.desk()
             try:
