@@ -132,3 +132,19 @@ def test_indexing_from_the_page_does_not_wait_behind_another_writer(
 
     assert "Indexing now" not in page.status_panel(page.library.view())
     assert "1 unchanged" in page.update_index(_Progress())
+
+
+def test_a_reader_replica_hides_its_indexing_controls_and_says_who_indexes(
+    settings: Settings,
+) -> None:
+    reader = settings.with_overrides(role="reader")
+    page = NewsdeskPage(FakeAssistant(), reader, library=FakeLibrary(), clock=lambda: NOW)
+    page.build()
+    assert page.update_button.visible is False
+    panel = page.status_panel(FakeLibrary().view())
+    assert "NEWSDESK_ROLE=reader" in panel and "indexer" in panel
+
+    writer_page = NewsdeskPage(FakeAssistant(), settings, library=FakeLibrary(), clock=lambda: NOW)
+    writer_page.build()
+    assert writer_page.update_button.visible is True
+    assert "NEWSDESK_ROLE=reader" not in writer_page.status_panel(FakeLibrary().view())

@@ -142,8 +142,11 @@ class NewsdeskPage:
             )
             gr.HTML("<h3 class='nd-h'>Index</h3>")
             self.status = gr.HTML(elem_id="nd-status")
-            self.update_button = gr.Button("Update index", size="sm", elem_id="nd-update")
-            with gr.Accordion("Add sources", open=False, elem_id="nd-add"):
+            writes = self.settings.role != "reader"  # a reader replica never indexes
+            self.update_button = gr.Button(
+                "Update index", size="sm", elem_id="nd-update", visible=writes
+            )
+            with gr.Accordion("Add sources", open=False, elem_id="nd-add", visible=writes):
                 gr.HTML(
                     "<p class='nd-muted'>Wire stories (.txt, .md), web pages (.html), "
                     "article records (.json, .jsonl, .jsonl.gz) or RSS/Atom feeds.</p>"

@@ -20,17 +20,30 @@ log = logging.getLogger("newsdesk.ui")
 
 def index_panel(view: IndexView, settings: Settings, now: datetime) -> str:
     """The index panel: the stats, how fresh the sources are (``index.source_status``), and
-    who is indexing now (the home's writer lock)."""
+    who is indexing now (the home's writer lock, or on a shared Chroma server its writer
+    lease), and on a reader replica that this page does not index."""
     from index.source_status import read_status
+    from index.stores.lease import writer_status
     from index.writing import HomeLock
 
     try:
         statuses = read_status(settings)
         holder = HomeLock(settings, "web page").holder()
+        if holder is None and settings.chroma_url:
+            holder = writer_status(settings)
     except Exception as error:  # freshness is a nicety: never break the page
         log.warning("no index freshness: %s", error)
         statuses, holder = [], None
-    return status_html(view) + freshness_html(statuses, now) + writer_html(holder)
+    panel = status_html(view) + freshness_html(statuses, now) + writer_html(holder)
+    return panel + (reader_html() if settings.role == "reader" else "")
+
+
+def reader_html() -> str:
+    """What a reader replica (``NEWSDESK_ROLE=reader``) says instead of offering to index."""
+    return (
+        "<p class='nd-writer nd-muted'>This replica only answers questions "
+        "(NEWSDESK_ROLE=reader): sources are added and updated by the indexer.</p>"
+    )
 
 
 def examples_for(view: IndexView, now: datetime) -> list[str]:
