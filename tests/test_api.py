@@ -7,7 +7,7 @@ import pytest
 import assistant
 from assistant import Answer, Assistant, IndexEmpty, InvalidQuestion, Settings
 from assistant.backends.fake import ScriptedBackend
-from tests.fixtures.answering.models import FakeRetriever
+from assistant.testing import FakeRetriever
 from tests.fixtures.answering.sources import three_sources
 
 QUESTION = "What is the deadline for a deal on Kosovo?"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import index
 from assistant import Assistant
-from tests.fakes import FakeEmbedder
+from index.fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT / "tests" / "fixtures" / "pipeline" / "news"
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import index
 from index.settings import Settings
-from tests.fakes import FakeEmbedder
+from index.fakes import FakeEmbedder
 
 report = index.build([sys.argv[2]], Settings(home=Path(sys.argv[1])), embedder=FakeEmbedder())
 print(report.new)
@@ -69,7 +69,7 @@ def test_an_assistant_answers_from_an_article_another_process_indexed(settings, 
 
 
 def test_refresh_leaves_a_given_retriever_alone(settings) -> None:
-    from tests.fixtures.answering.models import FakeRetriever
+    from assistant.testing import FakeRetriever
     from tests.fixtures.answering.sources import three_sources
 
     bot = Assistant(settings, retriever=FakeRetriever(three_sources()))

@@ -10,10 +10,10 @@ import pytest
 import index
 from index.dedup import exact_key, fingerprint, story_body
 from index.errors import IndexEmpty
+from index.fakes import FakeEmbedder
 from index.models import Article
 from index.settings import Settings
 from index.stores import EmbeddingModelMismatch, open_stores
-from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pipeline" / "news"
 METADATA_KEYS = {

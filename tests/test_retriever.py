@@ -15,11 +15,11 @@ from langchain_core.documents import Document
 from assistant.filters import Filters
 from assistant.retriever import HybridRetriever
 from index.errors import InvalidQuestion
+from index.fakes import FakeEmbedder
 from index.settings import Settings
 from index.stores.bounds import NO_BOUNDS, SearchBounds
 from index.stores.keyword_index import KeywordHits
 from index.stores.records import StoredHit
-from tests.fakes import FakeEmbedder
 
 AS_OF = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)  # a Wednesday
 

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 import index
 from assistant import cli
+from index.fakes import FakeEmbedder
 from index.server_lost import ChromaLost
 from index.settings import Settings
-from tests.fakes import FakeEmbedder
 from tests.test_chroma_server import chroma_cli, free_port
 
 ARTICLES = 40

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from index.fakes import FakeEmbedder
 from index.settings import Settings
 from index.stores import Stores, open_stores
 from index.stores.catalog import ChunkRecord, ManifestEntry
 from index.stores.repair import catch_up, repair
-from tests.fakes import FakeEmbedder
 
 
 def chunk(article_id: str, index: int, text: str) -> ChunkRecord:
