@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from index.dedup import exact_key, fingerprint
+from index.dedup import fingerprint
 from index.models import Article, BuildReport, Chunk, Progress, Rejection
 from index.settings import Settings
 from index.stores import Stores
@@ -149,7 +149,6 @@ class BuildRun:
             content_hash=article.content_hash,
             origin=article.origin,
             fingerprint=story,
-            exact_key=exact_key(article),
             title=article.title,
             outlet=article.source or "",
             published_ts=int(article.published.timestamp()) if article.published else None,

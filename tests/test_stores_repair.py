@@ -26,7 +26,7 @@ def chunk(article_id: str, index: int, text: str) -> ChunkRecord:
 def entry(article_id: str, chunks: list[ChunkRecord]) -> ManifestEntry:
     return ManifestEntry(
         id=article_id, content_hash=f"hash-{article_id}", origin=f"/news/{article_id}.txt",
-        fingerprint=f"fp-{article_id}", exact_key=f"ek-{article_id}", title=article_id,
+        fingerprint=f"fp-{article_id}", title=article_id,
         outlet="AP", published_ts=None, chunk_ids=tuple(c.id for c in chunks),
     )
 
