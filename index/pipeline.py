@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from index.build_run import ARTICLES, CHUNKS, PRUNE, BuildRun, check_model, chunk_metadata
 from index.errors import IndexEmpty
-from index.models import BuildReport, Progress
+from index.models import BuildReport, Progress, Rejection
 from index.server_lost import chroma_lost_is_one_line
 from index.settings import Settings
 from index.stores import Stores, open_stores
@@ -77,8 +77,11 @@ def _build(
     wait: bool = True,
 ) -> BuildReport:
     """``build`` itself; the caller holds the writer lock (repair must never run without it)."""
+    from index.loaders import locate
+
     started = time.perf_counter()
-    names = [_source_name(source) for source in sources]
+    located = [locate(source) for source in sources]  # each path resolved once, here
+    names = [name for name in located if isinstance(name, str)]
     with (
         chroma_lost_is_one_line(settings),
         writer_lease(settings, "index build", wait=wait) as lease,
@@ -93,6 +96,7 @@ def _build(
             repair(stores)
         stores.catalog.record_sources(name for name in names if _recordable(name, settings))
         report = BuildRun(stores, settings, embedder, progress).run(names, prune=prune)
+        report.rejected[:0] = [name for name in located if isinstance(name, Rejection)]
         stores.keyword.refresh()  # saved now, so the first question does not wait for it
     report.seconds = time.perf_counter() - started
     return report
@@ -148,9 +152,10 @@ def clear(settings: Settings, *, wait: bool = True) -> None:
     in between leaves a catalog whose chunks are missing, which ``repair`` drops), then the saved
     keyword index. Under the writer lock, as ``build``; on a shared server, only the writer
     lease's holder may clear."""
-    with writer(settings, "index clear", wait=wait), writer_lease(
-        settings, "index clear", wait=wait
-    ) as lease:
+    with (
+        writer(settings, "index clear", wait=wait),
+        writer_lease(settings, "index clear", wait=wait) as lease,
+    ):
         store = ChromaStore.open(settings)
         store.guard = lease
         store.reset()
@@ -167,16 +172,6 @@ def _server_changes(stores: Stores) -> int:
 _NO_SOURCES = (
     "No sources are recorded in the index at {home}: run `newsdesk index build PATH` first."
 )
-
-
-def _source_name(source: str | Path) -> str:
-    text = str(source).strip()
-    if "://" in text:
-        return text
-    try:
-        return str(Path(text).expanduser().resolve())
-    except (OSError, RuntimeError):  # a symlink loop: the loader rejects it in one line
-        return str(Path(text).expanduser().absolute())
 
 
 def _recordable(name: str, settings: Settings) -> bool:
