@@ -120,14 +120,20 @@ class Assistant:
         """See what other processes (``newsdesk index update``, the web page) wrote since the
         last question; True when there was something new. ``stream``/``ask`` call it first.
 
-        Cheap when nothing changed: one read of the catalog's generation. When it changed, the
-        keyword index loads the new BM25 snapshot and the Chroma collection is re-opened (an
-        embedded Chroma does not follow other processes' writes). A retriever given to the
-        constructor is left alone.
+        Cheap when nothing changed: one read of the catalog's generation (on a Chroma server,
+        first one read of the server's change counter: when another machine wrote, the local
+        catalog catches up, ``index.stores.repair.follow``). When it changed, the keyword index
+        loads the new BM25 snapshot and the Chroma collection is re-opened (an embedded Chroma
+        does not follow other processes' writes). A retriever given to the constructor is left
+        alone.
         """
         if self._stores is None:
             return False
         with self._refreshing:
+            if self.settings.chroma_url:
+                from index.stores.repair import follow
+
+                follow(self._stores)
             generation = self._stores.catalog.generation()
             if generation == self._generation:
                 return False
@@ -195,7 +201,9 @@ class Assistant:
         return question
 
     def _check_index(self) -> None:
-        if not self.settings.catalog_path.exists():
+        """Raise ``IndexEmpty`` before building anything on an empty index. On a Chroma server
+        a replica's home may hold no catalog yet: ``stats`` catches up with the server first."""
+        if not self.settings.chroma_url and not self.settings.catalog_path.exists():
             raise IndexEmpty(INDEX_EMPTY)
         import index
 
