@@ -376,36 +376,3 @@ def test_each_folder_is_walked_once_per_build(
     assert report.ok and report.new
     assert walks == [news.resolve()]
     assert {total for _, total, stage in seen if stage == "articles"} == {6}  # the estimate
-
-
-# -- sources ------------------------------------------------------------------------------
-
-
-def test_each_source_path_is_resolved_once(
-    news: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    story = news / "storm.md"
-    resolved: list[Path] = []
-    real = Path.resolve
-
-    def counting(self: Path, strict: bool = False) -> Path:
-        if self.name == story.name:
-            resolved.append(self)
-        return real(self, strict)
-
-    monkeypatch.setattr(Path, "resolve", counting)
-    report, _ = build([story], settings)
-    assert report.new == 1 and not report.rejected
-    assert len(resolved) == 1
-
-
-def test_a_symlink_loop_source_is_one_rejection_and_the_rest_loads(
-    news: Path, settings: Settings, tmp_path: Path
-) -> None:
-    loop = tmp_path / "loop"
-    loop.symlink_to(loop)
-    report, _ = build([loop, news / "storm.md"], settings)
-    assert report.new == 1
-    assert [(r.input, r.reason.split(" (")[0]) for r in report.rejected] == [
-        (str(loop), "symlink loop")
-    ]
