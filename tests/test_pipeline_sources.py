@@ -53,3 +53,13 @@ def test_a_symlink_loop_source_is_one_rejection_and_the_rest_loads(
     assert [(r.input, r.reason.split(" (")[0]) for r in report.rejected] == [
         (str(loop), "symlink loop")
     ]
+
+
+def test_build_and_update_share_one_set_of_options(settings: Settings) -> None:
+    from index.pipeline import BuildOptions
+
+    assert BuildOptions.__optional_keys__ == {"embedder", "prune", "progress", "wait"}
+    with pytest.raises(TypeError, match=r"unexpected build option.*prun"):
+        index.build([], settings, prun=True)
+    with pytest.raises(TypeError, match=r"unexpected build option.*prun"):
+        index.update(settings, prun=True)
