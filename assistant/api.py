@@ -5,13 +5,28 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from assistant.answer import Answer
 from assistant.errors import IndexEmpty, InvalidQuestion
 from index.settings import Settings
 
 INDEX_EMPTY = "The index is empty: run `newsdesk index build PATH`"
+
+
+class AskOptions(TypedDict, total=False):
+    """How ``ask``/``stream`` answer; every key is optional.
+
+    ``history``: earlier (user, assistant) pairs, making the question a follow-up; ``filters``:
+    an ``assistant.filters.Filters``; ``as_of``: the reference date of words like "last week";
+    ``kind``: "fact", "briefing", "timeline", "compare" or "auto" (the default: recognised from
+    the wording, see :mod:`assistant.kinds`).
+    """
+
+    history: Sequence[tuple[str, str]] | None
+    filters: Any
+    as_of: datetime | None
+    kind: str
 
 
 class Assistant:
@@ -46,41 +61,27 @@ class Assistant:
         """An assistant on ``Settings()`` (``NEWSDESK_*`` environment) with ``overrides``."""
         return cls(Settings().with_overrides(**overrides))
 
-    def ask(
-        self,
-        question: str,
-        history: Sequence[tuple[str, str]] | None = None,
-        filters: Any = None,
-        as_of: datetime | None = None,
-        kind: str = "auto",
-    ) -> Answer:
-        """Answer ``question``; with ``history`` ((user, assistant) pairs) it is a follow-up.
-
-        ``kind`` is "fact", "briefing", "timeline", "compare" or "auto" (recognised from the
-        wording, see :mod:`assistant.kinds`).
-        """
+    def ask(self, question: str, **options: Unpack[AskOptions]) -> Answer:
+        """Answer ``question`` (see :class:`AskOptions`: a follow-up with ``history``, ...)."""
         answer = None
-        for part in self.stream(question, history=history, filters=filters, as_of=as_of, kind=kind):
+        for part in self.stream(question, **options):
             if isinstance(part, Answer):
                 answer = part
         assert answer is not None  # the chain always ends with an Answer
         return answer
 
-    def stream(
-        self,
-        question: str,
-        history: Sequence[tuple[str, str]] | None = None,
-        filters: Any = None,
-        as_of: datetime | None = None,
-        kind: str = "auto",
-    ) -> Iterator[str | Answer]:
+    def stream(self, question: str, **options: Unpack[AskOptions]) -> Iterator[str | Answer]:
         """Yield the answer's text as it is generated (already verified), then the Answer."""
+        unknown = sorted(set(options) - AskOptions.__optional_keys__)
+        if unknown:
+            raise TypeError(f"unexpected option(s) of a question: {', '.join(unknown)}")
         question = self._check(question)
-        history = [(str(user), str(reply)) for user, reply in history or ()]
+        history = [(str(user), str(reply)) for user, reply in options.get("history") or ()]
+        filters, as_of = options.get("filters"), options.get("as_of")
         self.refresh()
         from assistant.kinds import resolve_kind
 
-        found = resolve_kind(question, kind, as_of)
+        found = resolve_kind(question, options.get("kind", "auto"), as_of)
         if found.kind != "fact":
             desk = self.desk()
             try:
