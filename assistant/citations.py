@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -173,18 +173,7 @@ class CitationVerifier:
             source = self._sources[source_n].source
             # The snippet is sentences of this very source: a card never mixes two articles.
             snippet = " … ".join(self._snippets[source_n][:MAX_SNIPPET_SENTENCES])
-            citations.append(
-                Citation(
-                    n=source_n,
-                    article_id=source.article_id,
-                    title=source.title,
-                    source=source.source,
-                    url=source.url,
-                    published=source.published,
-                    snippet=snippet,
-                    also_in=source.also_in,
-                )
-            )
+            citations.append(replace(Citation.of(source, snippet), n=source_n))
         return Verified(" ".join(self._shown), citations, True)
 
     # -- attribution -----------------------------------------------------------------------
