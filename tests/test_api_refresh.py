@@ -28,6 +28,15 @@ print(report.new)
 """
 
 
+def story_folders(tmp_path: Path) -> tuple[Path, Path]:
+    """Two folders of one fixture story each: the storm (indexed first), then the wheat."""
+    storm, wheat = tmp_path / "storm", tmp_path / "wheat"
+    for folder, name in ((storm, "storm.md"), (wheat, "wheat.md")):
+        folder.mkdir()
+        shutil.copy(NEWS / name, folder / name)
+    return storm, wheat
+
+
 def write_in_another_process(home: Path, source: Path) -> None:
     """``index.build(source)`` into ``home`` from a fresh Python process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -46,10 +55,7 @@ def write_in_another_process(home: Path, source: Path) -> None:
 
 def test_an_assistant_answers_from_an_article_another_process_indexed(settings, tmp_path):
     settings = settings.with_overrides(llm="extractive")
-    storm, wheat = tmp_path / "storm", tmp_path / "wheat"
-    for folder, name in ((storm, "storm.md"), (wheat, "wheat.md")):
-        folder.mkdir()
-        shutil.copy(NEWS / name, folder / name)
+    storm, wheat = story_folders(tmp_path)
     index.build([storm], settings, embedder=FakeEmbedder())
     bot = Assistant(settings, embedder=FakeEmbedder())
 

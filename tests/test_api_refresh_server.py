@@ -3,7 +3,6 @@ answers from an article another machine indexed, without a restart."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +13,7 @@ from assistant import Assistant
 from index.fakes import FakeEmbedder
 from index.settings import Settings
 from tests.chroma_server import chroma_server
-
-NEWS = Path(__file__).resolve().parent / "fixtures" / "pipeline" / "news"
-WHEAT = "Why did wheat futures climb in Chicago?"
+from tests.test_api_refresh import WHEAT, story_folders
 
 
 @pytest.fixture
@@ -30,10 +27,7 @@ def test_a_reader_replica_answers_from_what_the_indexer_wrote_since(
 ) -> None:
     writer = settings.with_overrides(chroma_url=chroma_url, home=tmp_path / "indexer")
     reader = writer.with_overrides(home=tmp_path / "replica", llm="extractive")
-    storm, wheat = tmp_path / "storm", tmp_path / "wheat"
-    for folder, name in ((storm, "storm.md"), (wheat, "wheat.md")):
-        folder.mkdir()
-        shutil.copy(NEWS / name, folder / name)
+    storm, wheat = story_folders(tmp_path)
     index.build([storm], writer, embedder=FakeEmbedder())
     bot = Assistant(reader, embedder=FakeEmbedder())
 

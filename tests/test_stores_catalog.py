@@ -203,11 +203,16 @@ VALUES ('old#h#0', 'old', 0, 'Old', 'AP', '', '', '', '', 0, 'Written by an olde
 """
 
 
-def test_opening_an_old_catalog_drops_its_fts5_copy(settings: Settings) -> None:
+def open_old(settings: Settings, script: str) -> Catalog:
+    """The catalog of ``settings`` written by ``script`` (an older schema), then opened."""
     settings.catalog_path.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(settings.catalog_path) as db:
-        db.executescript(OLD_FTS_SCHEMA)
-    catalog = Catalog.open(settings)
+        db.executescript(script)
+    return Catalog.open(settings)
+
+
+def test_opening_an_old_catalog_drops_its_fts5_copy(settings: Settings) -> None:
+    catalog = open_old(settings, OLD_FTS_SCHEMA)
     try:
         names = {row[0] for row in catalog._fetchall("SELECT name FROM sqlite_master")}
         assert not {name for name in names if name.startswith("chunks_fts")}
@@ -235,10 +240,7 @@ VALUES ('old', 'hash-old', '/news/old.txt', 'done', '[]', 'fp-old', 'ek-old', 'O
 
 
 def test_opening_an_old_catalog_drops_exact_key_and_keeps_its_articles(settings: Settings) -> None:
-    settings.catalog_path.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(settings.catalog_path) as db:
-        db.executescript(OLD_MANIFEST_SCHEMA)
-    catalog = Catalog.open(settings)
+    catalog = open_old(settings, OLD_MANIFEST_SCHEMA)
     try:
         columns = {row[1] for row in catalog._fetchall("PRAGMA table_info(articles)")}
         assert "exact_key" not in columns
