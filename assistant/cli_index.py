@@ -203,10 +203,6 @@ def _outlet_items(outlets: Any) -> list[tuple[str, int]]:
 def _finish_build(report: Any) -> None:
     for rejection in report.rejected:
         click.secho(f"rejected {rejection}", fg="yellow", err=True)
-    click.echo(
-        f"{report.new} new, {report.changed} changed, {report.unchanged} unchanged, "
-        f"{report.duplicates} duplicates, {report.removed} removed, "
-        f"{len(report.rejected)} rejected; {report.chunks_added} chunks in {report.seconds:.1f}s"
-    )
+    click.echo(report.summary())
     if report.rejected:
         sys.exit(EXIT_REJECTED)

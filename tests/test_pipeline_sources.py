@@ -63,3 +63,10 @@ def test_build_and_update_share_one_set_of_options(settings: Settings) -> None:
         index.build([], settings, prun=True)
     with pytest.raises(TypeError, match=r"unexpected build option.*prun"):
         index.update(settings, prun=True)
+
+
+def test_the_report_line_names_every_count(news: Path, settings: Settings) -> None:
+    report, _ = build([news / "storm.md", news / "missing.md"], settings)
+    line = report.summary()
+    assert line.startswith("1 new, 0 changed, 0 unchanged, 0 duplicates, 0 removed, 1 rejected; ")
+    assert line.endswith(f"{report.chunks_added} chunks in {report.seconds:.1f}s")
