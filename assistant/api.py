@@ -81,7 +81,8 @@ class Assistant:
         self.refresh()
         from assistant.kinds import resolve_kind
 
-        found = resolve_kind(question, options.get("kind", "auto"), as_of)
+        kind = options.get("kind", "auto")
+        found = resolve_kind(question, kind, as_of, history=[user for user, _ in history])
         if found.kind != "fact":
             desk = self.desk()
             try:

@@ -4,12 +4,15 @@ Rules on the wording decide (a table of phrasings in ``tests/test_kinds.py``); a
 not recognise is a *fact* question, today's path. A model may be consulted as a hook, after the
 rules, only for questions the rules call facts. The topic is the question without the kind's
 words and its time phrase ("news about the rail strike this week" -> "rail strike").
+
+In a conversation, a follow-up the rules call a fact ("and what about Norway?", "and last
+month?") keeps the kind of the list the conversation is on, and its period unless it names one.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -17,7 +20,7 @@ from typing import Literal
 from assistant.dates import parse_time_constraints
 from index.errors import InvalidQuestion
 
-__all__ = ["KINDS", "Kind", "QuestionKind", "classify", "resolve_kind", "topic_of"]
+__all__ = ["KINDS", "Kind", "QuestionKind", "classify", "follow_up", "resolve_kind", "topic_of"]
 
 Kind = Literal["fact", "briefing", "timeline", "compare"]
 KINDS: tuple[str, ...] = ("fact", "briefing", "timeline", "compare")
@@ -108,6 +111,17 @@ _FILLER = re.compile(
     r"^(?:(?:about|on|in|with|from|of|for|to|regarding|the|news|stories|story|any|me|all|"
     r"today's|recent|latest)\s+)+|(?:\s+(?:news|stories|story|so\s+far|recently|lately|please))+$"
 )
+# A follow-up that only changes the topic or the period of the previous list question.
+_FOLLOW_UPS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"^(?:(?:and|but|so|ok|okay|then)[\s,]+)?(?:what|how)\s+about\s+(?P<topic>.+)$",
+        r"^and\s+(?:in|for|on|about|with|from)\s+(?P<topic>.+)$",
+        r"^(?:and\s+)?(?:the\s+)?same\s+(?:for|about|on|in)\s+(?P<topic>.+)$",
+        r"^and\s+(?P<topic>(?:last|this|next|yesterday|today)\b.*)$",
+    )
+)
+_PRONOUNS = frozenset({"it", "that", "this", "them", "those", "these", "then"})
 _PUNCTUATION = re.compile(r"^[\s,;:.!?\"'()-]+|[\s,;:.!?\"'()-]+$")
 
 
@@ -118,6 +132,7 @@ class QuestionKind:
     kind: Kind
     topic: str = ""
     rule: str = ""  # the pattern that decided, for debugging ("" for the fact default)
+    period: str = ""  # time words carried over from the conversation (a follow-up's period)
 
 
 def classify(question: str, as_of: datetime | None = None) -> QuestionKind:
@@ -147,13 +162,23 @@ def resolve_kind(
     requested: str = "auto",
     as_of: datetime | None = None,
     hook: KindHook | None = None,
+    history: Sequence[str] = (),
 ) -> QuestionKind:
     """The kind to answer with: ``requested`` unless it is "auto", then the rules, then ``hook``.
 
     An explicit kind keeps the topic the rules find (or the whole question when they find none).
+    ``history`` holds the conversation's earlier questions, oldest first: with it, a follow-up
+    of a list question keeps that kind and period (see :func:`follow_up`).
     """
     found = classify(question, as_of)
     if requested == "auto":
+        if found.kind == "fact" and history:
+            context = None
+            for earlier in history:
+                context = _turn(earlier, context, as_of)
+            followed = follow_up(question, context, as_of)
+            if followed is not None:
+                return followed
         if found.kind == "fact" and hook is not None:
             named = hook(question)
             if named in KINDS and named != "fact":
@@ -165,6 +190,42 @@ def resolve_kind(
     if found.kind == requested or found.kind != "fact":
         return QuestionKind(requested, found.topic, found.rule)  # type: ignore[arg-type]
     return QuestionKind(requested, topic_of(question, as_of), "explicit")  # type: ignore[arg-type]
+
+
+def follow_up(
+    question: str, context: QuestionKind | None, as_of: datetime | None = None
+) -> QuestionKind | None:
+    """``question`` as a follow-up of the list question ``context`` (None when it is not one).
+
+    The follow-up names a new topic, a new period, or both; what it does not name it keeps
+    ("what about it?" keeps the topic). The period kept is ``context``'s time words.
+    """
+    if context is None or context.kind == "fact":
+        return None
+    lowered = _PUNCTUATION.sub("", " ".join(question.strip().split()).lower())
+    match = next((m for p in _FOLLOW_UPS if (m := p.match(lowered))), None)
+    if match is None:
+        return None
+    time_phrase = parse_time_constraints(question, as_of or datetime.now(UTC)).matched_text
+    topic = _clean(_remove(match.group("topic"), time_phrase))
+    topic = context.topic if not topic or topic in _PRONOUNS else _original_case(question, topic)
+    period = "" if time_phrase else context.period
+    return QuestionKind(context.kind, topic, "follow-up", period)
+
+
+def _turn(question: str, context: QuestionKind | None, as_of: datetime | None) -> QuestionKind:
+    """The kind of one question of a conversation, its time words kept for a follow-up."""
+    found = classify(question, as_of)
+    if found.kind != "fact":
+        time_phrase = parse_time_constraints(question, as_of or datetime.now(UTC)).matched_text
+        return QuestionKind(found.kind, found.topic, found.rule, time_phrase)
+    followed = follow_up(question, context, as_of)
+    if followed is None:
+        return found
+    if followed.period:
+        return followed
+    time_phrase = parse_time_constraints(question, as_of or datetime.now(UTC)).matched_text
+    return QuestionKind(followed.kind, followed.topic, followed.rule, time_phrase)
 
 
 def topic_of(question: str, as_of: datetime | None = None) -> str:

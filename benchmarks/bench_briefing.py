@@ -100,6 +100,7 @@ def _briefings(
     duplicates: list[int] = []
     stories_per_week: list[int] = []
     covered: list[int] = []
+    joined = {"same": [0, 0], "different": [0, 0]}  # [joined, pairs] of answer articles
     for quiz, asked in sorted(weeks.items()):
         period = _window(quiz)
         started = time.perf_counter()
@@ -128,6 +129,7 @@ def _briefings(
             top_ids["news"] = set()
             duplicates.append(0)
         window_ids = {a.article_id for a in articles}
+        _count_joins(asked, canonical, story_of, joined)
         for question in asked:
             total += 1
             answers = {canonical.get(i, i) for i in question["answer_doc_ids"]}
@@ -149,6 +151,9 @@ def _briefings(
         "hit_story_reachable": {
             k: round(v / max(reachable, 1), 3) for k, v in reachable_hits.items()
         },
+        "answer_pairs_joined": {
+            name: {"pairs": n, "joined": round(k / max(n, 1), 4)} for name, (k, n) in joined.items()
+        },
         "duplicate_pairs_per_briefing": round(statistics.mean(duplicates), 3),
         "briefings_with_duplicates": sum(1 for d in duplicates if d),
         "stories_per_week_median": statistics.median(stories_per_week),
@@ -156,6 +161,25 @@ def _briefings(
         "seconds_p50": round(statistics.median(seconds), 4),
         "seconds_p95": round(sorted(seconds)[int(0.95 * (len(seconds) - 1))], 4),
     }
+
+
+def _count_joins(
+    asked: list[dict[str, Any]],
+    canonical: dict[str, str],
+    story_of: dict[str, str],
+    joined: dict[str, list[int]],
+) -> None:
+    """Pairs of the week's answer articles put in one story: of one question (the same story,
+    mostly) and of different questions (different stories, mostly: the false-join rate)."""
+    owner: dict[str, set[int]] = defaultdict(set)
+    for n, question in enumerate(asked):
+        for i in question["answer_doc_ids"]:
+            if canonical.get(i, i) in story_of:
+                owner[canonical.get(i, i)].add(n)
+    for x, y in itertools.combinations(sorted(owner), 2):
+        row = joined["same" if owner[x] & owner[y] else "different"]
+        row[0] += story_of[x] == story_of[y]
+        row[1] += 1
 
 
 def _duplicate_pairs(stories: list[Any]) -> int:

@@ -99,14 +99,15 @@ def write_jsonl(settings: Settings, limit: int | None = None) -> Path:
 
 
 def index_demo(settings: Settings, limit: int | None = QUICK_SLICE, *, embedder: Any = None,
-               progress: Progress | None = None) -> BuildReport:
-    """Index the demo (the ``limit`` most recent articles, or all with None) into the index."""
+               progress: Progress | None = None, wait: bool = True) -> BuildReport:
+    """Index the demo (the ``limit`` most recent articles, or all with None) into the index;
+    ``wait=False``: raise ``WriterBusy`` when another writer holds the index."""
     import index  # late: the indexer pulls in the stores and the embedding model
 
     if progress:
         progress(0, 1, "fetching the demo corpus")
     path = write_jsonl(settings, limit)
-    return index.build([path], settings, embedder=embedder, progress=progress)
+    return index.build([path], settings, embedder=embedder, progress=progress, wait=wait)
 
 
 def estimate_seconds(articles: int, rate: float = ARTICLES_PER_SECOND) -> float:

@@ -31,5 +31,13 @@ class WriterBusy(NewsdeskError):
         self.holder = holder  # an index.writing.WriterInfo, or None when it is not known
 
 
+class ReaderRole(NewsdeskError):
+    """This process is configured as a reader (``NEWSDESK_ROLE=reader``) and never writes."""
+
+    def __init__(self, message: str, holder: object | None = None) -> None:
+        super().__init__(message)
+        self.holder = holder  # who indexes instead, when known
+
+
 class FetchFailed(SourceRejected):
     """A URL could not be fetched, or was refused (not http(s), a private address)."""

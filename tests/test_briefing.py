@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import index
@@ -190,13 +191,78 @@ def test_timeline_items_say_what_changed() -> None:
 
 
 def test_near_duplicates_join_one_story_above_the_threshold() -> None:
-    import numpy as np
-
     articles = [_article(name, 10, name) for name in "abc"]
     vectors = np.array([[1.0, 0.0], [0.96, 0.28], [0.0, 1.0]], dtype=np.float32)
     stories = group_stories(articles, vectors, threshold=0.9)
     assert sorted(len(story.articles) for story in stories) == [1, 2]
     assert len(group_stories(articles, None, threshold=0.9)) == 3
+
+
+def _report(article_id: str, outlet: str, title: str, lede: str) -> PeriodArticle:
+    published = datetime(2025, 3, 10, tzinfo=UTC)
+    return PeriodArticle(article_id, title, outlet, "", published, lede, f"{article_id}:0")
+
+
+ORTHOGONAL = np.eye(3, dtype=np.float32)  # vectors far below any threshold
+
+
+def test_reports_with_near_identical_ledes_join_one_story_below_the_vector_threshold() -> None:
+    articles = [
+        _report(
+            "a",
+            "Reuters",
+            "Quake shakes southern Chile",
+            "SANTIAGO (Reuters) - A magnitude 6.8 earthquake struck southern Chile on Monday, "
+            "damaging houses in Temuco and cutting power to thousands of homes.",
+        ),
+        _report(
+            "b",
+            "BBC",
+            "Strong earthquake hits Chile",
+            "A magnitude 6.8 earthquake struck southern Chile on Monday, damaging houses in "
+            "Temuco and cutting power to tens of thousands of homes, officials said.",
+        ),
+        _report(
+            "c",
+            "AP",
+            "Museum opens in Oslo",
+            "A new museum devoted to Edvard Munch opened in Oslo on Monday with a show of his "
+            "late paintings.",
+        ),
+    ]
+    stories = group_stories(articles, ORTHOGONAL, threshold=0.7)
+    assert sorted(sorted(a.article_id for a in s.articles) for s in stories) == [["a", "b"], ["c"]]
+    assert len(group_stories(articles, None, threshold=0.7)) == 2  # no vectors at all
+
+
+def test_reports_with_the_same_title_join_one_story() -> None:
+    articles = [
+        _report("a", "CNN", "Trump says House GOP should vote to release the Epstein files", "x"),
+        _report("b", "Fox", "Trump says House GOP should vote to release the Epstein files!", "y"),
+        _report("c", "AP", "Live updates", "z"),
+    ]
+    stories = group_stories(articles, ORTHOGONAL, threshold=0.7)
+    assert sorted(len(s.articles) for s in stories) == [1, 2]
+
+
+def test_stories_sharing_only_a_page_note_or_a_short_title_stay_apart() -> None:
+    articles = [
+        _report(
+            "a",
+            "USA Today",
+            "Live updates",
+            "This story was updated with new information.\n\nSen. Cory Booker delivered the "
+            "longest recorded floor speech in Senate history on Tuesday.",
+        ),
+        _report(
+            "b",
+            "USA Today",
+            "Live updates",
+            "This story was updated to add new information.\n\nMeteorologists predict the "
+            "Midwest will again be hit by a devastating storm system on Friday.",
+        ),
+    ]
+    assert len(group_stories(articles, np.eye(2, dtype=np.float32), threshold=0.7)) == 2
 
 
 @pytest.mark.parametrize(
@@ -229,6 +295,30 @@ def test_near_duplicates_join_one_story_above_the_threshold() -> None:
             "May 5, 2025 was a day to remember for the city of Paris.",
             "May 5, 2025 was a day to remember for the city of Paris.",
         ),
+        (
+            "This story was updated with new information.\n\nSen. Cory Booker spoke for 25 "
+            "hours on the Senate floor.",
+            "Sen. Cory Booker spoke for 25 hours on the Senate floor.",
+        ),
+        (
+            "Love movies? Live for TV? USA TODAY's Watch Party newsletter has all the best "
+            "recommendations. Sign up now.\n\nDisney keeps remaking its animated films.",
+            "Disney keeps remaking its animated films.",
+        ),
+        (
+            "Kathi Edwards\n\nSpecial to the Rockford Register Star\n\nThe weekend brings "
+            "Friday Night Flix and the annual garage sale.",
+            "The weekend brings Friday Night Flix and the annual garage sale.",
+        ),
+        (
+            "Chris Kirkham\n\nReuters\n\nMarch 10, 2025, 2:29 p.m. ET\n\nTesla's stock has "
+            "dropped by nearly half in three months.",
+            "Tesla's stock has dropped by nearly half in three months.",
+        ),
+        (
+            "AI-assisted summary Conservative activist Charlie Kirk was shot at an event in Utah.",
+            "Conservative activist Charlie Kirk was shot at an event in Utah.",
+        ),
     ],
 )
 def test_lines_start_after_time_stamps_and_datelines(lede: str, first: str) -> None:
@@ -247,3 +337,10 @@ def test_the_real_model_groups_the_fixture_stories_at_the_default_threshold(
     assert len(answer.items) == 3
     assert sum("Arctic" in item.text for item in answer.items) == 1
     assert sum("strike" in item.text for item in answer.items) == 1
+
+
+def test_a_follow_up_after_a_briefing_keeps_its_kind_and_period(assistant: Assistant) -> None:
+    history = [("What happened last week?", "2025-03-05 — Heavy rain flooded valleys ... [1]")]
+    answer = assistant.ask("and what about Norway?", history=history, as_of=AS_OF)
+    assert answer.kind == "briefing"
+    assert len(answer.items) == 1 and "flooded valleys in western Norway" in answer.items[0].text

@@ -142,7 +142,7 @@ def test_a_replica_follows_a_running_writer_without_restarting(
         assert sum(lags) > 0
         assert stores.catalog.chunk_ids() == stores.chroma.ids()
         assert {a for a, _, _ in stores.catalog.entries()} == expected
-        hit = stores.keyword.keyword_search("rtown23 lighthouse", 1)[0]
+        hit = stores.keyword.search(["rtown23", "lighthouse"], 1).chunks[0]
         assert hit.metadata["article_id"].endswith("r023.md")
         assert follow(stores) == 0
     assert_exactly(articles_in_chroma(tmp_path / "probe", chroma_url), expected)

@@ -46,3 +46,17 @@ def test_excluding_retriever_drops_and_renumbers() -> None:
     excluding.excluded = frozenset()
     assert [s.article_id for s in excluding.search("q", k=2)] == ["a1", "a2"]
     assert excluding.settings is stub.settings
+
+
+def test_label_free_share_counts_the_gold_answer_in_the_readers_text() -> None:
+    from assistant.evaluation.answers import label_free_share
+
+    details = [
+        {"answers": {"local": {"gold_in_reader_text": True}}},
+        {"answers": {"local": {"gold_in_reader_text": False}}},
+        {"answers": {"local": {"error": "timed out"}}},
+        {"answers": {"extractive": {"gold_in_reader_text": True}}},
+    ]
+    assert label_free_share(details, "local") == 0.5
+    assert label_free_share(details, "extractive") == 1.0
+    assert label_free_share(details, "openai") is None

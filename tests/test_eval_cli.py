@@ -20,7 +20,7 @@ FILES = [
     str(FIXTURES / "corpus.jsonl"),
 ]
 MEASURES = {"recall@1", "recall@5", "recall@10", "mrr@10"}
-ANSWER_MEASURES = {"accuracy", "citation_precision", "abstention", "false_refusal"}
+ANSWER_MEASURES = {"accuracy", "citation_precision", "abstention", "false_refusal", "label_free"}
 
 
 def _deps(settings: Settings, fake_embedder: FakeEmbedder) -> EvalDeps:

@@ -74,3 +74,39 @@ def test_auto_asks_the_hook_only_for_what_the_rules_call_facts() -> None:
 def test_an_unknown_kind_is_one_clear_error() -> None:
     with pytest.raises(InvalidQuestion, match="briefing"):
         resolve_kind("anything", "summary", AS_OF)
+
+
+FOLLOW_UPS = [
+    # (earlier questions, follow-up, kind, topic, period carried over)
+    (["What happened last week?"], "and what about Norway?", "briefing", "Norway", "last week"),
+    (["What happened last week?"], "What about Norway?", "briefing", "Norway", "last week"),
+    (["News about Norway this week"], "and last month?", "briefing", "Norway", ""),
+    (["News about Norway this week"], "what about Sweden last month?", "briefing", "Sweden", ""),
+    (
+        ["What happened last week?", "and what about Norway?"],
+        "And what about Sweden?",
+        "briefing",
+        "Sweden",
+        "last week",
+    ),
+    (["How has the rail strike developed?"], "what about the bridge?", "timeline", "bridge", ""),
+    (["How did outlets report the summit?"], "and what about it?", "compare", "summit", ""),
+    (["Who won the election?"], "and what about Norway?", "fact", "", ""),
+    (["What happened last week?", "Who won?"], "and what about Norway?", "fact", "", ""),
+    ([], "and what about Norway?", "fact", "", ""),
+    (["What happened last week?"], "Top stories", "briefing", "", ""),
+    (["What happened last week?"], "Who chaired the summit?", "fact", "", ""),
+]
+
+
+@pytest.mark.parametrize(("history", "question", "kind", "topic", "period"), FOLLOW_UPS)
+def test_a_follow_up_keeps_the_kind_and_period_of_the_conversation(
+    history: list[str], question: str, kind: str, topic: str, period: str
+) -> None:
+    found = resolve_kind(question, "auto", AS_OF, history=history)
+    assert (found.kind, found.topic, found.period) == (kind, topic, period)
+
+
+def test_an_explicit_kind_ignores_the_conversation() -> None:
+    found = resolve_kind("and what about Norway?", "fact", AS_OF, history=["What happened?"])
+    assert found.kind == "fact"

@@ -18,7 +18,7 @@ from assistant import cli
 from index.fakes import FakeEmbedder
 from index.server_lost import ChromaLost
 from index.settings import Settings
-from tests.test_chroma_server import chroma_cli, free_port
+from tests.chroma_server import chroma_cli, free_port
 
 ARTICLES = 40
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from assistant.webui.library import Library
-from assistant.webui.page import build_app
+from assistant.webui.page import NewsdeskPage, build_app
 from assistant.webui.server import start
 from tests.fakes import FakeEmbedder
 from tests.test_demo import make_fake_wheel
@@ -165,3 +166,116 @@ def test_first_run_indexes_the_demo_with_progress(page) -> None:
     assert "4" in status and "Dec 2016" in status
     page.locator("#nd-chat").get_by_text("Moscow ready to join talks", exact=False).wait_for(
         timeout=10_000)  # example questions now come from the new articles
+
+
+class PinnedAssistant:
+    """The real ``Assistant`` with "now" pinned to the fixture week (a Friday)."""
+
+    def __init__(self, assistant, as_of: datetime) -> None:
+        self.assistant, self.as_of = assistant, as_of
+
+    def stream(self, question: str, history=None, filters=None, as_of=None):
+        return self.assistant.stream(question, history=history, filters=filters, as_of=self.as_of)
+
+    def ask(self, question: str, history=None, filters=None, as_of=None):
+        return self.assistant.ask(question, history=history, filters=filters, as_of=self.as_of)
+
+
+@contextmanager
+def browse(app, tmp_path: Path) -> Iterator:
+    """A Chromium tab on ``app`` (started here, closed after)."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium package (/usr/bin/chromium)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    url = start(app, port=free_port(), quiet=True)
+    profile = tmp_path / "chromium-profile"
+    try:
+        with playwright_api.sync_playwright() as playwright:
+            context = playwright.chromium.launch_persistent_context(
+                str(profile), executable_path=str(CHROMIUM), headless=True,
+                args=CHROMIUM_FLAGS, viewport={"width": 1400, "height": 900},
+            )
+            try:
+                tab = context.pages[0] if context.pages else context.new_page()
+                tab.goto(url)
+                yield tab
+            finally:
+                context.close()
+    finally:
+        app.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def briefing_page(settings, tmp_path: Path) -> Iterator:
+    """A Chromium page on a real index of tests/fixtures/briefing (fake embedder, extractive
+    answers), the page's clock and the assistant's "now" both on Friday 14 March 2025."""
+    import index
+    from assistant.api import Assistant
+
+    settings = settings.with_overrides(llm="extractive", briefing_threshold=BRIEFING_THRESHOLD)
+    index.build([str(BRIEFING)], settings, embedder=FakeEmbedder())
+    assistant = PinnedAssistant(Assistant(settings, embedder=FakeEmbedder()), BRIEFING_NOW)
+    library = Library(settings, embedder=FakeEmbedder())
+    app = build_app(assistant, settings, library=library, clock=lambda: BRIEFING_NOW)
+    with browse(app, tmp_path) as tab:
+        yield tab
+
+
+BRIEFING = Path(__file__).parent / "fixtures" / "briefing"
+BRIEFING_NOW = datetime(2025, 3, 14, 12, tzinfo=UTC)
+BRIEFING_THRESHOLD = 0.75  # the fake embedder's (see tests/test_briefing.py)
+
+
+def test_what_happened_this_week_shows_a_dated_list_with_its_cards(briefing_page, tmp_path):
+    page = briefing_page
+    # Offered among the examples: the index has news of the last 7 days.
+    example = page.locator("#nd-chat").get_by_text("What happened this week?", exact=True)
+    example.first.wait_for(timeout=30_000)
+    example.first.click()
+
+    items = page.locator("#nd-chat .nd-brief-item")
+    items.first.wait_for(timeout=60_000)
+    _screenshot(page, "browser-briefing.png", tmp_path)
+    assert page.locator("#nd-chat .nd-brief-title").inner_text() == "Briefing"
+    assert items.count() == 3  # the summit, the strike, the museum: each story once
+    dates = [items.nth(i).locator(".nd-brief-date").inner_text() for i in range(3)]
+    assert all(date.startswith("2025-03-1") for date in dates)  # this week: 10-14 March
+    texts = page.locator("#nd-chat .nd-brief-list").inner_text()
+    assert "Arctic" in texts and "strike" in texts and "Munch" in texts
+    assert "flood" not in texts.lower()  # the week before
+
+    cards = page.locator("#nd-sources .nd-card")
+    cards.first.wait_for(timeout=30_000)
+    assert cards.count() >= 3
+    sources = page.locator("#nd-sources").inner_text()
+    assert "Oslo opens new Munch museum wing" in sources
+    # Each line's [n] jumps to its card.
+    link = items.nth(2).locator("a.nd-cite").first
+    target = link.get_attribute("href")
+    assert target and target.startswith("#nd-t1-s")
+    assert page.locator(f"#nd-sources {target}").count() == 1
+    link.click()
+    page.wait_for_function(f"location.hash === '{target}'", timeout=5_000)
+
+
+def test_a_question_behind_another_says_it_waits_for_the_model(settings, tmp_path) -> None:
+    newsdesk = NewsdeskPage(FakeAssistant(), settings, library=FakeLibrary())
+    running = newsdesk.turnstile.join()  # another user's question holds the model
+    try:
+        with browse(newsdesk.build(), tmp_path) as page:
+            question = page.locator("#nd-question textarea")
+            question.wait_for(timeout=30_000)
+            question.fill("What did the EU decide?")
+            question.press("Enter")
+            chat = page.locator("#nd-chat")
+            chat.get_by_text("Waiting for the model: 1 question ahead of yours", exact=False
+                             ).wait_for(timeout=30_000)
+            _screenshot(page, "browser-queued.png", tmp_path)
+            assert page.locator("#nd-sources .nd-card").count() == 0
+
+            newsdesk.turnstile.leave(running)
+            page.locator("#nd-sources .nd-card").first.wait_for(timeout=30_000)
+            assert "Waiting for the model" not in chat.inner_text()
+    finally:
+        newsdesk.turnstile.leave(running)

@@ -47,7 +47,8 @@ class BriefingDesk:
                 self.vectors,
                 question=question,
                 topic=kind.topic,
-                period=period_of(question, filters, as_of),
+                # a follow-up ("and what about Norway?") keeps the conversation's time words
+                period=period_of(f"{question} {kind.period}".strip(), filters, as_of),
                 sources=tuple(getattr(filters, "sources", ()) or ()),
                 limit=self.stories,
                 threshold=self.threshold,

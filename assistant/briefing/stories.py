@@ -3,7 +3,10 @@
 Copies linked by the catalog (``canonical_id``) are already folded into their canonical article
 (its ``copies``). Reports of the same event by different outlets are joined when the cosine
 similarity of their article vectors (the stored first-chunk vectors) reaches ``threshold``
-(single link, union-find). Each story gets a stable id (its earliest article's id).
+(single link, union-find). A second pass joins stories the vectors left apart (a missing vector,
+a lede that differs in its second half) when two of their articles have the same title after
+normalisation or first lede sentences sharing most of their content words. Each story gets a
+stable id (its earliest article's id).
 """
 
 from __future__ import annotations
@@ -29,6 +32,23 @@ _DATELINE = re.compile(
     r"|^[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+)*(?:,\s*[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)?\s+[-–—]+\s+"
 )
 _NOTE = re.compile(r"^(?:editor'?s|editors’|author'?s)\s+note\b", re.IGNORECASE)
+# A page's note that is no part of the story ("This story was updated with new information.",
+# "This story contains graphic descriptions ...", "Special to the Rockford Register Star").
+_PAGE_NOTE = re.compile(
+    r"^(?:this\s+(?:story|article|post|page)\s+(?:was|has\s+been|is\s+being|will\s+be)\s+"
+    r"updated\b|this\s+(?:story|article)\s+contains\s+(?:graphic|disturbing|sensitive)\b|"
+    r"special\s+to\s+the\s+\S)",
+    re.IGNORECASE,
+)
+# A label before the lede's first sentence ("AI-assisted summary Conservative activist ...").
+_LABEL = re.compile(r"^AI-assisted\s+summary\b\s*:?\s*", re.IGNORECASE)
+# A newsletter promotion ("... Watch Party newsletter has ... Sign up now ...").
+_PROMO = re.compile(r"\bnewsletters?\b.*\b(?:sign\s+up|subscribe)\b", re.IGNORECASE)
+# Second pass: same-title or same-lede stories (content words, Jaccard >= LEDE_OVERLAP).
+LEDE_OVERLAP = 0.6
+_MIN_TITLE_STEMS = 3  # a shorter title ("Live updates") joins nothing
+_MIN_LEDE_STEMS = 8  # nor does a short first sentence
+_TITLE_PUNCTUATION = re.compile(r"[^\w\s]+")
 # A page's time stamp before the lede ("Updated Jan. 9, 2025, 4:02 p.m. ET", "June 9, 2025").
 _MONTH = (
     r"(?:(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|January|February|March|April|May|"
@@ -93,6 +113,8 @@ def group_stories(
         rows, cols = np.nonzero(np.triu(similarity, k=1) >= threshold)
         for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
             parent[find(i)] = find(j)
+    for i, j in _same_reports(articles):
+        parent[find(i)] = find(j)
     groups: dict[int, list[PeriodArticle]] = {}
     for i, article in enumerate(articles):
         groups.setdefault(find(i), []).append(article)
@@ -104,7 +126,7 @@ def group_stories(
 
 
 def lede_sentences(article: PeriodArticle) -> list[str]:
-    """The lede's sentences, without time stamps, dateline, bylines and editor's notes.
+    """The lede's sentences, without time stamps, dateline, bylines, editor's and page notes.
 
     Paragraphs shorter than a sentence (a byline, "Reuters", a label) are skipped; a very short
     first sentence joins the next. Falls back on the title.
@@ -113,11 +135,14 @@ def lede_sentences(article: PeriodArticle) -> list[str]:
     while (stamp := _STAMP.match(text)) and stamp.end():
         text = text[stamp.end() :]
     paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
-    kept = [p for p in paragraphs if len(p.split()) >= _MIN_WORDS and not _NOTE.match(p)]
+    kept = [p for p in paragraphs if len(p.split()) >= _MIN_WORDS and not _is_note(p)]
     sentences: list[str] = []
     for paragraph in kept:
-        paragraph = _DATELINE.sub("", paragraph, count=1) if not sentences else paragraph
-        sentences += [s.strip() for s in split_sentences(paragraph) if s.strip()]
+        if not sentences:
+            paragraph = _DATELINE.sub("", _LABEL.sub("", paragraph, count=1), count=1)
+        sentences += [
+            s.strip() for s in split_sentences(paragraph) if s.strip() and not _PAGE_NOTE.match(s)
+        ]
     if len(sentences) > 1 and len(sentences[0].split()) < _MIN_WORDS:
         sentences[:2] = [f"{sentences[0]} {sentences[1]}"]
     return sentences or [article.title]
@@ -154,6 +179,45 @@ def relevance(story: Story, topic: str) -> float:
         len(wanted & content_stems(f"{article.title} {article.lede}")) / len(wanted)
         for article in story.articles
     )
+
+
+def _is_note(paragraph: str) -> bool:
+    """An editor's or page note, a newsletter promotion or a time stamp after the byline."""
+    stamp = _STAMP.match(paragraph)
+    return bool(
+        _NOTE.match(paragraph)
+        or _PAGE_NOTE.match(paragraph)
+        or _PROMO.search(paragraph)
+        or (stamp and stamp.end() == len(paragraph))
+    )
+
+
+def _same_reports(articles: Sequence[PeriodArticle]) -> list[tuple[int, int]]:
+    """Pairs of articles with the same normalised title, or first lede sentences sharing at
+    least ``LEDE_OVERLAP`` of their content words (both long enough to tell)."""
+    pairs: list[tuple[int, int]] = []
+    by_title: dict[str, int] = {}
+    ledes: list[tuple[int, set[str]]] = []
+    postings: dict[str, list[int]] = {}
+    for i, article in enumerate(articles):
+        title = " ".join(_TITLE_PUNCTUATION.sub(" ", article.title.lower()).split())
+        if len(content_stems(title)) >= _MIN_TITLE_STEMS:
+            if title in by_title:
+                pairs.append((by_title[title], i))
+            else:
+                by_title[title] = i
+        stems = content_stems(lede_sentences(article)[0])
+        if len(stems) < _MIN_LEDE_STEMS:
+            continue
+        candidates = {k for stem in stems for k in postings.get(stem, ())}
+        for k in sorted(candidates):
+            other = ledes[k][1]
+            if len(stems & other) / len(stems | other) >= LEDE_OVERLAP:
+                pairs.append((ledes[k][0], i))
+        for stem in stems:
+            postings.setdefault(stem, []).append(len(ledes))
+        ledes.append((i, stems))
+    return pairs
 
 
 def _date_key(article: PeriodArticle) -> tuple[int, float, str]:

@@ -85,6 +85,9 @@ def _evaluate_one(
     assistant: Any, excluding: ExcludingRetriever, finder: AnswerFinder, question: Question
 ) -> tuple[AnswerOutcome, dict[str, Any]]:
     excluding.excluded = frozenset()
+    backend = assistant.llm
+    if hasattr(backend, "last_prompt"):
+        backend.last_prompt = ""  # so a refusal before generation shows no stale prompt
     try:
         answer = assistant.ask(question.question, as_of=question.as_of)
     except NewsdeskError as error:
@@ -103,6 +106,9 @@ def _evaluate_one(
         "cited": [c.article_id for c in answer.citations],
         "supported_citations": supported,
         "seconds": {name: round(value, 3) for name, value in answer.timings.items()},
+        # label-free: the gold answer is in the text the reader was given (its prompt, or the
+        # sources' text for a backend without one)
+        "gold_in_reader_text": contains_answer(_reader_text(backend, answer), question.answers),
     }
     try:
         variant = assistant.ask(question.question, as_of=question.as_of)
@@ -120,6 +126,20 @@ def _evaluate_one(
         abstained_without_evidence=abstained,
     )
     return outcome, record
+
+
+def label_free_share(details: Sequence[dict[str, Any]], backend: str) -> float | None:
+    """Share of questions whose gold answer was in the text given to ``backend``'s reader."""
+    records = [d["answers"][backend] for d in details if backend in d.get("answers", {})]
+    flags = [r["gold_in_reader_text"] for r in records if "gold_in_reader_text" in r]
+    return sum(flags) / len(flags) if flags else None
+
+
+def _reader_text(backend: Any, answer: Any) -> str:
+    prompt = getattr(backend, "last_prompt", "")
+    if prompt:
+        return str(prompt)
+    return " ".join(f"{source.title} {source.text}" for source in answer.sources)
 
 
 class ExcludingRetriever:

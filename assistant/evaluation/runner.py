@@ -15,7 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation.answers import AnswerFinder, evaluate_answers, latency_scores
+from assistant.evaluation.answers import (
+    AnswerFinder,
+    evaluate_answers,
+    label_free_share,
+    latency_scores,
+)
 from assistant.evaluation.data import load_corpus, load_questions, select_questions
 from assistant.evaluation.metrics import (
     answer_scores,
@@ -38,7 +43,6 @@ from index.settings import Settings
 
 TOP_K = 10
 CONTEXT_K = 5  # sources whose text counts for the label-free "answer in top 5"
-
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,10 @@ def run_evaluation(
                 answerer=(backends or {}).get(backend),
                 progress=progress,
             )
-            answers[backend] = answer_scores(outcomes)
+            answers[backend] = {
+                **answer_scores(outcomes),
+                "label_free": label_free_share(details, backend),
+            }
             latency[backend] = latency_scores(details, backend)
             seconds[backend] = time.perf_counter() - mark
 

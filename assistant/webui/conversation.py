@@ -2,7 +2,9 @@
 chat messages and as the sources panel.
 
 A turn holds ``question``, ``answer`` (text so far) and ``status`` (``streaming``, ``done`` or
-``error``); :func:`finish_turn` adds the rendered answer and its source cards when it is done.
+``error``, or ``waiting`` with ``ahead`` while it waits for the model); :func:`finish_turn` adds
+the rendered answer and its source cards when it is done. A briefing, timeline or comparison is
+rendered as its dated list (``assistant.webui.briefing``), with the same cards.
 """
 
 from __future__ import annotations
@@ -11,7 +13,15 @@ import html
 from typing import Any
 
 from assistant.answer import Answer
-from assistant.webui.render import claims_citing, render_answer, safe_markdown, shorten, source_card
+from assistant.webui.briefing import render_items
+from assistant.webui.render import (
+    claims_citing,
+    queued_notice,
+    render_answer,
+    safe_markdown,
+    shorten,
+    source_card,
+)
 
 # question, answer, status; when done also number, rendered, cards, consulted, covered
 Turn = dict[str, Any]
@@ -26,7 +36,7 @@ def finish_turn(turn: Turn, answer: Answer, number: int) -> None:
     consulted = [s for s in answer.sources if s.n not in by_n]
     turn.update(
         status="done", answer=answer.text, number=number,
-        rendered=render_answer(answer.text, answer.sources, number),
+        rendered=render_items(answer, number) or render_answer(answer.text, answer.sources, number),
         cards="".join(source_card(s, by_n[s.n], number, claims_citing(answer.text, s.n))
                       for s in cited),
         consulted="".join(source_card(s, None, number) for s in consulted),
@@ -43,6 +53,8 @@ def chat_messages(state: list[Turn]) -> list[dict[str, str]]:
             content = turn["rendered"]
         elif turn["status"] == "error":
             content = "⚠️ " + safe_markdown(turn["answer"])
+        elif turn["status"] == "waiting":
+            content = f"*{queued_notice(turn.get('ahead'))}*"
         elif turn["answer"]:
             content = safe_markdown(turn["answer"]) + " ▍"
         else:

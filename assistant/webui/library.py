@@ -1,5 +1,7 @@
 """The index as the web chat uses it: status, example questions, staging uploads, adding and
-updating sources, and indexing the demo corpus.
+updating sources, and indexing the demo corpus. Every write is tried with ``wait=False``: when
+another process holds the home's writer lock it raises ``WriterBusy`` at once (a page worker
+never blocks behind a CLI build).
 
 A page user can make the server read only what ``assistant.webui.access`` allows: uploads
 (size-limited, each stored in a folder of its own so no upload overwrites another), http(s)
@@ -126,7 +128,9 @@ class Library:
                 refused.append(Rejection(source.strip(), str(error)))
         if not allowed:
             return BuildReport(rejected=refused)
-        report = index.build(allowed, self.settings, embedder=self.embedder, progress=progress)
+        report = index.build(
+            allowed, self.settings, embedder=self.embedder, progress=progress, wait=False
+        )
         report.rejected[:0] = refused
         return report
 
@@ -156,11 +160,13 @@ class Library:
         """Re-read every recorded source and index what changed."""
         import index
 
-        return index.update(self.settings, embedder=self.embedder, progress=progress)
+        return index.update(self.settings, embedder=self.embedder, progress=progress, wait=False)
 
     def index_demo(self, limit: int | None, progress: Progress) -> Any:
         """Index the demo corpus (``limit`` most recent articles, or all)."""
-        return demo.index_demo(self.settings, limit, embedder=self.embedder, progress=progress)
+        return demo.index_demo(
+            self.settings, limit, embedder=self.embedder, progress=progress, wait=False
+        )
 
 
 def safe_name(name: str) -> str:

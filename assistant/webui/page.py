@@ -11,13 +11,12 @@ with one method each. Besides the page, the app exposes ``/chat`` for scripts::
 ``citations`` (n, article_id, title, source, url, published, snippet), ``sources`` (every
 article given to the model: n, article_id, title, source, url, published), ``covered``,
 ``question_used``, ``timings`` and ``error`` (None, or a message saying what to do; then
-``answer`` is None). See :func:`chat_result`.
+``answer`` is None). See :func:`assistant.webui.forms.chat_result`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,15 +31,25 @@ from assistant.webui.conversation import (
     sources_html,
     sources_placeholder,
 )
+from assistant.webui.forms import chat_result, example_text, make_filters
 from assistant.webui.holder import AssistantHolder
 from assistant.webui.library import UPLOAD_TYPES, Library, Progress
-from assistant.webui.panels import notice, onboarding_html, report_html, status_html
-from assistant.webui.render import answer_to_dict, explain
+from assistant.webui.panels import (
+    busy_message,
+    examples_for,
+    index_panel,
+    notice,
+    onboarding_html,
+    report_html,
+)
+from assistant.webui.render import explain
+from assistant.webui.turnstile import Turnstile
 from index import demo
-from index.errors import BackendUnavailable, SourceRejected
+from index.errors import BackendUnavailable, SourceRejected, WriterBusy
 from index.settings import Settings
 
 Job = Callable[[Progress], Any]  # an indexing run, given its progress hook
+Clock = Callable[[], datetime]  # "now", for how fresh the index is
 
 HEADER = (
     "<header class='nd-header'><div class='nd-logo'>N</div><div><h1>Newsdesk</h1>"
@@ -53,26 +62,49 @@ PLACEHOLDER = (
 )
 _PRIVATE = {"api_visibility": "private"}
 _QUIET = {"api_visibility": "private", "show_progress": "hidden"}
-_ASSISTANT_QUEUE = {"concurrency_id": "assistant", "concurrency_limit": 1}
+# Questions run as concurrent events (a waiting one says so) and take turns on the model in
+# NewsdeskPage.turnstile; beyond CHAT_EVENTS at once, Gradio's queue shows the position.
+CHAT_EVENTS = 16
+WAIT_POLL = 0.5  # seconds between looks at a waiting question's place in line
+_CHAT_QUEUE = {"concurrency_id": "chat", "concurrency_limit": CHAT_EVENTS}
 _INDEXER_QUEUE = {"concurrency_id": "indexer", "concurrency_limit": 1, **_PRIVATE}
 
 
-def build_app(assistant: Any, settings: Settings, *, library: Library | None = None) -> gr.Blocks:
+def build_app(
+    assistant: Any,
+    settings: Settings,
+    *,
+    library: Library | None = None,
+    clock: Clock | None = None,
+) -> gr.Blocks:
     """The Newsdesk app around ``assistant`` (anything with ``ask``/``stream``, or an
     ``AssistantHolder``; None builds the real ``Assistant`` from ``settings`` on first use)."""
-    return NewsdeskPage(assistant, settings, library=library).build()
+    return NewsdeskPage(assistant, settings, library=library, clock=clock).build()
 
 
 class NewsdeskPage:
-    """The page's layout and its event handlers (one method per event)."""
+    """The page's layout and its event handlers (one method per event).
 
-    def __init__(self, assistant: Any, settings: Settings, *, library: Library | None = None):
+    ``clock`` gives "now" for how fresh the index is (tests pin it; default the UTC time).
+    """
+
+    def __init__(
+        self,
+        assistant: Any,
+        settings: Settings,
+        *,
+        library: Library | None = None,
+        clock: Clock | None = None,
+    ):
         self.backend = (
             assistant
             if isinstance(assistant, AssistantHolder)
             else AssistantHolder(assistant, settings)
         )
+        self.settings = settings
         self.library = library or Library(settings)
+        self.clock = clock or _utc_now
+        self.turnstile = Turnstile()  # one answer at a time on the model
 
     # ---------------------------------------------------------------------------- layout
 
@@ -85,7 +117,7 @@ class NewsdeskPage:
             self._onboarding()
             self._chat_column()
             self._wire(app)
-            gr.api(self.chat, api_name="chat", **_ASSISTANT_QUEUE)
+            gr.api(self.chat, api_name="chat", **_CHAT_QUEUE)
         return app
 
     def _sidebar(self) -> None:
@@ -110,8 +142,11 @@ class NewsdeskPage:
             )
             gr.HTML("<h3 class='nd-h'>Index</h3>")
             self.status = gr.HTML(elem_id="nd-status")
-            self.update_button = gr.Button("Update index", size="sm", elem_id="nd-update")
-            with gr.Accordion("Add sources", open=False, elem_id="nd-add"):
+            writes = self.settings.role != "reader"  # a reader replica never indexes
+            self.update_button = gr.Button(
+                "Update index", size="sm", elem_id="nd-update", visible=writes
+            )
+            with gr.Accordion("Add sources", open=False, elem_id="nd-add", visible=writes):
                 gr.HTML(
                     "<p class='nd-muted'>Wire stories (.txt, .md), web pages (.html), "
                     "article records (.json, .jsonl, .jsonl.gz) or RSS/Atom feeds.</p>"
@@ -192,7 +227,7 @@ class NewsdeskPage:
 
         asked = [self.question, self.turns, self.since, self.until, self.outlets]
         answered = [self.chatbot, self.turns, self.sources_panel, self.question]
-        chat_queue = {**_ASSISTANT_QUEUE, **_PRIVATE}
+        chat_queue = {**_CHAT_QUEUE, **_PRIVATE}
         self.question.submit(self.respond, asked, answered, **chat_queue)
         self.ask_button.click(self.respond, asked, answered, **chat_queue)
         self.chatbot.example_select(example_text, None, self.question, **_PRIVATE).then(
@@ -229,12 +264,21 @@ class NewsdeskPage:
     def refresh(self) -> tuple[Any, ...]:
         """Status, outlets, examples and onboarding from the index as it is now."""
         view = self.library.view()
+        examples = self.examples(view)
         return (
-            status_html(view),
+            self.status_panel(view),
             gr.update(choices=view.outlets),
-            gr.update(examples=[{"text": q, "display_text": q} for q in view.examples]),
+            gr.update(examples=[{"text": q, "display_text": q} for q in examples]),
             gr.update(visible=view.empty),
         )
+
+    def examples(self, view: Any) -> list[str]:
+        """The example questions ("What happened this week?" first when the news is recent)."""
+        return examples_for(view, self.clock())
+
+    def status_panel(self, view: Any) -> str:
+        """The index panel: its stats, how fresh its sources are, and who is indexing now."""
+        return index_panel(view, self.settings, self.clock())
 
     def respond(
         self,
@@ -244,18 +288,48 @@ class NewsdeskPage:
         until: str | None,
         outlets: list[str] | None,
     ) -> Iterator[tuple[Any, ...]]:
-        """Stream the answer to ``message`` into the chat, then show its sources."""
+        """Stream the answer to ``message`` into the chat, then show its sources. While other
+        questions hold the model, the turn says it waits and how many are ahead."""
         message = (message or "").strip()
         if not message:
             yield chat_messages(state), state, gr.update(), ""
             return
-        state = [*state, {"question": message, "answer": "", "status": "streaming"}]
-        yield chat_messages(state), state, gr.update(), ""
+        state = [*state, {"question": message, "answer": "", "status": "waiting"}]
+        turn = state[-1]
+        ticket = self.turnstile.join()
+        try:
+            turn["ahead"] = self.turnstile.ahead(ticket)
+            if turn["ahead"] == 0:
+                turn["status"] = "streaming"
+            yield chat_messages(state), state, gr.update(), ""
+            while not self.turnstile.wait(ticket, WAIT_POLL):  # queued: say where
+                ahead = self.turnstile.ahead(ticket)
+                if ahead != turn["ahead"]:
+                    turn["ahead"] = ahead
+                    yield chat_messages(state), state, gr.update(), ""
+            if turn["status"] == "waiting":
+                turn["status"] = "streaming"
+                yield chat_messages(state), state, gr.update(), ""
+            yield from self._answer(state, since, until, outlets)
+        finally:
+            self.turnstile.leave(ticket)
+        yield chat_messages(state), state, sources_html(state), ""
+
+    def _answer(
+        self,
+        state: list[Turn],
+        since: str | None,
+        until: str | None,
+        outlets: list[str] | None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream the last turn's answer (its turn on the model has come)."""
         turn = state[-1]
         try:
             filters = make_filters(since, until, outlets)
             history = chat_history(state[:-1])
-            for part in self.backend.get().stream(message, history=history, filters=filters):
+            for part in self.backend.get().stream(
+                turn["question"], history=history, filters=filters
+            ):
                 if isinstance(part, Answer):
                     finish_turn(turn, part, len(state))
                 else:
@@ -265,7 +339,6 @@ class NewsdeskPage:
                 raise BackendUnavailable("the assistant stopped without a final answer")
         except Exception as error:  # every failure becomes a message, never a traceback
             turn.update(status="error", answer=explain(error))
-        yield chat_messages(state), state, sources_html(state), ""
 
     def new_conversation(self) -> tuple[Any, ...]:
         """Empty chat, turns, sources panel and question box."""
@@ -283,7 +356,8 @@ class NewsdeskPage:
         try:
             filters = make_filters(since, until, outlets)
             pairs = [(str(q), str(a)) for q, a in (history or [])]
-            answer = self.backend.get().ask(message, history=pairs, filters=filters)
+            with self.turnstile.turn():
+                answer = self.backend.get().ask(message, history=pairs, filters=filters)
         except Exception as error:
             return chat_result(None, question=message, error=error)
         return chat_result(answer)
@@ -336,45 +410,13 @@ class NewsdeskPage:
 
         try:
             result = job(report)
+        except WriterBusy as error:  # never wait behind another writer in a page worker
+            return notice(busy_message(error.holder), "error")
         except Exception as error:
             return notice(explain(error), "error")
         self.backend.refresh()
         return report_html(result)
 
 
-# -------------------------------------------------------------------------------- values
-
-
-def chat_result(
-    answer: Answer | None, *, question: str = "", error: BaseException | None = None
-) -> dict[str, Any]:
-    """The ``/chat`` result: ``answer`` serialized, or (``answer`` None) the same shape with
-    ``error`` explained in one line and ``answer`` None."""
-    result = answer_to_dict(answer or Answer("", [], [], question, covered=False))
-    if answer is None:
-        result.update(answer=None, error=explain(error) if error else "No answer.")
-    return result
-
-
-def make_filters(since: str | None, until: str | None, outlets: Sequence[str] | None) -> Any:
-    """``Filters`` from the form (None when nothing is filtered)."""
-    from assistant.filters import Filters
-
-    filters = Filters.parse(_day(since), _day(until), tuple(outlets or ()))
-    return None if filters.is_empty else filters
-
-
-def example_text(event: gr.SelectData) -> str:
-    """The question of the example the user clicked."""
-    value = event.value
-    return value.get("text", "") if isinstance(value, dict) else str(value)
-
-
-def _day(value: str | float | None) -> str | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC).date().isoformat()
-    text = str(value).strip()
-    match = re.match(r"\d{4}-\d{2}-\d{2}", text)
-    return match.group(0) if match else text
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

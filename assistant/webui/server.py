@@ -35,7 +35,7 @@ def launch(
         port=port,
         auth=auth,
         allow_open=allow_open,
-        max_file_size=settings.max_file_bytes,
+        max_file_size=settings.ui_max_upload_bytes,
     )
     if assistant is None:
         threading.Thread(target=holder.warm_up, daemon=True).start()

@@ -38,7 +38,7 @@ from typing import Any
 
 from chromadb.api import ClientAPI
 
-from index.errors import WriterBusy
+from index.errors import ReaderRole, WriterBusy
 from index.settings import Settings
 from index.stores.changes import ChangeCounter, SyncMark, dummy_vectors, open_metadata
 from index.writing import WriterInfo
@@ -237,10 +237,10 @@ def busy_message(collection: str, holder: LeaseInfo | None) -> str:
     )
 
 
-def reader_refusal(settings: Settings, holder: LeaseInfo | None) -> WriterBusy:
+def reader_refusal(settings: Settings, holder: LeaseInfo | None) -> ReaderRole:
     """The error a ``NEWSDESK_ROLE=reader`` process raises instead of writing."""
     who = f" (the indexer is {holder.describe()})" if holder else ""
-    return WriterBusy(
+    return ReaderRole(
         "this process is a reader (NEWSDESK_ROLE=reader) and never writes the index"
         f"{who}; run the write on the indexer, or set NEWSDESK_ROLE=indexer",
         holder,
