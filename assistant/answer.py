@@ -19,15 +19,21 @@ class RetrievedChunk:
 
 
 @dataclass(frozen=True)
-class Source:
-    """One article given to the LLM as source ``[n]``, with its best chunks."""
+class ArticleRef:
+    """An article as an answer numbers it: ``[n]``, its id, and what names it to a reader."""
 
     n: int
     article_id: str
     title: str
-    source: str | None
+    source: str | None  # the outlet
     url: str | None
     published: datetime | None
+
+
+@dataclass(frozen=True)
+class Source(ArticleRef):
+    """One article given to the LLM as source ``[n]``, with its best chunks."""
+
     chunks: tuple[RetrievedChunk, ...]
     score: float
     also_in: tuple[str, ...] = ()  # other outlets that ran the same story
@@ -39,17 +45,25 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Citation:
+class Citation(ArticleRef):
     """A source number used in the answer, with the text of the source that supports it."""
 
-    n: int
-    article_id: str
-    title: str
-    source: str | None
-    url: str | None
-    published: datetime | None
     snippet: str
     also_in: tuple[str, ...] = ()  # other outlets that ran the same story
+
+    @classmethod
+    def of(cls, source: Source, snippet: str) -> Citation:
+        """The citation of ``source`` (same number and article) shown with ``snippet``."""
+        return cls(
+            source.n,
+            source.article_id,
+            source.title,
+            source.source,
+            source.url,
+            source.published,
+            snippet=snippet,
+            also_in=source.also_in,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the ``--json`` contract)."""

@@ -5,13 +5,28 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from assistant.answer import Answer
 from assistant.errors import IndexEmpty, InvalidQuestion
 from index.settings import Settings
 
 INDEX_EMPTY = "The index is empty: run `newsdesk index build PATH`"
+
+
+class AskOptions(TypedDict, total=False):
+    """How ``ask``/``stream`` answer; every key is optional.
+
+    ``history``: earlier (user, assistant) pairs, making the question a follow-up; ``filters``:
+    an ``assistant.filters.Filters``; ``as_of``: the reference date of words like "last week";
+    ``kind``: "fact", "briefing", "timeline", "compare" or "auto" (the default: recognised from
+    the wording, see :mod:`assistant.kinds`).
+    """
+
+    history: Sequence[tuple[str, str]] | None
+    filters: Any
+    as_of: datetime | None
+    kind: str
 
 
 class Assistant:
@@ -46,40 +61,27 @@ class Assistant:
         """An assistant on ``Settings()`` (``NEWSDESK_*`` environment) with ``overrides``."""
         return cls(Settings().with_overrides(**overrides))
 
-    def ask(
-        self,
-        question: str,
-        history: Sequence[tuple[str, str]] | None = None,
-        filters: Any = None,
-        as_of: datetime | None = None,
-        kind: str = "auto",
-    ) -> Answer:
-        """Answer ``question``; with ``history`` ((user, assistant) pairs) it is a follow-up.
-
-        ``kind`` is "fact", "briefing", "timeline", "compare" or "auto" (recognised from the
-        wording, see :mod:`assistant.kinds`).
-        """
+    def ask(self, question: str, **options: Unpack[AskOptions]) -> Answer:
+        """Answer ``question`` (see :class:`AskOptions`: a follow-up with ``history``, ...)."""
         answer = None
-        for part in self.stream(question, history=history, filters=filters, as_of=as_of, kind=kind):
+        for part in self.stream(question, **options):
             if isinstance(part, Answer):
                 answer = part
         assert answer is not None  # the chain always ends with an Answer
         return answer
 
-    def stream(
-        self,
-        question: str,
-        history: Sequence[tuple[str, str]] | None = None,
-        filters: Any = None,
-        as_of: datetime | None = None,
-        kind: str = "auto",
-    ) -> Iterator[str | Answer]:
+    def stream(self, question: str, **options: Unpack[AskOptions]) -> Iterator[str | Answer]:
         """Yield the answer's text as it is generated (already verified), then the Answer."""
+        unknown = sorted(set(options) - AskOptions.__optional_keys__)
+        if unknown:
+            raise TypeError(f"unexpected option(s) of a question: {', '.join(unknown)}")
         question = self._check(question)
-        history = [(str(user), str(reply)) for user, reply in history or ()]
+        history = [(str(user), str(reply)) for user, reply in options.get("history") or ()]
+        filters, as_of = options.get("filters"), options.get("as_of")
         self.refresh()
         from assistant.kinds import resolve_kind
 
+        kind = options.get("kind", "auto")
         found = resolve_kind(question, kind, as_of, history=[user for user, _ in history])
         if found.kind != "fact":
             desk = self.desk()
@@ -120,14 +122,20 @@ class Assistant:
         """See what other processes (``newsdesk index update``, the web page) wrote since the
         last question; True when there was something new. ``stream``/``ask`` call it first.
 
-        Cheap when nothing changed: one read of the catalog's generation. When it changed, the
-        keyword index loads the new BM25 snapshot and the Chroma collection is re-opened (an
-        embedded Chroma does not follow other processes' writes). A retriever given to the
-        constructor is left alone.
+        Cheap when nothing changed: one read of the catalog's generation (on a Chroma server,
+        first one read of the server's change counter: when another machine wrote, the local
+        catalog catches up, ``index.stores.repair.follow``). When it changed, the keyword index
+        loads the new BM25 snapshot and the Chroma collection is re-opened (an embedded Chroma
+        does not follow other processes' writes). A retriever given to the constructor is left
+        alone.
         """
         if self._stores is None:
             return False
         with self._refreshing:
+            if self.settings.chroma_url:
+                from index.stores.repair import follow
+
+                follow(self._stores)
             generation = self._stores.catalog.generation()
             if generation == self._generation:
                 return False
@@ -195,7 +203,9 @@ class Assistant:
         return question
 
     def _check_index(self) -> None:
-        if not self.settings.catalog_path.exists():
+        """Raise ``IndexEmpty`` before building anything on an empty index. On a Chroma server
+        a replica's home may hold no catalog yet: ``stats`` catches up with the server first."""
+        if not self.settings.chroma_url and not self.settings.catalog_path.exists():
             raise IndexEmpty(INDEX_EMPTY)
         import index
 

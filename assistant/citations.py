@@ -12,12 +12,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from assistant.answer import Citation, Source
+from assistant.claims import (
+    END_MARK,
+    FRAGMENT_WORDS,
+    contradicts,
+    has_end,
+    is_complete,
+    is_negated,
+    is_not_covered,
+)
 from assistant.prompts import NOT_COVERED
 from assistant.text import content_stems, split_sentences, strip_markers, words
 from assistant.untrusted import REDACTED, redact_instructions
@@ -29,8 +38,6 @@ MAYBE_LEXICAL = 0.3
 """Below this share a source does not support the sentence, whatever the embeddings say."""
 SUPPORT_EMBEDDING = 0.7
 """Cosine similarity to the closest source sentence that, with MAYBE_LEXICAL, means support."""
-FRAGMENT_WORDS = 3
-"""A sentence with fewer content words ("December 10.") is checked together with the question."""
 MAX_SNIPPET_SENTENCES = 3
 
 
@@ -104,14 +111,14 @@ class CitationVerifier:
             shown = self._check(held)
         if self.stopped:
             return shown
-        if not _has_end(strip_markers(sentence)[1]):
+        if not has_end(strip_markers(sentence)[1]):
             self._fragment = sentence
             return shown
         return shown + self._check(sentence)
 
     def _check(self, sentence: str) -> str:
         cited, text = strip_markers(sentence)
-        if text and not _END.search(text):
+        if text and not END_MARK.search(text):
             text += "."
         key = " ".join(words(text))
         if not key or key in self._seen or self.stopped:
@@ -166,18 +173,7 @@ class CitationVerifier:
             source = self._sources[source_n].source
             # The snippet is sentences of this very source: a card never mixes two articles.
             snippet = " … ".join(self._snippets[source_n][:MAX_SNIPPET_SENTENCES])
-            citations.append(
-                Citation(
-                    n=source_n,
-                    article_id=source.article_id,
-                    title=source.title,
-                    source=source.source,
-                    url=source.url,
-                    published=source.published,
-                    snippet=snippet,
-                    also_in=source.also_in,
-                )
-            )
+            citations.append(replace(Citation.of(source, snippet), n=source_n))
         return Verified(" ".join(self._shown), citations, True)
 
     # -- attribution -----------------------------------------------------------------------
@@ -297,77 +293,6 @@ class _SourceText:
         return self.sentences[best]
 
 
-def contradicts(
-    claim: set[str],
-    negated: bool,
-    window: AbstractSet[str],
-    sentences: Sequence[tuple[set[str], bool]],
-) -> bool:
-    """True when a window states the opposite of the claim.
-
-    Either a sentence holds every content word of the claim with the opposite polarity
-    ("42 were rescued" / "42 were not rescued"), or the claim uses a word whose opposite the
-    window uses instead ("42 workers killed" / "all 42 were rescued").
-    """
-    stated = claim - _NEGATION_STEMS
-    if any(stated <= words_ and negated != negative for words_, negative in sentences if words_):
-        return True
-    if negated:  # "did not accept" agrees with "rejects"
-        return False
-    return any(_OPPOSITES.get(stem, frozenset()) & window for stem in claim - window)
-
-
-def is_negated(sentence: str) -> bool:
-    """True when the sentence holds a negation ("not", "never", "no", "n't", "none" ...)."""
-    return any(word in _NEGATIONS or word.endswith("n't") for word in words(sentence))
-
-
-_NEGATIONS = frozenset(
-    {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"}
-)
-
-
-_NEGATION_STEMS = frozenset(content_stems(" ".join(_NEGATIONS)))
-
-
-def _opposites(*groups: tuple[str, str]) -> dict[str, frozenset[str]]:
-    """Stem -> the stems of its opposites, from ``(words, opposite words)`` pairs."""
-    table: dict[str, set[str]] = {}
-    for left, right in groups:
-        a, b = content_stems(left), content_stems(right)
-        for stem in a:
-            table.setdefault(stem, set()).update(b)
-        for stem in b:
-            table.setdefault(stem, set()).update(a)
-    return {stem: frozenset(others) for stem, others in table.items()}
-
-
-_OPPOSITES = _opposites(
-    ("killed dead died deaths perished", "rescued survived safe alive unharmed"),
-    ("rose raised increased gained climbed higher", "fell cut lowered decreased dropped lower"),
-    ("won wins victory", "lost loses defeat"),
-    ("approved accepted backed passed", "rejected vetoed refused blocked"),
-    ("opened reopened reopening", "closed shut closure"),
-    ("guilty convicted", "acquitted innocent"),
-)
-
-
-def is_not_covered(sentence: str) -> bool:
-    """True when the sentence says the sources do not hold the answer."""
-    text = " ".join(words(sentence))
-    if " ".join(words(NOT_COVERED)) in text:
-        return True
-    return bool(_REFUSAL.search(text))
-
-
-_REFUSAL = re.compile(
-    r"\b(?:i (?:do not|don't) know|(?:cannot|can't|unable to) answer|no information|"
-    r"not (?:covered|mentioned|specified|stated|provided|available)|"
-    r"(?:(?:does|do|did) not|doesn't|don't|didn't) (?:cover|mention|contain|provide|specify|"
-    r"state|say))\b"
-)
-
-
 def _heads(text: str) -> Iterator[str]:
     """The sentence, then shorter and shorter heads of it cut at clause boundaries."""
     yield text
@@ -381,45 +306,6 @@ def _heads(text: str) -> Iterator[str]:
 _CLAUSE = re.compile(r"(?<!\d),\s+|;\s+|\s+[—–-]\s+|\s+(?:which|who|where|while|but)\s+")
 
 
-def is_complete(text: str) -> bool:
-    """True when text without an end mark still reads as a finished sentence.
-
-    Its quotes are balanced, it has enough content words, and it does not stop on a word
-    that needs more after it ("on", "the", "Ms", "March", "will").
-    """
-    if not _quotes_balanced(text) or len(content_stems(text)) < FRAGMENT_WORDS:
-        return False
-    tail = words(text)
-    return bool(tail) and tail[-1] not in _OPEN_ENDED
-
-
-def _has_end(text: str) -> bool:
-    """True when the sentence ends with ``.``, ``!`` or ``?`` and leaves no quote open."""
-    return bool(_END.search(text)) and _quotes_balanced(text)
-
-
-def _quotes_balanced(text: str) -> bool:
-    straight = text.count('"') % 2 == 0
-    return straight and text.count("“") == text.count("”")
-
-
-_END = re.compile(r"[.!?…][\"'”’)\]]*$")
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-)
-_OPEN_ENDED = frozenset(
-    (  # noqa: SIM905 - a word list reads best as text
-        "a an the and or but of to in on at by for from with as into than that which who whose "
-        "whom where when while if because about after before between during over under per via "
-        "is are was were be been being will would shall should can could may might must has "
-        "have had do does did not no nor his her its their our your my this these those "
-        "mr mrs ms dr prof sir gen gov sen rep st including such like up "
-    ).split()
-    + _MONTHS.split()
-)
-
-
 def _with_markers(text: str, markers: str) -> str:
     match = re.match(r"^(.*?)([.!?]+[\"'”’)]*)$", text, re.DOTALL)
     if match:
@@ -430,9 +316,5 @@ def _with_markers(text: str, markers: str) -> str:
 __all__ = [
     "CitationVerifier",
     "Verified",
-    "contradicts",
-    "is_complete",
-    "is_negated",
-    "is_not_covered",
     "verify_citations",
 ]

@@ -244,13 +244,7 @@ def ensure_slice_index(
             if record["id"] in chosen:
                 out.write(json.dumps(record) + "\n")
     print(f"indexing {len(chosen)} articles into {settings.home} ...", file=sys.stderr)
-    started = time.perf_counter()
-    report = index.build([str(sliced)], settings)
-    print(
-        f"indexed {report.new} articles, {report.chunks_added} chunks "
-        f"in {time.perf_counter() - started:.0f} s",
-        file=sys.stderr,
-    )
+    print(f"indexed: {index.build([str(sliced)], settings).summary()}", file=sys.stderr)
 
 
 def percentile(values: Sequence[float], q: float) -> float:

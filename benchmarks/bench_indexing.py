@@ -1,5 +1,8 @@
 """Indexing speed and memory: Newsdesk's pipeline vs the bare model and a naive LangChain build.
 
+Over 400 lines: one script a user runs on its own (each stage in its own subprocess), so its
+stages and their table stay together.
+
 Over the first ``--limit`` articles of ``../shared/eval/realtimeqa/corpus.jsonl.gz`` this prints,
 from one run, a Markdown table (``--json`` for the raw figures):
 

@@ -59,13 +59,7 @@ def ensure_index(settings: Settings, corpus: Path) -> None:
     if index.stats(settings).articles:
         return
     print(f"indexing {corpus} into {settings.home} ...", file=sys.stderr)
-    started = time.perf_counter()
-    report = index.build([str(corpus)], settings)
-    print(
-        f"indexed {report.new} articles, {report.chunks_added} chunks, "
-        f"{len(report.rejected)} rejected in {time.perf_counter() - started:.0f} s",
-        file=sys.stderr,
-    )
+    print(f"indexed: {index.build([str(corpus)], settings).summary()}", file=sys.stderr)
 
 
 def evaluate(

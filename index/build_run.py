@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from index.dedup import exact_key, fingerprint
+from index.dedup import fingerprint
 from index.models import Article, BuildReport, Chunk, Progress, Rejection
 from index.settings import Settings
 from index.stores import Stores
@@ -94,15 +94,16 @@ class BuildRun:
         self.flush_chunks = settings.embedding_batch_size * _FLUSH_BATCHES
 
     def run(self, sources: Sequence[str], *, prune: bool) -> BuildReport:
+        """Load, plan and write ``sources`` (names from ``index.loaders.locate``)."""
         # heavy parsers: imported only to build
-        from index.loaders import folder_files, load_source
+        from index.loaders import folder_files, load_located
         from index.loaders.estimate import estimate_articles
 
         # each folder is walked once: the listing serves the estimate and the load
         listings = {s: list(folder_files(Path(s))) for s in sources if _is_folder(s)}
         total = estimate_articles(sources, listings)
         for source in sources:
-            self.consume(load_source(source, self.settings, files=listings.get(source)), total)
+            self.consume(load_located(source, self.settings, files=listings.get(source)), total)
         self.flush()
         if prune:
             self.prune(sources)
@@ -149,7 +150,6 @@ class BuildRun:
             content_hash=article.content_hash,
             origin=article.origin,
             fingerprint=story,
-            exact_key=exact_key(article),
             title=article.title,
             outlet=article.source or "",
             published_ts=int(article.published.timestamp()) if article.published else None,
@@ -229,7 +229,7 @@ class BuildRun:
     def relink(self) -> None:
         """Index again the copies whose canonical article changed or went in this run (they
         were unlinked): their origins are read once more, for those articles only."""
-        from index.loaders import load_source
+        from index.loaders import load_located
 
         for _ in range(3):  # each round can only unlink copies of what it indexes; rarely > 1
             wanted, self.unlinked = self.unlinked, {}
@@ -237,7 +237,7 @@ class BuildRun:
                 return
             only = set(wanted)
             for origin in sorted(set(wanted.values())):
-                self.consume(load_source(origin, self.settings), None, only=only)
+                self.consume(load_located(origin, self.settings), None, only=only)
             self.flush()
 
     def _canonical(self, story: str, article_id: str) -> str | None:

@@ -1,11 +1,9 @@
 """Recognise duplicates and syndicated copies so one story is indexed once.
 
-Two keys per article:
-- ``exact_key``: title and text with whitespace and case normalised. Equal keys are duplicates.
-- ``fingerprint``: the story body alone, with the dateline (``BRUSSELS (Reuters) -``), a trailing
-  credit line (``(Reporting by ...)``), case, punctuation and whitespace removed. Equal
-  fingerprints from articles with different keys are syndicated copies of one story.
-Both kinds are linked to the first-indexed (canonical) article instead of getting chunks.
+One key per article, its ``fingerprint``: the story body alone, with the dateline
+(``BRUSSELS (Reuters) -``), a trailing credit line (``(Reporting by ...)``), case, punctuation and
+whitespace removed. Articles with equal fingerprints (exact duplicates and syndicated copies
+alike) are linked to the first-indexed (canonical) article instead of getting chunks.
 """
 
 from __future__ import annotations
@@ -24,12 +22,6 @@ _CREDITS = re.compile(
     r"\(\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|edited|written)\b[^()]*\)\s*$",
     re.IGNORECASE,
 )
-_SPACES = re.compile(r"\s+")
-
-
-def exact_key(article: Article) -> str:
-    """Hash of the article's title and text, whitespace and case normalised."""
-    return content_hash("exact", _squash(article.title), _squash(article.text))
 
 
 def fingerprint(article: Article) -> str:
@@ -50,7 +42,3 @@ def story_body(text: str) -> str:
 
 def _words(text: str) -> str:
     return NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
-
-
-def _squash(text: str) -> str:
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().lower()

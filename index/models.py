@@ -88,3 +88,11 @@ class BuildReport:
     def ok(self) -> bool:
         """True when no input was rejected."""
         return not self.rejected
+
+    def summary(self) -> str:
+        """One line for a person: ``4 new, 0 changed, ... 1 rejected; 12 chunks in 3.2s``."""
+        return (
+            f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
+            f"{self.duplicates} duplicates, {self.removed} removed, "
+            f"{len(self.rejected)} rejected; {self.chunks_added} chunks in {self.seconds:.1f}s"
+        )

@@ -21,11 +21,11 @@ import time
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from index.build_run import ARTICLES, CHUNKS, PRUNE, BuildRun, check_model, chunk_metadata
 from index.errors import IndexEmpty
-from index.models import BuildReport, Progress
+from index.models import BuildReport, Progress, Rejection
 from index.server_lost import chroma_lost_is_one_line
 from index.settings import Settings
 from index.stores import Stores, open_stores
@@ -40,48 +40,84 @@ from index.writing import writer
 if TYPE_CHECKING:
     from index.embeddings import Embedder
 
-__all__ = ["ARTICLES", "CHUNKS", "PRUNE", "build", "chunk_metadata", "clear", "stats", "update"]
+__all__ = [
+    "ARTICLES",
+    "CHUNKS",
+    "PRUNE",
+    "BuildOptions",
+    "build",
+    "chunk_metadata",
+    "clear",
+    "stats",
+    "update",
+]
+
+
+class BuildOptions(TypedDict, total=False):
+    """How ``build`` and ``update`` run; every key is optional.
+
+    ``embedder`` defaults to ``load_embedder(settings)``, loaded only when something needs
+    embedding; ``prune`` (default False) removes articles that a source of this run no longer
+    yields (or whose file vanished); ``progress`` is told how far the run got; ``wait`` (default
+    True) waits for another writer, False raises ``WriterBusy`` instead.
+    """
+
+    embedder: Embedder | None
+    prune: bool
+    progress: Progress | None
+    wait: bool
 
 
 def build(
-    sources: Iterable[str | Path],
-    settings: Settings,
-    *,
-    embedder: Embedder | None = None,
-    prune: bool = False,
-    progress: Progress | None = None,
-    wait: bool = True,
+    sources: Iterable[str | Path], settings: Settings, **options: Unpack[BuildOptions]
 ) -> BuildReport:
     """Index ``sources`` (files, folders, feed URLs) into the index of ``settings``.
 
-    Unchanged articles are skipped, changed ones replaced; with ``prune``, articles that a source
-    of this run no longer yields (or whose file vanished) are removed. Bad input is reported in
-    ``BuildReport.rejected``, never raised, and never removes what is indexed from it. The sources
-    are recorded for ``update``. ``embedder`` defaults to ``load_embedder(settings)``, loaded
-    only when something needs embedding. Runs under the home's writer lock (``index.writing``):
-    waits for another writer, or raises ``WriterBusy`` when ``wait`` is False.
+    Unchanged articles are skipped, changed ones replaced (and, with ``prune``, gone ones
+    removed: ``BuildOptions``). Bad input is reported in ``BuildReport.rejected``, never raised,
+    and never removes what is indexed from it. The sources are recorded for ``update``. Runs
+    under the home's writer lock (``index.writing``).
     """
-    with writer(settings, "index build", wait=wait):
-        return _build(
-            sources, settings, embedder=embedder, prune=prune, progress=progress, wait=wait
-        )
+    _check(options)
+    with writer(settings, "index build", wait=options.get("wait", True)):
+        return _build(sources, settings, "index build", options)
+
+
+def update(settings: Settings, **options: Unpack[BuildOptions]) -> BuildReport:
+    """Re-read every source recorded by earlier builds (see ``build``)."""
+    _check(options)
+    if not settings.catalog_path.exists():
+        raise IndexEmpty(_NO_SOURCES.format(home=settings.home))
+    with writer(settings, "index update", wait=options.get("wait", True)):
+        catalog = Catalog.open(settings)
+        try:
+            sources = catalog.recorded_sources()
+        finally:
+            catalog.close()
+        if not sources:
+            raise IndexEmpty(_NO_SOURCES.format(home=settings.home))
+        return _build(sources, settings, "index update", options)
+
+
+def _check(options: BuildOptions) -> None:
+    unknown = sorted(set(options) - BuildOptions.__optional_keys__)
+    if unknown:
+        raise TypeError(f"unexpected build option(s): {', '.join(unknown)}")
 
 
 def _build(
-    sources: Iterable[str | Path],
-    settings: Settings,
-    *,
-    embedder: Embedder | None,
-    prune: bool,
-    progress: Progress | None,
-    wait: bool = True,
+    sources: Iterable[str | Path], settings: Settings, command: str, options: BuildOptions
 ) -> BuildReport:
     """``build`` itself; the caller holds the writer lock (repair must never run without it)."""
+    from index.loaders import locate
+
+    embedder = options.get("embedder")
     started = time.perf_counter()
-    names = [_source_name(source) for source in sources]
+    located = [locate(source) for source in sources]  # each path resolved once, here
+    names = [name for name in located if isinstance(name, str)]
     with (
         chroma_lost_is_one_line(settings),
-        writer_lease(settings, "index build", wait=wait) as lease,
+        writer_lease(settings, command, wait=options.get("wait", True)) as lease,
         open_stores(settings, catch_up=False) as stores,
     ):
         stores.chroma.guard = lease  # on a shared server: every write checks the lease
@@ -92,34 +128,12 @@ def _build(
         else:
             repair(stores)
         stores.catalog.record_sources(name for name in names if _recordable(name, settings))
-        report = BuildRun(stores, settings, embedder, progress).run(names, prune=prune)
+        run = BuildRun(stores, settings, embedder, options.get("progress"))
+        report = run.run(names, prune=options.get("prune", False))
+        report.rejected[:0] = [name for name in located if isinstance(name, Rejection)]
         stores.keyword.refresh()  # saved now, so the first question does not wait for it
     report.seconds = time.perf_counter() - started
     return report
-
-
-def update(
-    settings: Settings,
-    *,
-    embedder: Embedder | None = None,
-    prune: bool = False,
-    progress: Progress | None = None,
-    wait: bool = True,
-) -> BuildReport:
-    """Re-read every source recorded by earlier builds (see ``build``)."""
-    if not settings.catalog_path.exists():
-        raise IndexEmpty(_NO_SOURCES.format(home=settings.home))
-    with writer(settings, "index update", wait=wait):
-        catalog = Catalog.open(settings)
-        try:
-            sources = catalog.recorded_sources()
-        finally:
-            catalog.close()
-        if not sources:
-            raise IndexEmpty(_NO_SOURCES.format(home=settings.home))
-        return _build(
-            sources, settings, embedder=embedder, prune=prune, progress=progress, wait=wait
-        )
 
 
 def stats(settings: Settings) -> IndexStats:
@@ -148,9 +162,10 @@ def clear(settings: Settings, *, wait: bool = True) -> None:
     in between leaves a catalog whose chunks are missing, which ``repair`` drops), then the saved
     keyword index. Under the writer lock, as ``build``; on a shared server, only the writer
     lease's holder may clear."""
-    with writer(settings, "index clear", wait=wait), writer_lease(
-        settings, "index clear", wait=wait
-    ) as lease:
+    with (
+        writer(settings, "index clear", wait=wait),
+        writer_lease(settings, "index clear", wait=wait) as lease,
+    ):
         store = ChromaStore.open(settings)
         store.guard = lease
         store.reset()
@@ -167,16 +182,6 @@ def _server_changes(stores: Stores) -> int:
 _NO_SOURCES = (
     "No sources are recorded in the index at {home}: run `newsdesk index build PATH` first."
 )
-
-
-def _source_name(source: str | Path) -> str:
-    text = str(source).strip()
-    if "://" in text:
-        return text
-    try:
-        return str(Path(text).expanduser().resolve())
-    except (OSError, RuntimeError):  # a symlink loop: the loader rejects it in one line
-        return str(Path(text).expanduser().absolute())
 
 
 def _recordable(name: str, settings: Settings) -> bool:

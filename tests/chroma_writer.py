@@ -14,8 +14,8 @@ import numpy as np
 
 import index
 from index.errors import NewsdeskError
+from index.fakes import FakeEmbedder
 from index.settings import Settings
-from tests.fakes import FakeEmbedder
 
 LEASE_TTL = 6.0
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from index.fakes import FakeEmbedder
 from index.settings import Settings
-from tests.fakes import FakeEmbedder
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"

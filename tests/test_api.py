@@ -7,7 +7,7 @@ import pytest
 import assistant
 from assistant import Answer, Assistant, IndexEmpty, InvalidQuestion, Settings
 from assistant.backends.fake import ScriptedBackend
-from tests.fixtures.answering.models import FakeRetriever
+from assistant.testing import FakeRetriever
 from tests.fixtures.answering.sources import three_sources
 
 QUESTION = "What is the deadline for a deal on Kosovo?"
@@ -92,3 +92,16 @@ def test_package_exports():
     assert {"Assistant", "Answer", "Citation", "Source", "Filters", "IndexEmpty"} <= set(
         assistant.__all__
     )
+
+
+def test_ask_and_stream_take_one_set_of_options(settings):
+    from assistant.api import AskOptions
+
+    assert AskOptions.__optional_keys__ == {"history", "filters", "as_of", "kind"}
+    bot = make_assistant(settings)
+    answer = bot.ask(QUESTION, history=[], filters=None, as_of=None, kind="fact")
+    assert answer.text == "The deadline for a deal is December 10 [1]."
+    with pytest.raises(TypeError, match="unexpected option"):
+        bot.ask(QUESTION, histroy=[])
+    with pytest.raises(TypeError, match="unexpected option"):
+        list(bot.stream(QUESTION, as_off=None))

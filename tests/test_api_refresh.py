@@ -10,7 +10,7 @@ from pathlib import Path
 
 import index
 from assistant import Assistant
-from tests.fakes import FakeEmbedder
+from index.fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT / "tests" / "fixtures" / "pipeline" / "news"
@@ -21,11 +21,20 @@ from pathlib import Path
 
 import index
 from index.settings import Settings
-from tests.fakes import FakeEmbedder
+from index.fakes import FakeEmbedder
 
 report = index.build([sys.argv[2]], Settings(home=Path(sys.argv[1])), embedder=FakeEmbedder())
 print(report.new)
 """
+
+
+def story_folders(tmp_path: Path) -> tuple[Path, Path]:
+    """Two folders of one fixture story each: the storm (indexed first), then the wheat."""
+    storm, wheat = tmp_path / "storm", tmp_path / "wheat"
+    for folder, name in ((storm, "storm.md"), (wheat, "wheat.md")):
+        folder.mkdir()
+        shutil.copy(NEWS / name, folder / name)
+    return storm, wheat
 
 
 def write_in_another_process(home: Path, source: Path) -> None:
@@ -46,10 +55,7 @@ def write_in_another_process(home: Path, source: Path) -> None:
 
 def test_an_assistant_answers_from_an_article_another_process_indexed(settings, tmp_path):
     settings = settings.with_overrides(llm="extractive")
-    storm, wheat = tmp_path / "storm", tmp_path / "wheat"
-    for folder, name in ((storm, "storm.md"), (wheat, "wheat.md")):
-        folder.mkdir()
-        shutil.copy(NEWS / name, folder / name)
+    storm, wheat = story_folders(tmp_path)
     index.build([storm], settings, embedder=FakeEmbedder())
     bot = Assistant(settings, embedder=FakeEmbedder())
 
@@ -69,7 +75,7 @@ def test_an_assistant_answers_from_an_article_another_process_indexed(settings, 
 
 
 def test_refresh_leaves_a_given_retriever_alone(settings) -> None:
-    from tests.fixtures.answering.models import FakeRetriever
+    from assistant.testing import FakeRetriever
     from tests.fixtures.answering.sources import three_sources
 
     bot = Assistant(settings, retriever=FakeRetriever(three_sources()))

@@ -8,7 +8,7 @@ import index
 from assistant.evaluation.data import load_corpus, load_questions
 from assistant.evaluation.retrieval import copies_of, make_retrievers
 from benchmarks.bench_retrieval import MODES, evaluate, markdown
-from tests.fakes import FakeEmbedder
+from index.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).parent / "fixtures" / "eval"
 

@@ -13,7 +13,7 @@ from assistant.backends.prompting import COMPLETION, READER
 from assistant.chain import EMPTY_REPLY, NOTHING_NEW, AnswerChain, condense_heuristically
 from assistant.errors import BackendUnavailable
 from assistant.prompts import NOT_COVERED, REDACTED
-from tests.fixtures.answering.models import FakeRetriever
+from assistant.testing import FakeRetriever
 from tests.fixtures.answering.sources import KOSOVO, make_source, three_sources
 
 QUESTION = "What is the deadline for a deal on Kosovo?"

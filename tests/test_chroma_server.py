@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 import index
+from index.fakes import FakeEmbedder
 from index.settings import Settings
 from index.stores import open_stores
 from index.stores.repair import catch_up
 from tests.chroma_server import chroma_server
-from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pipeline" / "news"
 

@@ -13,6 +13,7 @@ import pytest
 
 import index
 from index.errors import ReaderRole, WriterBusy
+from index.fakes import FakeEmbedder
 from index.settings import Settings
 from index.stores import open_stores
 from index.stores.catalog import Catalog
@@ -20,7 +21,6 @@ from index.stores.chroma_store import ChromaStore
 from index.stores.lease import ChromaLease, writer_status
 from index.stores.repair import catch_up, follow
 from tests.chroma_server import chroma_server
-from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pipeline" / "news"
 

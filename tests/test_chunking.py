@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from index.chunking import chunk_article, chunk_header
+from index.fakes import FakeEmbedder
 from index.models import Article
-from tests.fakes import FakeEmbedder
 
 COUNT = FakeEmbedder().count_tokens
 

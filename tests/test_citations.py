@@ -8,7 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from assistant.citations import CitationVerifier, is_complete, is_not_covered, verify_citations
+from assistant.citations import CitationVerifier, verify_citations
+from assistant.claims import is_complete, is_not_covered
 from assistant.prompts import NOT_COVERED
 from assistant.text import SentenceStream, citation_numbers
 from tests.fixtures.answering.sources import make_source, three_sources

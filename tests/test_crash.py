@@ -22,9 +22,9 @@ import pytest
 from chromadb.api.shared_system_client import SharedSystemClient
 
 import index
+from index.fakes import FakeEmbedder
 from index.settings import Settings
 from index.stores import open_stores
-from tests.fakes import FakeEmbedder
 
 REPO = Path(__file__).resolve().parents[1]
 OUTLETS = ("Reuters", "AP", "AFP")
@@ -40,7 +40,7 @@ CHILD = """
 import sys, time
 from index import build
 from index.settings import Settings
-from tests.fakes import FakeEmbedder
+from index.fakes import FakeEmbedder
 
 class SlowEmbedder(FakeEmbedder):
     def embed(self, texts):
@@ -60,7 +60,7 @@ from index import build
 from index.settings import Settings
 from index.stores.catalog import Catalog
 from index.stores.chroma_store import ChromaStore
-from tests.fakes import FakeEmbedder
+from index.fakes import FakeEmbedder
 
 target = {"pending": (Catalog, "mark_pending"), "delete": (ChromaStore, "delete"),
           "upsert": (ChromaStore, "upsert")}[sys.argv[3]]

@@ -19,8 +19,8 @@ from index.embeddings import (
     resolve_model,
 )
 from index.errors import BackendUnavailable
+from index.fakes import FakeEmbedder
 from index.settings import Settings
-from tests.fakes import FakeEmbedder
 
 NEWS = [
     "Serbian and Kosovo Albanian leaders meet on Tuesday to try to reach a compromise.",

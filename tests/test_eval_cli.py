@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from assistant.backends.fake import ScriptedBackend
 from assistant.evaluation.cli import EvalDeps, eval_command
+from index.fakes import FakeEmbedder
 from index.settings import Settings
-from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).parent / "fixtures" / "eval"
 FILES = [

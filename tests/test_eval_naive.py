@@ -6,7 +6,7 @@ from pathlib import Path
 
 from assistant.evaluation.data import load_corpus
 from assistant.evaluation.naive import NaiveBaseline
-from tests.fakes import FakeEmbedder
+from index.fakes import FakeEmbedder
 
 CORPUS = Path(__file__).parent / "fixtures" / "eval" / "corpus.jsonl"
 

@@ -9,8 +9,8 @@ import pytest
 
 from assistant.backends.fake import ScriptedBackend
 from assistant.evaluation.runner import EvalConfig, eval_folder, run_evaluation
+from index.fakes import FakeEmbedder
 from index.settings import Settings
-from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).parent / "fixtures" / "eval"
 CONFIG = EvalConfig(questions=FIXTURES / "questions.jsonl", corpus=FIXTURES / "corpus.jsonl")

@@ -20,7 +20,7 @@ from assistant.evidence import (
     typed_items,
 )
 from assistant.prompts import NOT_COVERED
-from tests.fixtures.answering.models import FakeRetriever
+from assistant.testing import FakeRetriever
 from tests.fixtures.answering.sources import three_sources
 
 

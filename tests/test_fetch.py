@@ -214,8 +214,8 @@ def test_network_failures_look_the_same(server: Server, open_settings: Settings)
 
 def test_refused_locations_are_not_recorded_for_update(tmp_path: Path) -> None:
     import index
+    from index.fakes import FakeEmbedder
     from index.stores.catalog import Catalog
-    from tests.fakes import FakeEmbedder
 
     settings = Settings(home=tmp_path / "home")
     refused = ["file:///etc/passwd", "http://127.0.0.1:9/feed.xml", "http://169.254.169.254/"]

@@ -19,6 +19,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "loaders"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "realtimeqa" / "corpus.jsonl.gz"
 
 
+
+def only_rejection(path: Path, settings: Settings) -> Rejection:
+    """What loading ``path`` gives when it must be one rejection and nothing else."""
+    [rejection] = load_source(path, settings)
+    assert isinstance(rejection, Rejection)
+    return rejection
+
+
 def split(items: list[Article | Rejection]) -> tuple[list[Article], list[Rejection]]:
     return (
         [item for item in items if isinstance(item, Article)],
@@ -100,12 +108,19 @@ def test_truncated_json_is_one_rejection(settings: Settings) -> None:
     ]
 
 
-def test_json_without_records_is_rejected(tmp_path: Path, settings: Settings) -> None:
-    path = tmp_path / "config.json"
-    path.write_text('{"debug": true}', encoding="utf-8")
-    [rejection] = load_source(path, settings)
-    assert isinstance(rejection, Rejection)
-    assert rejection.reason.startswith("no article records")
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("config.json", '{"debug": true}', "no article records"),
+        ("fake.jsonl.gz", '{"text": "plain"}\n', "corrupt gzip data at the start"),
+    ],
+)
+def test_a_file_that_is_no_records_is_rejected(
+    tmp_path: Path, settings: Settings, name: str, content: str, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert only_rejection(path, settings).reason.startswith(reason)
 
 
 def test_jsonl_gz_streams(tmp_path: Path, settings: Settings) -> None:
@@ -135,14 +150,6 @@ def test_truncated_gzip_keeps_what_came_before(tmp_path: Path, settings: Setting
         )
     ]
     assert items[-1] == rejections[0]
-
-
-def test_not_gzip_is_rejected(tmp_path: Path, settings: Settings) -> None:
-    path = tmp_path / "fake.jsonl.gz"
-    path.write_text('{"text": "plain"}\n', encoding="utf-8")
-    [rejection] = load_source(path, settings)
-    assert isinstance(rejection, Rejection)
-    assert rejection.reason.startswith("corrupt gzip data at the start")
 
 
 def test_binary_jsonl_is_one_rejection(tmp_path: Path, settings: Settings) -> None:

@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 import index
+from index.fakes import FakeEmbedder
 from index.loaders import load_folder, load_source
 from index.loaders.walk import walk_files
 from index.models import Article, Rejection
 from index.settings import Settings
-from tests.fakes import FakeEmbedder
 
 STORY = "Ministers meet in Brussels\n\nBRUSSELS (Reuters) - Ministers met on {day} to talk."
 

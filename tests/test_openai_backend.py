@@ -13,7 +13,7 @@ import pytest
 from assistant.api import Assistant
 from assistant.backends import make_backend
 from assistant.errors import BackendUnavailable
-from tests.fixtures.answering.models import FakeRetriever
+from assistant.testing import FakeRetriever
 from tests.fixtures.answering.sources import three_sources
 
 REPLY = "The deadline for a deal is December 10 [1]."

@@ -19,10 +19,10 @@ from click.testing import CliRunner
 
 import index
 from assistant.cli import main
+from index.fakes import FakeEmbedder
 from index.refresh import Refresher, backoff, parse_every
 from index.settings import Settings
 from index.source_status import read_status
-from tests.fakes import FakeEmbedder
 from tests.httpserver import Server, respond, serving
 
 REPO = Path(__file__).resolve().parents[1]

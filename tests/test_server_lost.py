@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 import index
 from assistant import cli
+from index.fakes import FakeEmbedder
 from index.server_lost import ChromaLost
 from index.settings import Settings
 from tests.chroma_server import chroma_cli, free_port
-from tests.fakes import FakeEmbedder
 
 ARTICLES = 40
 

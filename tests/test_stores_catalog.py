@@ -1,4 +1,4 @@
-"""The SQLite catalog: manifest, chunk rows, sources, model check, stats, FTS5 migration."""
+"""The SQLite catalog: manifest, chunk rows, sources, model check, stats, old-schema migrations."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def metadata(article_id: str, index: int, source: str, day: int | None) -> dict:
 def entry(article_id: str, outlet: str, day: int | None, **changes) -> ManifestEntry:
     fields = dict(
         id=article_id, content_hash=f"hash-{article_id}", origin=f"/news/{article_id}.txt",
-        fingerprint=f"fp-{article_id}", exact_key=f"ek-{article_id}", title=f"Title {article_id}",
+        fingerprint=f"fp-{article_id}", title=f"Title {article_id}",
         outlet=outlet, published_ts=ts(day) if day else None,
     )
     fields.update(changes)
@@ -203,11 +203,16 @@ VALUES ('old#h#0', 'old', 0, 'Old', 'AP', '', '', '', '', 0, 'Written by an olde
 """
 
 
-def test_opening_an_old_catalog_drops_its_fts5_copy(settings: Settings) -> None:
+def open_old(settings: Settings, script: str) -> Catalog:
+    """The catalog of ``settings`` written by ``script`` (an older schema), then opened."""
     settings.catalog_path.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(settings.catalog_path) as db:
-        db.executescript(OLD_FTS_SCHEMA)
-    catalog = Catalog.open(settings)
+        db.executescript(script)
+    return Catalog.open(settings)
+
+
+def test_opening_an_old_catalog_drops_its_fts5_copy(settings: Settings) -> None:
+    catalog = open_old(settings, OLD_FTS_SCHEMA)
     try:
         names = {row[0] for row in catalog._fetchall("SELECT name FROM sqlite_master")}
         assert not {name for name in names if name.startswith("chunks_fts")}
@@ -217,3 +222,31 @@ def test_opening_an_old_catalog_drops_its_fts5_copy(settings: Settings) -> None:
         assert catalog.chunk_ids() == {"new#h#0"}
     finally:
         catalog.close()
+
+
+# The manifest as catalogs written before ``exact_key`` was dropped had it (a NOT NULL column).
+OLD_MANIFEST_SCHEMA = """
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, origin TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done')), chunk_ids TEXT NOT NULL DEFAULT '[]',
+    canonical_id TEXT, fingerprint TEXT NOT NULL, exact_key TEXT NOT NULL, title TEXT NOT NULL,
+    outlet TEXT NOT NULL, published_ts INTEGER, indexed_at REAL
+);
+CREATE INDEX articles_fingerprint ON articles (fingerprint);
+INSERT INTO articles (id, content_hash, origin, state, chunk_ids, fingerprint, exact_key, title,
+                      outlet)
+VALUES ('old', 'hash-old', '/news/old.txt', 'done', '[]', 'fp-old', 'ek-old', 'Old', 'AP');
+"""
+
+
+def test_opening_an_old_catalog_drops_exact_key_and_keeps_its_articles(settings: Settings) -> None:
+    catalog = open_old(settings, OLD_MANIFEST_SCHEMA)
+    try:
+        columns = {row[1] for row in catalog._fetchall("PRAGMA table_info(articles)")}
+        assert "exact_key" not in columns
+        assert catalog.entry("old").fingerprint == "fp-old"
+        add(catalog, "new", "AP", 1, ["Written after the migration"])  # NOT NULL would refuse it
+        assert catalog.entry("new").state == "done"
+    finally:
+        catalog.close()
+    Catalog.open(settings).close()  # a second open finds nothing left to migrate

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from index.errors import BackendUnavailable
+from index.fakes import FakeEmbedder
 from index.settings import Settings
 from index.stores import open_stores
 from index.stores.bounds import SearchBounds
 from index.stores.chroma_store import ChromaStore, parse_chroma_url
-from tests.fakes import FakeEmbedder
 
 TEXTS = {
     "a#h#0": ("Kosovo talks in Brussels", "a", "Reuters", 100),
@@ -152,7 +152,7 @@ WRITER = """
 import sys
 from index.settings import Settings
 from index.stores.chroma_store import ChromaStore
-from tests.fakes import FakeEmbedder
+from index.fakes import FakeEmbedder
 store = ChromaStore.open(Settings(home=sys.argv[1]))
 meta = {"article_id": "d", "chunk_index": 0, "title": "", "source": "AP", "url": "",
         "published": "", "authors": "", "place": "", "body_start": 0}

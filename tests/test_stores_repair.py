@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from index.fakes import FakeEmbedder
 from index.settings import Settings
 from index.stores import Stores, open_stores
 from index.stores.catalog import ChunkRecord, ManifestEntry
 from index.stores.repair import catch_up, repair
-from tests.fakes import FakeEmbedder
 
 
 def chunk(article_id: str, index: int, text: str) -> ChunkRecord:
@@ -26,7 +26,7 @@ def chunk(article_id: str, index: int, text: str) -> ChunkRecord:
 def entry(article_id: str, chunks: list[ChunkRecord]) -> ManifestEntry:
     return ManifestEntry(
         id=article_id, content_hash=f"hash-{article_id}", origin=f"/news/{article_id}.txt",
-        fingerprint=f"fp-{article_id}", exact_key=f"ek-{article_id}", title=article_id,
+        fingerprint=f"fp-{article_id}", title=article_id,
         outlet="AP", published_ts=None, chunk_ids=tuple(c.id for c in chunks),
     )
 

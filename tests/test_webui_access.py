@@ -9,9 +9,9 @@ import pytest
 from assistant.webui.access import NO_ROOTS, OUTSIDE, check_location
 from assistant.webui.library import Library, safe_name
 from index.errors import SourceRejected
+from index.fakes import FakeEmbedder
 from index.settings import Settings
 from index.stores.catalog import Catalog
-from tests.fakes import FakeEmbedder
 
 STORY = "Harbour wall finished\n\nLISBON (Reuters) - Crews finished the harbour wall on Monday."
 

@@ -18,8 +18,8 @@ from chromadb.api.shared_system_client import SharedSystemClient
 
 import index
 from index.errors import WriterBusy
+from index.fakes import FakeEmbedder
 from index.writing import INFO_NAME, HomeLock, writer
-from tests.fakes import FakeEmbedder
 from tests.test_crash import settings_for, state, write_corpus
 
 REPO = Path(__file__).resolve().parents[1]

@@ -13,9 +13,9 @@ import sys
 
 from index import build, update
 from index.errors import WriterBusy
+from index.fakes import FakeEmbedder
 from index.settings import Settings
 from index.stores.catalog import Catalog
-from tests.fakes import FakeEmbedder
 
 
 def pause() -> None:

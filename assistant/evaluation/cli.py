@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,20 +27,20 @@ class EvalDeps:
     backends: dict[str, Any] = field(default_factory=dict)  # name -> AnswerBackend
 
 
+def _input_file(flag: str, name: str, help: str) -> Callable[[Any], Any]:
+    """A required option naming an existing file (passed resolved, as a ``Path``)."""
+    existing = click.Path(exists=True, dir_okay=False, resolve_path=True, path_type=Path)
+    return click.option(flag, name, required=True, type=existing, help=help)
+
+
 @click.command("eval")
-@click.option(
+@_input_file(
     "--questions",
     "questions_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, resolve_path=True, path_type=Path),
-    help="Questions JSONL (id, date, question, answer, answer_doc_ids per line).",
+    "Questions JSONL (id, date, question, answer, answer_doc_ids per line).",
 )
-@click.option(
-    "--corpus",
-    "corpus_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, resolve_path=True, path_type=Path),
-    help="Corpus JSONL or JSONL.gz (id, title, text, published per line).",
+@_input_file(
+    "--corpus", "corpus_path", "Corpus JSONL or JSONL.gz (id, title, text, published per line)."
 )
 @click.option(
     "--llm",

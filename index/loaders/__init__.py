@@ -48,7 +48,28 @@ LOADERS: dict[str, Loader] = {
 }
 SUPPORTED = ", ".join(LOADERS)
 
-__all__ = ["LOADERS", "folder_files", "load_file", "load_folder", "load_source", "loader_for"]
+__all__ = [
+    "LOADERS",
+    "folder_files",
+    "load_file",
+    "load_folder",
+    "load_located",
+    "load_source",
+    "loader_for",
+    "locate",
+]
+
+
+def locate(source: str | Path) -> str | Rejection:
+    """The name a source is recorded and loaded by: a URL as given, a path made absolute with
+    its symlinks resolved (the one resolution of a build); a rejection when it cannot be."""
+    text = str(source).strip()
+    if "://" in text:
+        return text
+    try:
+        return str(resolve(Path(text)))
+    except OSError as error:
+        return Rejection(text, reason(error))
 
 
 def load_source(
@@ -58,15 +79,21 @@ def load_source(
 
     ``files``: the folder's listing when the caller already walked it (``folder_files``).
     """
-    text = str(source).strip()
-    if "://" in text:
-        yield from _load_url(text, settings)
+    name = locate(source)
+    if isinstance(name, Rejection):
+        yield name
+    else:
+        yield from load_located(name, settings, files=files)
+
+
+def load_located(
+    name: str, settings: Settings, *, files: Sequence[Path | Rejection] | None = None
+) -> Iterator[Article | Rejection]:
+    """``load_source`` for a name ``locate`` gave (a URL or a resolved path): not resolved again."""
+    if "://" in name:
+        yield from _load_url(name, settings)
         return
-    try:
-        path = resolve(Path(text))
-    except OSError as error:
-        yield Rejection(text, reason(error))
-        return
+    path = Path(name)
     if not path.exists():
         yield Rejection(str(path), "no such file or folder")
     elif path.is_dir():

@@ -42,7 +42,6 @@ CREATE TABLE IF NOT EXISTS articles (
     chunk_ids TEXT NOT NULL DEFAULT '[]',
     canonical_id TEXT,
     fingerprint TEXT NOT NULL,
-    exact_key TEXT NOT NULL,
     title TEXT NOT NULL,
     outlet TEXT NOT NULL,
     published_ts INTEGER,
@@ -79,6 +78,11 @@ DROP TRIGGER IF EXISTS chunks_fts_insert;
 DROP TRIGGER IF EXISTS chunks_fts_delete;
 DROP TABLE IF EXISTS chunks_fts;
 """
+
+# Columns of ``articles`` that older catalogs have and nothing reads any more: opening one drops
+# them (SQLite >= 3.35; Python 3.11 ships a newer one). ``exact_key`` was a normalised hash of
+# title and text, always implied by an equal ``fingerprint``.
+DROPPED_COLUMNS = frozenset({"exact_key"})
 
 
 class EmbeddingModelMismatch(NewsdeskError):
@@ -124,6 +128,9 @@ class Catalog(CatalogWrites, CatalogReads):
     def _create_schema(self) -> None:
         for statement in _statements(SCHEMA + MIGRATIONS):
             self._db.execute(statement)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
+        for column in DROPPED_COLUMNS & columns:
+            self._db.execute(f"ALTER TABLE articles DROP COLUMN {column}")
 
 
 def _model_base(name: str) -> str:

@@ -37,7 +37,6 @@ class ManifestEntry:
     content_hash: str
     origin: str
     fingerprint: str
-    exact_key: str
     title: str
     outlet: str
     published_ts: int | None
@@ -132,7 +131,6 @@ def entry_of(row: sqlite3.Row) -> ManifestEntry:
         content_hash=row["content_hash"],
         origin=row["origin"],
         fingerprint=row["fingerprint"],
-        exact_key=row["exact_key"],
         title=row["title"],
         outlet=row["outlet"],
         published_ts=row["published_ts"],

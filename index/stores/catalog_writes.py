@@ -37,12 +37,12 @@ class CatalogWrites(CatalogConnection):
         with self._transaction() as db:
             db.executemany(
                 "INSERT INTO articles (id, content_hash, origin, state, chunk_ids, canonical_id, "
-                "fingerprint, exact_key, title, outlet, published_ts) "
-                "VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?) "
+                "fingerprint, title, outlet, published_ts) "
+                "VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET content_hash=excluded.content_hash, "
                 "origin=excluded.origin, state='pending', chunk_ids=excluded.chunk_ids, "
                 "canonical_id=excluded.canonical_id, fingerprint=excluded.fingerprint, "
-                "exact_key=excluded.exact_key, title=excluded.title, outlet=excluded.outlet, "
+                "title=excluded.title, outlet=excluded.outlet, "
                 "published_ts=excluded.published_ts",
                 [
                     (
@@ -52,7 +52,6 @@ class CatalogWrites(CatalogConnection):
                         json.dumps(list(e.chunk_ids)),
                         e.canonical_id,
                         e.fingerprint,
-                        e.exact_key,
                         e.title,
                         e.outlet,
                         e.published_ts,
@@ -112,14 +111,13 @@ class CatalogWrites(CatalogConnection):
                 ids = sorted((r.id for r in records), key=lambda i: chunk_number(i))
                 db.execute(
                     "INSERT OR REPLACE INTO articles (id, content_hash, origin, state, chunk_ids, "
-                    "canonical_id, fingerprint, exact_key, title, outlet, published_ts, "
-                    "indexed_at) VALUES (?, ?, ?, 'done', ?, NULL, ?, ?, ?, ?, ?, ?)",
+                    "canonical_id, fingerprint, title, outlet, published_ts, indexed_at) "
+                    "VALUES (?, ?, ?, 'done', ?, NULL, ?, ?, ?, ?, ?)",
                     (
                         article_id,
                         str(meta.get("content_hash", "")),
                         str(meta.get("origin", "")),
                         json.dumps(ids),
-                        f"imported:{article_id}",
                         f"imported:{article_id}",
                         str(meta.get("title", "")),
                         str(meta.get("source", "")),

@@ -34,7 +34,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from chromadb.api import ClientAPI
@@ -42,27 +41,20 @@ from chromadb.api import ClientAPI
 from index.errors import ReaderRole, WriterBusy
 from index.settings import Settings
 from index.stores.changes import ChangeCounter, SyncMark, dummy_vectors, open_metadata
+from index.writing import WriterInfo
 
 HELD, CLAIM = "held", "claim"
 _CLAIM_PREFIX = "claim:"
 
 
 @dataclass(frozen=True)
-class LeaseInfo:
-    """Who holds (or claims) the writer lease: the fields of ``WriterInfo`` plus lease data."""
+class LeaseInfo(WriterInfo):
+    """Who holds (or claims) the writer lease: a ``WriterInfo`` (pid, host, command, since: the
+    claim's Unix time) with the lease's owner id, expiry and state."""
 
-    pid: int
-    host: str
-    command: str
-    since: float  # Unix time the claim was made
     owner: str = ""
     expires: float = 0.0
     state: str = HELD
-
-    def describe(self) -> str:
-        """``pid 123 on host (index build) since 2026-12-01 15:30:02 UTC``."""
-        when = datetime.fromtimestamp(self.since, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        return f"pid {self.pid} on {self.host} ({self.command}) since {when}"
 
 
 class ChromaLease:
