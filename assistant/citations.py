@@ -10,6 +10,7 @@ or sentence by sentence while the model streams (:class:`CitationVerifier`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
@@ -267,6 +268,9 @@ class _SourceText:
         self.windows = self.windows or [header]
         self.stems = set().union(*self.windows)
         self._sentence_stems = [header, *stems]
+        # how many of the article's sentences hold each word: a word in every sentence (the
+        # story's subject) says little about which sentence supports a claim
+        self._spread = Counter(stem for sentence in self._sentence_stems for stem in sentence)
         negated = [is_negated(sentence) for sentence in body]
         pairs = zip(stems, negated, [*stems[1:], set()], [*negated[1:], False], strict=True)
         self._window_sentences = [[(a, x), (b, y)] for a, x, b, y in pairs] or [[]]
@@ -284,8 +288,13 @@ class _SourceText:
         return max(shares) if shares else None
 
     def best_sentence(self, stems: set[str]) -> str:
-        """The source sentence sharing most content words with ``stems`` (the snippet)."""
-        overlaps = [len(stems & sentence) for sentence in self._sentence_stems]
+        """The source sentence that shares most of the claim's words (the snippet), each word
+        weighted by how few of the article's sentences hold it: the sentence with "eulogy" and
+        "delivered", not the one that only names the same people again."""
+        overlaps = [
+            sum(1.0 / self._spread[stem] for stem in stems & sentence)
+            for sentence in self._sentence_stems
+        ]
         best = int(np.argmax(overlaps))
         # The title only when no body sentence shares anything.
         if best == 0 and len(self.sentences) > 1 and max(overlaps[1:]) > 0:

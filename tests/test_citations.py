@@ -360,3 +360,19 @@ def test_a_card_highlights_each_supporting_sentence_in_its_article(sources):
         "Serbia rejects the December 10 date as an artificial deadline.",
         "The United States backs Kosovo independence.",
     ]
+
+
+def test_the_snippet_is_the_sentence_with_the_claims_distinctive_words():
+    text = (
+        "President Joe Biden has declared today a national day of mourning following the death "
+        "of former President Jimmy Carter. Biden delivered a eulogy at Carter's service in "
+        "Washington on Thursday. Former President Jimmy Carter died at 100, and President Joe "
+        "Biden paid tribute to former President Jimmy Carter."
+    )
+    source = make_source(1, "Jimmy Carter's funeral", text, article_id="carter")
+    _, citations, covered = verify_citations(
+        "President Joe Biden delivered a eulogy at former President Jimmy Carter's funeral [1].",
+        [source],
+    )
+    assert covered
+    assert citations[0].snippet.startswith("Biden delivered a eulogy")
