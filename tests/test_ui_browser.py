@@ -42,34 +42,16 @@ def page(request, settings, tmp_path: Path) -> Iterator:
 
     ``@pytest.mark.parametrize("page", [[]], indirect=True)`` gives an empty index instead.
     """
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium package (/usr/bin/chromium)")
-    playwright_api = pytest.importorskip("playwright.sync_api")
     stories = getattr(request, "param", EVIL + STORIES)
-    assistant = FakeAssistant(stories=stories, delay=0.08, echo_titles=True)
+    assistant = FakeAssistant(stories=stories, delay=0.25, echo_titles=True)  # slow: a busy machine still sees it stream
     library = FakeLibrary(stories)
     if stories == "demo":  # a real index in the test home, filled from the fake demo wheel
         settings = settings.with_overrides(cache_dir=tmp_path / "cache")
         make_fake_wheel(settings.cache_dir)
         library = Library(settings, embedder=FakeEmbedder())
     app = build_app(assistant, settings, library=library)
-    url = start(app, port=free_port(), quiet=True)
-    profile = tmp_path / "chromium-profile"
-    try:
-        with playwright_api.sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                str(profile), executable_path=str(CHROMIUM), headless=True,
-                args=CHROMIUM_FLAGS, viewport={"width": 1400, "height": 900},
-            )
-            try:
-                tab = context.pages[0] if context.pages else context.new_page()
-                tab.goto(url)
-                yield tab, assistant
-            finally:
-                context.close()
-    finally:
-        app.close()
-        shutil.rmtree(profile, ignore_errors=True)
+    with browse(app, tmp_path) as tab:
+        yield tab, assistant
 
 
 def _screenshot(page, name: str, tmp_path: Path) -> None:

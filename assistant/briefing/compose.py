@@ -35,8 +35,9 @@ def compose(kind: str, lines: Sequence[Line], question: str, footer: str = "") -
         article = line.article
         if article.article_id not in numbers:
             n = numbers[article.article_id] = len(numbers) + 1
-            citations.append(_citation(n, article, line))
-            sources.append(_source(n, article, line.also_in))
+            source = _source(n, article, line.also_in)
+            sources.append(source)
+            citations.append(Citation.of(source, snippet=line.text))
         n = numbers[article.article_id]
         text = f"{line.prefix}{line.text}"
         items.append(BriefItem(line.date, text, [n], line.story_id))
@@ -64,19 +65,6 @@ def not_covered(kind: str, message: str, question: str) -> Answer:
 def date_label(value: datetime | None) -> str:
     """YYYY-MM-DD, or "undated"."""
     return value.date().isoformat() if value else "undated"
-
-
-def _citation(n: int, article: PeriodArticle, line: Line) -> Citation:
-    return Citation(
-        n=n,
-        article_id=article.article_id,
-        title=article.title,
-        source=article.outlet or None,
-        url=article.url or None,
-        published=article.published,
-        snippet=line.text,
-        also_in=line.also_in,
-    )
 
 
 def _source(n: int, article: PeriodArticle, also_in: tuple[str, ...]) -> Source:
