@@ -43,7 +43,8 @@ def page(request, settings, tmp_path: Path) -> Iterator:
     ``@pytest.mark.parametrize("page", [[]], indirect=True)`` gives an empty index instead.
     """
     stories = getattr(request, "param", EVIL + STORIES)
-    assistant = FakeAssistant(stories=stories, delay=0.25, echo_titles=True)  # slow: a busy machine still sees it stream
+    # slow enough that a busy machine still sees the answer stream
+    assistant = FakeAssistant(stories=stories, delay=0.25, echo_titles=True)
     library = FakeLibrary(stories)
     if stories == "demo":  # a real index in the test home, filled from the fake demo wheel
         settings = settings.with_overrides(cache_dir=tmp_path / "cache")
