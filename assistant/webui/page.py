@@ -2,7 +2,8 @@
 
 :class:`NewsdeskPage` lays the page out (:meth:`~NewsdeskPage.build`) and answers its events
 with one method each (its ~420 lines are that one job: the layout and one handler per event;
-form parsing lives in ``forms``, rendering in ``render``/``panels``). Besides the page, the app exposes ``/chat`` for scripts::
+form parsing lives in ``forms``, rendering in ``render``/``panels``). Besides the page, the app
+exposes ``/chat`` for scripts::
 
     Client(url).predict(message, history=None, since=None, until=None, outlets=None,
                         api_name="/chat")
