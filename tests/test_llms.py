@@ -11,9 +11,10 @@ import pytest
 
 from assistant.backends import BACKEND_NAMES, LOCAL_MODEL_NAMES, make_backend
 from assistant.backends.extractive_backend import ExtractiveBackend
-from assistant.backends.local import COMPLETION_STOP, STOP, LlamaBackend, silence_native_logs
+from assistant.backends.inline import LlamaBackend, silence_native_logs
 from assistant.backends.packaged import PackagedGGUF, assemble_gguf
 from assistant.backends.prompting import FULL, READER
+from assistant.backends.served import COMPLETION_STOP, STOP
 from assistant.errors import BackendUnavailable
 from index.settings import Settings
 from tests.fixtures.answering.sources import three_sources
@@ -160,7 +161,9 @@ def test_a_configured_gguf_file_wins_and_gets_the_full_prompt(settings, monkeypa
     path.write_bytes(b"GGUF")
     built = make_backend(settings.with_overrides(gguf_path=path, llm_threads=3,
                                                  local_model="gemma3-270m"))  # fmt: skip
-    assert (built.model_path, built.n_threads, built.style.name) == (str(path), 3, "full")
+    config = built.process.config
+    assert (config.model_path, config.n_threads, built.style.name) == (path, 3, "full")
+    assert built.process.pid is None  # the model's process starts on the first question
 
 
 def _fake_parts(tmp_path: Path, monkeypatch, chunks: list[bytes]) -> PackagedGGUF:
@@ -201,6 +204,6 @@ def test_parts_that_do_not_add_up_are_refused(tmp_path, monkeypatch):
 
 def test_a_missing_part_package_says_what_to_install(tmp_path):
     spec = PackagedGGUF("m.gguf", ("no_such_part1",), ("data/part01.bin",), "0" * 64, None,
-                        "newsdesk[qwen-1.5b]")  # fmt: skip
-    with pytest.raises(BackendUnavailable, match=r"no_such_part1 is missing.*newsdesk\[qwen-1.5b"):
+                        "newsdesk[qwen15b]")  # fmt: skip
+    with pytest.raises(BackendUnavailable, match=r"no_such_part1 is missing.*newsdesk\[qwen15b"):
         assemble_gguf(spec, tmp_path)
