@@ -19,7 +19,7 @@ from assistant.prompts import NOT_COVERED
 from index.settings import Settings
 from tests.conftest import SHARED
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.shared]
 
 STORIES = Path(__file__).parent / "fixtures" / "answering" / "stories"
 SEED = SHARED / "seeds" / "000_f8f8be72d5054970.txt"
