@@ -40,8 +40,11 @@ def test_the_cli_sets_it_up_under_the_cache_dir(tmp_path: Path) -> None:
         [sys.executable, "-c", "from assistant.cli import main; main()", "index", "stats"],
         capture_output=True,
         text=True,
-        env={**os.environ, "NEWSDESK_CACHE_DIR": str(env_cache),
-             "NEWSDESK_HOME": str(tmp_path / "home")},  # fmt: skip
+        env={
+            **os.environ,
+            "NEWSDESK_CACHE_DIR": str(env_cache),
+            "NEWSDESK_HOME": str(tmp_path / "home"),
+        },
     )
     assert "Traceback" not in done.stderr and "Warning" not in done.stderr
     assert (env_cache / "logs").is_dir()
