@@ -96,3 +96,37 @@ def test_the_command_line_shows_no_llama_cpp_log_lines(indexed: Assistant) -> No
     assert "December 10" in done.stdout and "— Reuters, undated" in done.stdout  # no date given
     assert "llama_" not in done.stderr and "llama_" not in done.stdout
     assert "ggml" not in done.stderr
+
+
+def test_a_model_process_killed_mid_answer_costs_one_question(indexed: Assistant) -> None:
+    """kill -9 of the model's process during an answer: one clear line, then answers again."""
+    import signal
+    import threading
+    import time
+
+    from assistant.backends.registry import make_backend
+    from assistant.backends.served import RESTARTED
+    from assistant.errors import BackendUnavailable
+
+    backend = make_backend(indexed.settings)
+    assistant = Assistant(indexed.settings, llm=backend)
+    try:
+        assistant.ask("How many workers did Statoil fly to shore?")  # loads the model
+
+        def kill_once_generating() -> None:
+            deadline = time.monotonic() + 300
+            while backend.last_tokens < 1 and time.monotonic() < deadline:
+                time.sleep(0.005)
+            os.kill(backend.process.pid, signal.SIGKILL)
+
+        backend.last_tokens = 0
+        killer = threading.Thread(target=kill_once_generating)
+        killer.start()
+        with pytest.raises(BackendUnavailable) as lost:
+            assistant.ask(DEADLINE)
+        killer.join()
+        assert str(lost.value) == RESTARTED
+        answer = assistant.ask(DEADLINE)
+        assert "December 10" in answer.text and backend.process.restarts == 1
+    finally:
+        assistant.close()
