@@ -20,10 +20,11 @@ from typing import Any
 from assistant.answer import Source
 from assistant.backends.base import History
 from assistant.backends.condensing import acceptable, clean_question, condense_by_rules
-from assistant.backends.local import prefer_passive_openmp
+from assistant.backends.local import default_threads, local_model_spec, prefer_passive_openmp
 from assistant.backends.prompting import Message, PromptStyle, condense_messages
 from assistant.backends.served import COMPLETION_STOP, CONDENSE_TOKENS, STOP
 from assistant.errors import BackendUnavailable
+from index.settings import Settings
 
 
 class LlamaBackend:
@@ -172,3 +173,19 @@ def _close(llama: Any, log_callback: Any) -> None:
         default = getattr(getattr(llama_cpp, "_logger", None), "llama_log_callback", None)
         if default is not None:
             llama_cpp.llama_log_set(default, ctypes.c_void_p(0))
+
+
+def make_inline_backend(settings: Settings) -> LlamaBackend:
+    """The configured local model loaded into this process (benchmarks: the boundary's cost)."""
+    spec = local_model_spec(settings)
+    return LlamaBackend(
+        spec.path,
+        spec.style,
+        n_ctx=settings.llm_context,
+        n_threads=settings.llm_threads or default_threads(),
+        max_tokens=spec.max_tokens,
+        instruct=spec.instruct,
+        extra_stop=spec.extra_stop,
+        timeout=settings.answer_timeout,
+        name=f"{spec.name}:inline",
+    )
