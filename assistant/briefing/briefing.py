@@ -11,7 +11,7 @@ from assistant.briefing.compose import Line, compose, date_label, not_covered
 from assistant.briefing.stories import Story, best_sentence, group_stories, relevance
 from assistant.briefing.vectors import ArticleVectors
 from assistant.dates import parse_time_constraints
-from index.stores.period import PeriodArticle, PeriodQueries
+from index.reader import PeriodArticle, PeriodQueries
 
 __all__ = ["DEFAULT_DAYS", "Period", "briefing", "period_of", "period_stories", "rank_stories"]
 

@@ -10,7 +10,7 @@ from assistant.briefing.briefing import briefing, period_of
 from assistant.briefing.timeline import comparison, timeline, topic_stories
 from assistant.briefing.vectors import ArticleVectors
 from assistant.kinds import QuestionKind
-from index.stores.period import PeriodQueries
+from index.reader import PeriodQueries
 
 __all__ = ["BriefingDesk"]
 

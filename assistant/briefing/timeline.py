@@ -11,7 +11,7 @@ from assistant.briefing.compose import Line, compose, not_covered
 from assistant.briefing.stories import Story, group_stories, lede_sentences
 from assistant.briefing.vectors import ArticleVectors
 from assistant.text import content_stems
-from index.stores.period import PeriodArticle, PeriodQueries
+from index.reader import PeriodArticle, PeriodQueries
 
 __all__ = ["comparison", "timeline", "topic_stories"]
 

@@ -23,10 +23,8 @@ from typing import Any
 
 from assistant.webui.access import check_location, inside, upload_dirs
 from assistant.webui.render import example_questions, explain
-from index import demo
+from index import demo, human_size, upload_suffixes
 from index.errors import SourceRejected
-from index.loaders.decoding import human_size
-from index.loaders.estimate import upload_suffixes
 from index.models import BuildReport, Progress, Rejection
 from index.settings import Settings
 
@@ -85,13 +83,13 @@ class Library:
 
     def recent_titles(self, n: int) -> list[tuple[str, str]]:
         """(title, outlet) of the ``n`` most recently published titled articles."""
-        from index.stores import open_stores
+        from index.reader import IndexReader
 
         if not self.settings.catalog_path.exists():
             return []
         try:
-            with open_stores(self.settings) as stores:
-                articles = stores.catalog.recent_articles(n)
+            with IndexReader.open(self.settings) as reader:
+                articles = reader.recent_articles(n)
         except Exception as error:  # example questions are a nicety: never break the page
             log.warning("no example questions: %s", error)
             return []

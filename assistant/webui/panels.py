@@ -22,8 +22,8 @@ def index_panel(view: IndexView, settings: Settings, now: datetime) -> str:
     """The index panel: the stats, how fresh the sources are (``index.source_status``), and
     who is indexing now (the home's writer lock, or on a shared Chroma server its writer
     lease), and on a reader replica that this page does not index."""
+    from index import writer_status
     from index.source_status import read_status
-    from index.stores.lease import writer_status
     from index.writing import HomeLock
 
     try:
