@@ -161,7 +161,9 @@ def run_evaluation(
 
     mark = time.perf_counter()
     retrievers = make_retrievers(index_settings, embedder, config.retrievers)
-    details = [{"id": q.id, "question": q.question, "answer": list(q.answers)} for q in questions]
+    details: list[dict[str, Any]] = [
+        {"id": q.id, "question": q.question, "answer": list(q.answers)} for q in questions
+    ]
     ranks: dict[str, list[int | None]] = {name: [] for name in config.retrievers}
     in_context: dict[str, list[bool]] = {name: [] for name in config.retrievers}
     for done, (question, detail) in enumerate(zip(questions, details, strict=True), start=1):

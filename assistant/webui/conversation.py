@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Citation
 from assistant.webui.briefing import render_items
 from assistant.webui.render import (
     claims_citing,
@@ -29,7 +29,7 @@ Turn = dict[str, Any]
 
 def finish_turn(turn: Turn, answer: Answer, number: int) -> None:
     """Mark ``turn`` done with ``answer``: its Markdown, cited cards and consulted cards."""
-    by_n = {}
+    by_n: dict[int, Citation] = {}
     for citation in answer.citations:
         by_n.setdefault(citation.n, citation)
     cited = [s for s in answer.sources if s.n in by_n]
