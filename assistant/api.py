@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from assistant.answer import Answer, Source
 from assistant.errors import IndexEmpty, InvalidQuestion
-from assistant.protocols import Retriever
+from assistant.protocols import AskOptions, Retriever
 from index.settings import Settings
 
 if TYPE_CHECKING:
@@ -20,21 +20,6 @@ if TYPE_CHECKING:
     from index.reader import IndexReader
 
 INDEX_EMPTY = "The index is empty: run `newsdesk index build PATH`"
-
-
-class AskOptions(TypedDict, total=False):
-    """How ``ask``/``stream`` answer; every key is optional.
-
-    ``history``: earlier (user, assistant) pairs, making the question a follow-up; ``filters``:
-    an ``assistant.filters.Filters``; ``as_of``: the reference date of words like "last week";
-    ``kind``: "fact", "briefing", "timeline", "compare" or "auto" (the default: recognised from
-    the wording, see :mod:`assistant.kinds`).
-    """
-
-    history: Sequence[tuple[str, str]] | None
-    filters: Filters | None
-    as_of: datetime | None
-    kind: str
 
 
 class Assistant:

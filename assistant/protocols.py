@@ -7,15 +7,40 @@ fakes shipped in the package or any object with the same methods; mypy checks th
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypedDict, Unpack
 
-from assistant.answer import Source
+from assistant.answer import Answer, Source
 
 if TYPE_CHECKING:
     from assistant.filters import Filters
 
-__all__ = ["Retriever"]
+__all__ = ["Answerer", "AskOptions", "Retriever"]
+
+
+class AskOptions(TypedDict, total=False):
+    """How ``ask``/``stream`` answer; every key is optional.
+
+    ``history``: earlier (user, assistant) pairs, making the question a follow-up; ``filters``:
+    an ``assistant.filters.Filters``; ``as_of``: the reference date of words like "last week";
+    ``kind``: "fact", "briefing", "timeline", "compare" or "auto" (the default: recognised from
+    the wording, see :mod:`assistant.kinds`).
+    """
+
+    history: Sequence[tuple[str, str]] | None
+    filters: Filters | None
+    as_of: datetime | None
+    kind: str
+
+
+class Answerer(Protocol):
+    """What the web page and the CLI need of an assistant (``assistant.Assistant``; tests pass
+    a fake with the same two methods)."""
+
+    def ask(self, question: str, **options: Unpack[AskOptions]) -> Answer: ...
+
+    def stream(self, question: str, **options: Unpack[AskOptions]) -> Iterator[str | Answer]: ...
 
 
 class Retriever(Protocol):

@@ -25,6 +25,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.answer import Answer
+from assistant.protocols import Answerer
 from assistant.webui.conversation import (
     Turn,
     chat_history,
@@ -73,7 +74,7 @@ _INDEXER_QUEUE: dict[str, Any] = {"concurrency_id": "indexer", "concurrency_limi
 
 
 def build_app(
-    assistant: Any,
+    assistant: Answerer | AssistantHolder | None,
     settings: Settings,
     *,
     library: Library | None = None,
@@ -92,7 +93,7 @@ class NewsdeskPage:
 
     def __init__(
         self,
-        assistant: Any,
+        assistant: Answerer | AssistantHolder | None,
         settings: Settings,
         *,
         library: Library | None = None,
