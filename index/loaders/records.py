@@ -70,7 +70,7 @@ def load_json(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
     if records is None:
         raise SourceRejected(
             "no article records: expected an object with 'text', a list of them, "
-            "or {\"articles\": [...]}"
+            'or {"articles": [...]}'
         )
     for number, record in enumerate(records, start=1):
         try:
