@@ -1,4 +1,5 @@
-"""Answer latency of the default local model (Gemma 3 270M GGUF), against the naive LangChain way.
+"""Answer latency of the local model (``NEWSDESK_LOCAL_MODEL``, default Qwen2.5-Coder-0.5B-Instruct
+Q4_K_M), against the naive LangChain way.
 
     python benchmarks/bench_answer.py [--home DIR] [--limit N] [--others N] [--no-naive] [--json]
 
@@ -94,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {number}/{len(questions)} {totals}", file=sys.stderr)
     report = {
         "questions": len(questions),
+        "model": settings.local_model,
         "threads": ours.threads,
         "max_tokens": ours.max_tokens,
         "load": os.getloadavg(),
@@ -161,8 +163,8 @@ class NaiveRunner:
     def __init__(self, settings: Settings, embedder: Any, max_tokens: int) -> None:
         from llama_cpp import Llama
 
-        from assistant.backends.local import default_threads
-        from assistant.backends.packaged import GEMMA_270M, assemble_gguf
+        from assistant.backends.local import LOCAL_MODELS, default_threads
+        from assistant.backends.packaged import assemble_gguf
         from assistant.evaluation.runner import corpus_fingerprint
 
         corpus = slice_path(settings)
@@ -170,7 +172,9 @@ class NaiveRunner:
         self.baseline.ensure_built(corpus_fingerprint(settings, corpus, embedder))
         self.max_tokens = max_tokens
         self.llama = Llama(
-            model_path=str(assemble_gguf(GEMMA_270M, settings.cache_dir)),
+            model_path=str(
+                assemble_gguf(LOCAL_MODELS[settings.local_model].gguf, settings.cache_dir)
+            ),
             n_ctx=settings.llm_context,
             n_threads=settings.llm_threads or default_threads(),
             verbose=False,
@@ -269,7 +273,7 @@ def markdown(report: dict[str, Any]) -> str:
     ours, naive = report["summary"]["ours"], report["summary"].get("naive")
     load = ", ".join(f"{value:.2f}" for value in report["load"])
     lines = [
-        f"Answer latency on RealTimeQA ({report['questions']} questions, Gemma 3 270M Q4_K_M, "
+        f"Answer latency on RealTimeQA ({report['questions']} questions, {report['model']}, "
         f"{report['threads']} threads, max {report['max_tokens']} tokens, load {load})",
         "",
         "| pipeline | first text p50 / p95 s | model first token p50 / p95 s | total p50 / p95 s "
@@ -303,8 +307,6 @@ def markdown(report: dict[str, Any]) -> str:
         f", whole answer < 4 s p50 ({_met(ours['total_p50'] < 4.0)})",
     ]
     return "\n".join(lines)
-
-
 
 
 def _ratio(ours: float, naive: float) -> str:

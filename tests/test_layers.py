@@ -4,6 +4,7 @@ through ``index.reader`` (import contracts in pyproject.toml; docs/architecture.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,11 @@ def test_settings_name_the_backends_the_registry_builds() -> None:
     assert get_args(settings.BackendName) == settings.BACKEND_NAMES
     assert set(settings.BACKEND_NAMES) == set(BACKEND_NAMES)
     assert set(settings.LOCAL_MODEL_NAMES) == set(LOCAL_MODEL_NAMES)
+
+
+def test_the_architecture_page_names_only_modules_that_exist() -> None:
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:index|assistant|prompts)/[\w/]*?(?:\.py|/))`", page))
+    assert len(named) > 10
+    missing = sorted(path for path in named if not (ROOT / path).exists())
+    assert not missing, f"docs/architecture.md names modules that do not exist: {missing}"
