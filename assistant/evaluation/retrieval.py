@@ -10,20 +10,24 @@ indexer's dedup) count as gold.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.evaluation.data import CorpusArticle, Question
 from assistant.evaluation.metrics import normalize
 from assistant.evaluation.naive import NaiveBaseline
 from index.settings import Settings
 
+if TYPE_CHECKING:
+    from assistant.retriever import HybridRetriever
+    from index.embeddings import Embedder
+
 RETRIEVERS = ("dense", "bm25", "hybrid", "naive")
 _MODES = {"dense": "dense", "bm25": "keyword"}
 
 
 def make_retrievers(
-    settings: Settings, embedder: Any, names: Sequence[str], **tuning: Any
-) -> dict[str, Any]:
+    settings: Settings, embedder: Embedder | None, names: Sequence[str], **tuning: Any
+) -> dict[str, HybridRetriever]:
     """Newsdesk's retriever in each requested mode over the index of ``settings``; ``tuning``
     overrides ``HybridRetriever`` fields in every mode (``benchmarks/bench_retrieval.py --set``)."""
     from assistant.retriever import HybridRetriever

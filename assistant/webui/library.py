@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.webui.access import check_location, inside, upload_dirs
 from assistant.webui.render import example_questions, explain
@@ -27,6 +27,9 @@ from index import demo, human_size, upload_suffixes
 from index.errors import SourceRejected
 from index.models import BuildReport, Progress, Rejection
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.embeddings import Embedder
 
 log = logging.getLogger("newsdesk.ui")
 
@@ -61,7 +64,7 @@ class Library:
         self,
         settings: Settings,
         *,
-        embedder: Any = None,
+        embedder: Embedder | None = None,
         uploaded_from: Sequence[Path] | None = None,
     ) -> None:
         self.settings = settings
