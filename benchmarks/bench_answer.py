@@ -116,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {number}/{len(questions)} {totals}", file=sys.stderr)
     report = {
         "questions": len(questions),
+        "model": settings.local_model,
         "threads": ours.threads,
         "max_tokens": ours.max_tokens,
         "load": os.getloadavg(),
@@ -188,8 +189,8 @@ class NaiveRunner:
     def __init__(self, settings: Settings, embedder: Any, max_tokens: int) -> None:
         from llama_cpp import Llama
 
-        from assistant.backends.local import default_threads
-        from assistant.backends.packaged import GEMMA_270M, assemble_gguf
+        from assistant.backends.local import LOCAL_MODELS, default_threads
+        from assistant.backends.packaged import assemble_gguf
         from assistant.evaluation.runner import corpus_fingerprint
 
         corpus = slice_path(settings)
@@ -197,7 +198,9 @@ class NaiveRunner:
         self.baseline.ensure_built(corpus_fingerprint(settings, corpus, embedder))
         self.max_tokens = max_tokens
         self.llama = Llama(
-            model_path=str(assemble_gguf(GEMMA_270M, settings.cache_dir)),
+            model_path=str(
+                assemble_gguf(LOCAL_MODELS[settings.local_model].gguf, settings.cache_dir)
+            ),
             n_ctx=settings.llm_context,
             n_threads=settings.llm_threads or default_threads(),
             verbose=False,
@@ -296,8 +299,7 @@ def markdown(report: dict[str, Any]) -> str:
     ours, naive = report["summary"]["ours"], report["summary"].get("naive")
     load = ", ".join(f"{value:.2f}" for value in report["load"])
     lines = [
-        f"Answer latency on RealTimeQA ({report['questions']} questions, "
-        "Qwen2.5-Coder-0.5B-Instruct Q4_K_M, "
+        f"Answer latency on RealTimeQA ({report['questions']} questions, {report['model']}, "
         f"{report['threads']} threads, max {report['max_tokens']} tokens, load {load})",
         "",
         "| pipeline | first text p50 / p95 s | model first token p50 / p95 s | total p50 / p95 s "
@@ -344,8 +346,6 @@ def markdown(report: dict[str, Any]) -> str:
         f", whole answer < 4 s p50 ({_met(ours['total_p50'] < 4.0)})",
     ]
     return "\n".join(lines)
-
-
 
 
 def _ratio(ours: float, naive: float) -> str:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.answer import Answer
 from assistant.briefing.compose import Line, compose, date_label, not_covered
 from assistant.briefing.stories import Story, best_sentence, group_stories, relevance
 from assistant.briefing.vectors import ArticleVectors
 from assistant.dates import parse_time_constraints
-from index.stores.period import PeriodArticle, PeriodQueries
+from index.reader import PeriodArticle, PeriodQueries
+
+if TYPE_CHECKING:
+    from assistant.filters import Filters
 
 __all__ = ["DEFAULT_DAYS", "Period", "briefing", "period_of", "period_stories", "rank_stories"]
 
@@ -27,7 +30,7 @@ class Period:
     until: datetime | None
 
 
-def period_of(question: str, filters: Any, as_of: datetime | None) -> Period:
+def period_of(question: str, filters: Filters | None, as_of: datetime | None) -> Period:
     """The question's time words, narrowed by the filters; else the 7 days before ``as_of``."""
     as_of = _aware(as_of or datetime.now(UTC))
     asked = parse_time_constraints(question, as_of)

@@ -41,8 +41,8 @@ def print_tables(result: EvalResult, console: Console) -> None:
         table = Table(title="Answers")
         for column in ("backend", "accuracy", "citation precision", "abstention", "false refusal"):
             table.add_column(column, justify="left" if column == "backend" else "right")
-        for backend, scores in result.answers.items():
-            table.add_row(backend, *(_fmt(scores[key]) for key in ANSWER_MEASURES))
+        for backend, measured in result.answers.items():
+            table.add_row(backend, *(_fmt(measured[key]) for key in ANSWER_MEASURES))
         console.print(table)
     console.print(f"[dim]{result.seconds_summary()}[/dim]")
 
@@ -102,8 +102,8 @@ def markdown(result: EvalResult) -> str:
             "| backend | accuracy | citation precision | abstention | false refusal |",
             "|---|---:|---:|---:|---:|",
         ]
-        for backend, scores in result.answers.items():
-            cells = [_fmt(scores[key]) for key in ANSWER_MEASURES]
+        for backend, measured in result.answers.items():
+            cells = [_fmt(measured[key]) for key in ANSWER_MEASURES]
             lines.append(f"| {backend} | " + " | ".join(cells) + " |")
         lines += ["", "![answer measures per backend](answers.png)", ""]
     lines += [

@@ -19,16 +19,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.webui.access import check_location, inside, upload_dirs
 from assistant.webui.render import example_questions, explain
-from index import demo
+from index import demo, human_size, upload_suffixes
 from index.errors import SourceRejected
-from index.loaders.decoding import human_size
-from index.loaders.estimate import upload_suffixes
 from index.models import BuildReport, Progress, Rejection
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.embeddings import Embedder
 
 log = logging.getLogger("newsdesk.ui")
 
@@ -59,8 +60,13 @@ class Library:
     default): a "file" naming any other server path is refused.
     """
 
-    def __init__(self, settings: Settings, *, embedder: Any = None,
-                 uploaded_from: Sequence[Path] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        uploaded_from: Sequence[Path] | None = None,
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.uploaded_from = list(uploaded_from) if uploaded_from is not None else upload_dirs()
@@ -78,20 +84,21 @@ class Library:
             stats = index.stats(self.settings).to_dict()
         except Exception as error:
             return IndexView(error=explain(error))
-        outlets = sorted((name for name in stats.get("sources") or {} if name != "unknown"),
-                         key=str.casefold)
+        outlets = sorted(
+            (name for name in stats.get("sources") or {} if name != "unknown"), key=str.casefold
+        )
         titles = self.recent_titles(24) if stats.get("articles") else []
         return IndexView(stats=stats, outlets=outlets, examples=example_questions(titles))
 
     def recent_titles(self, n: int) -> list[tuple[str, str]]:
         """(title, outlet) of the ``n`` most recently published titled articles."""
-        from index.stores import open_stores
+        from index.reader import IndexReader
 
         if not self.settings.catalog_path.exists():
             return []
         try:
-            with open_stores(self.settings) as stores:
-                articles = stores.catalog.recent_articles(n)
+            with IndexReader.open(self.settings) as reader:
+                articles = reader.recent_articles(n)
         except Exception as error:  # example questions are a nicety: never break the page
             log.warning("no example questions: %s", error)
             return []
@@ -144,7 +151,8 @@ class Library:
         name = path.name
         if not any(name.lower().endswith(ext) for ext in UPLOAD_TYPES):
             raise SourceRejected(
-                f"{name}: not a supported file type; upload {', '.join(UPLOAD_TYPES)} files")
+                f"{name}: not a supported file type; upload {', '.join(UPLOAD_TYPES)} files"
+            )
         real = os.path.realpath(path)
         roots = [os.path.realpath(folder) for folder in self.uploaded_from]
         if not any(inside(real, root) for root in roots) or not os.path.isfile(real):
@@ -152,8 +160,10 @@ class Library:
         size = os.path.getsize(real)
         limit = self.settings.ui_max_upload_bytes
         if size > limit:
-            raise SourceRejected(f"{name}: {human_size(size)}, over the {human_size(limit)} "
-                                 "upload limit (NEWSDESK_UI_MAX_UPLOAD_BYTES)")
+            raise SourceRejected(
+                f"{name}: {human_size(size)}, over the {human_size(limit)} "
+                "upload limit (NEWSDESK_UI_MAX_UPLOAD_BYTES)"
+            )
         return Path(real)
 
     def update(self, progress: Progress) -> Any:

@@ -25,6 +25,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.answer import Answer
+from assistant.protocols import Answerer
 from assistant.webui.conversation import (
     Turn,
     chat_history,
@@ -62,18 +63,18 @@ PLACEHOLDER = (
     "**Ask a question about the indexed news.**\n\nFollow-up questions keep the context; "
     "use *New conversation* to start over."
 )
-_PRIVATE = {"api_visibility": "private"}
-_QUIET = {"api_visibility": "private", "show_progress": "hidden"}
+_PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+_QUIET: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
 # Questions run as concurrent events (a waiting one says so) and take turns on the model in
 # NewsdeskPage.turnstile; beyond CHAT_EVENTS at once, Gradio's queue shows the position.
 CHAT_EVENTS = 16
 WAIT_POLL = 0.5  # seconds between looks at a waiting question's place in line
-_CHAT_QUEUE = {"concurrency_id": "chat", "concurrency_limit": CHAT_EVENTS}
-_INDEXER_QUEUE = {"concurrency_id": "indexer", "concurrency_limit": 1, **_PRIVATE}
+_CHAT_QUEUE: dict[str, Any] = {"concurrency_id": "chat", "concurrency_limit": CHAT_EVENTS}
+_INDEXER_QUEUE: dict[str, Any] = {"concurrency_id": "indexer", "concurrency_limit": 1, **_PRIVATE}
 
 
 def build_app(
-    assistant: Any,
+    assistant: Answerer | AssistantHolder | None,
     settings: Settings,
     *,
     library: Library | None = None,
@@ -92,7 +93,7 @@ class NewsdeskPage:
 
     def __init__(
         self,
-        assistant: Any,
+        assistant: Answerer | AssistantHolder | None,
         settings: Settings,
         *,
         library: Library | None = None,
@@ -229,7 +230,7 @@ class NewsdeskPage:
 
         asked = [self.question, self.turns, self.since, self.until, self.outlets]
         answered = [self.chatbot, self.turns, self.sources_panel, self.question]
-        chat_queue = {**_CHAT_QUEUE, **_PRIVATE}
+        chat_queue: dict[str, Any] = {**_CHAT_QUEUE, **_PRIVATE}
         self.question.submit(self.respond, asked, answered, **chat_queue)
         self.ask_button.click(self.respond, asked, answered, **chat_queue)
         self.chatbot.example_select(example_text, None, self.question, **_PRIVATE).then(
@@ -407,7 +408,7 @@ class NewsdeskPage:
     def run_indexing(self, job: Job, progress: gr.Progress) -> str:
         """Run ``job`` with ``progress`` showing its stages; its report (or error) as HTML."""
 
-        def report(done: int, total: int, stage: str) -> None:
+        def report(done: int, total: int | None, stage: str) -> None:
             progress((done, total or None), desc=stage)
 
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING
 
 import gradio as gr
 
@@ -12,6 +12,9 @@ from assistant.webui.holder import AssistantHolder
 from assistant.webui.page import build_app
 from index.errors import NewsdeskError
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.protocols import Answerer
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_PORT = 7860
@@ -24,7 +27,7 @@ def launch(
     port: int | None = None,
     auth: tuple[str, str] | None = None,
     allow_open: bool = False,
-    assistant: Any = None,
+    assistant: Answerer | None = None,
 ) -> None:
     """Serve the page until interrupted. A non-local ``host`` needs ``auth`` or ``allow_open``."""
     holder = AssistantHolder(assistant, settings)

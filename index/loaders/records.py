@@ -16,7 +16,7 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from index.errors import SourceRejected
 from index.loaders.dateline import parse_dateline
@@ -41,9 +41,12 @@ MAX_LINE_REJECTIONS = 20
 def load_jsonl(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
     """Stream the records of a ``.jsonl`` or ``.jsonl.gz`` file, one line at a time."""
     check_size(path, settings)
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rb") as stream:
-        yield from _read_lines(path, stream)
+    if path.name.lower().endswith(".gz"):
+        with gzip.open(path, "rb") as unzipped:
+            yield from _read_lines(path, cast(IO[bytes], unzipped))
+    else:
+        with path.open("rb") as stream:
+            yield from _read_lines(path, stream)
 
 
 def load_json(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
@@ -67,7 +70,7 @@ def load_json(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
     if records is None:
         raise SourceRejected(
             "no article records: expected an object with 'text', a list of them, "
-            "or {\"articles\": [...]}"
+            'or {"articles": [...]}'
         )
     for number, record in enumerate(records, start=1):
         try:

@@ -24,7 +24,8 @@ class CatalogReads(CatalogConnection):
 
     def embedding_model(self) -> tuple[str, int] | None:
         """``(name, dimension)`` of the model the index was built with, or None when empty."""
-        rows = dict(self._fetchall("SELECT key, value FROM meta"))
+        meta = self._fetchall("SELECT key, value FROM meta")
+        rows = {str(key): str(value) for key, value in meta}
         if "embedding_model" not in rows:
             return None
         return rows["embedding_model"], int(rows["embedding_dimension"])
@@ -53,7 +54,8 @@ class CatalogReads(CatalogConnection):
 
     def entries(self) -> Iterator[tuple[str, str, str | None]]:
         """``(id, origin, canonical_id)`` of every article in the manifest."""
-        yield from self._fetchall("SELECT id, origin, canonical_id FROM articles")
+        for row in self._fetchall("SELECT id, origin, canonical_id FROM articles"):
+            yield row[0], row[1], row[2]
 
     def find_canonical(self, fingerprint: str, exclude_id: str) -> ManifestEntry | None:
         """The indexed (done, not itself a copy) article with this fingerprint, if any."""
