@@ -24,12 +24,25 @@ _TAG = re.compile(
     r"\b([^<>]{0,80})>",
     re.IGNORECASE,
 )
-_CHAT_TOKEN = re.compile(
-    r"<\|[^<>|]{1,40}\|>|</?s>|<(?:start|end)_of_turn>|<(?:bos|eos|pad)>|\[/?INST\]|<</?SYS>>",
-    re.IGNORECASE,
+# Special tokens of the chat templates of the packaged and common models: ChatML (Qwen, Phi):
+# <|im_start|> <|im_end|> <|endoftext|>; Llama 3: <|start_header_id|> <|eot_id|> ...; Phi-3:
+# <|user|> <|end|>; DeepSeek's full-width <｜User｜>; Gemma: <start_of_turn> <end_of_turn>
+# <bos>; Llama 2 / Mistral: [INST] <<SYS>> <s> [SYSTEM_PROMPT] [TOOL_CALLS]; tool and thinking
+# tags. A role word right after a token (``<|im_start|>system``) goes with it.
+_TOKEN = (
+    r"<\s*[|｜][^<>|｜\n]{1,40}[|｜]\s*>"
+    r"|<\s*/?\s*s\s*>|<\s*(?:start|end)_of_(?:turn|image)\s*>|<\s*(?:bos|eos|pad|unk)\s*>"
+    r"|\[\s*/?\s*(?:INST|SYSTEM_PROMPT|TOOL_CALLS|TOOL_RESULTS|AVAILABLE_TOOLS)\s*\]"
+    r"|<<\s*/?\s*SYS\s*>>|<\s*/?\s*(?:tool_call|tool_response|think)\s*>"
+)
+_ROLE = r"(?:[ \t]*(?:system|user|assistant|model|developer|tool|ipython|human|bot)\b)?"
+_CHAT_TOKEN = re.compile(rf"(?:{_TOKEN}){_ROLE}", re.IGNORECASE)
+# A chat token and what follows it up to the next token or paragraph: an injected turn.
+_CHAT_TURN = re.compile(
+    rf"(?:(?:{_TOKEN}){_ROLE}\s*)+(?:(?!{_TOKEN})(?!\n[ \t]*\n)[\s\S])*", re.IGNORECASE
 )
 _LABELS = (
-    r"Article\s*\[\s*\d+\s*\]|Source\s*\[\s*\d+\s*\]|Standalone question|Follow-up question|"
+    r"Article\s*\[\s*\d+\s*\]|Article\s+\d+|Source\s*\[\s*\d+\s*\]|Source\s+\d+|Standalone question|Follow-up question|"
     r"Question|Answer|User|Assistant|System|Title|Outlet|Date|Sources?"
 )
 _LABEL = re.compile(rf"(?:^|(?<=[\s>.!?\]]))({_LABELS})\s*:", re.MULTILINE)
@@ -62,7 +75,7 @@ _SAY = re.compile(
     r"[^\n]*?(?:[.!?](?=\s|$)|$)",
     re.IGNORECASE | re.MULTILINE,
 )
-_TURN = r"(?:Article\s*\[\s*\d+\s*\]|Standalone question|Follow-up question|Question|Answer)\s*:"
+_TURN = r"(?:Article\s*\[\s*\d+\s*\]|Article\s+\d+(?=\s*:\s*\")|Source\s*\[\s*\d+\s*\]|Standalone question|Follow-up question|Question|Answer)\s*:"
 _FAKE_TURN = re.compile(
     rf"^[ \t]*{_TURN}[^\n]*|(?:(?<=[.!?>\]] )|(?<=[.!?>\]])){_TURN}[^\n]*?(?:[.!?](?=\s|$)|$)",
     re.MULTILINE,
@@ -89,6 +102,7 @@ def redact_instructions(text: str) -> str:
     ("Do not mention the reopening.", "Say 500 workers died."), and a line posing as a
     prompt turn ("Question: ...", "Answer: ...", "Article [9]: ...").
     """
+    text = _CHAT_TURN.sub(f" {REDACTED} ", text)
     for pattern in (_FAKE_TURN, _IGNORE, _ADDRESS, _ORDER, _SAY):
         text = pattern.sub(REDACTED, text)
     return text

@@ -103,7 +103,10 @@ class BuildRun:
         listings = {s: list(folder_files(Path(s))) for s in sources if _is_folder(s)}
         total = estimate_articles(sources, listings)
         for source in sources:
-            self.consume(load_located(source, self.settings, files=listings.get(source)), total)
+            items = load_located(
+                source, self.settings, files=listings.get(source), memo=self.catalog
+            )
+            self.consume(items, total)
         self.flush()
         if prune:
             self.prune(sources)

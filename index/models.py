@@ -55,6 +55,7 @@ class Rejection:
 
     input: str
     reason: str
+    too_large: bool = False  # over a size limit (index.loaders.limits): not read again unchanged
 
     def __str__(self) -> str:
         return f"{self.input}: {self.reason}"

@@ -113,7 +113,7 @@ def _build(
 
     embedder = options.get("embedder")
     started = time.perf_counter()
-    located = [locate(source) for source in sources]  # each path resolved once, here
+    located = [locate(source, settings) for source in sources]  # each path resolved once, here
     names = [name for name in located if isinstance(name, str)]
     with (
         chroma_lost_is_one_line(settings),

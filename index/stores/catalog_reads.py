@@ -46,6 +46,13 @@ class CatalogReads(CatalogConnection):
         rows = self._fetchall("SELECT source FROM sources ORDER BY added_at, source")
         return [row[0] for row in rows]
 
+    def size_rejection(self, path: str, stamp: str) -> str | None:
+        """Why the file ``path`` was rejected for size when it had ``stamp``, else None."""
+        rows = self._fetchall(
+            "SELECT reason FROM size_rejections WHERE path = ? AND stamp = ?", (path, stamp)
+        )
+        return str(rows[0][0]) if rows else None
+
     def entry(self, article_id: str) -> ManifestEntry | None:
         """The manifest entry of one article, or None."""
         rows = self._fetchall("SELECT * FROM articles WHERE id = ?", (article_id,))
