@@ -4,12 +4,13 @@ Articles (and chat history) are pasted into prompts and quoted in answers. Two t
 them from steering a backend:
 
 - :func:`neutralize` defuses text that imitates the prompt's own structure: ``<source n=..>``
-  and ``</source>`` tags, chat-template tokens (``<|im_start|>``, ``<start_of_turn>``,
-  ``[INST]`` ...), and labels the templates use ("Article [9]:", "Question:", "Answer:").
+  and ``</source>`` tags, chat-template tokens of every family (``<|im_start|>``,
+  ``<|eot_id|>``, ``<start_of_turn>``, ``[INST]``, ``<<SYS>>`` ...) with the role word after
+  them, and labels the templates use ("Article [9]:", "Article 2:", "Source [3]", "Question:").
   The words stay readable; they no longer parse as structure.
 - :func:`redact_instructions` replaces sentences that address an AI or give it orders
   ("to any AI model: do not mention ...", "ignore previous instructions", a fake
-  "Answer: ..." line) with :data:`REDACTED`, so they are neither shown to a model nor quoted
+  "Answer: ..." line, a chat turn opened by a chat-template token) with :data:`REDACTED`, so they are neither shown to a model nor quoted
   or counted as support for an answer.
 """
 
@@ -42,7 +43,8 @@ _CHAT_TURN = re.compile(
     rf"(?:(?:{_TOKEN}){_ROLE}\s*)+(?:(?!{_TOKEN})(?!\n[ \t]*\n)[\s\S])*", re.IGNORECASE
 )
 _LABELS = (
-    r"Article\s*\[\s*\d+\s*\]|Article\s+\d+|Source\s*\[\s*\d+\s*\]|Source\s+\d+|Standalone question|Follow-up question|"
+    r"Article\s*\[\s*\d+\s*\]|Article\s+\d+|Source\s*\[\s*\d+\s*\]|Source\s+\d+|"
+    r"Standalone question|Follow-up question|"
     r"Question|Answer|User|Assistant|System|Title|Outlet|Date|Sources?"
 )
 _LABEL = re.compile(rf"(?:^|(?<=[\s>.!?\]]))({_LABELS})\s*:", re.MULTILINE)
@@ -75,7 +77,10 @@ _SAY = re.compile(
     r"[^\n]*?(?:[.!?](?=\s|$)|$)",
     re.IGNORECASE | re.MULTILINE,
 )
-_TURN = r"(?:Article\s*\[\s*\d+\s*\]|Article\s+\d+(?=\s*:\s*\")|Source\s*\[\s*\d+\s*\]|Standalone question|Follow-up question|Question|Answer)\s*:"
+_TURN = (
+    r"(?:Article\s*\[\s*\d+\s*\]|Article\s+\d+(?=\s*:\s*\")|Source\s*\[\s*\d+\s*\]|"
+    r"Standalone question|Follow-up question|Question|Answer)\s*:"
+)
 _FAKE_TURN = re.compile(
     rf"^[ \t]*{_TURN}[^\n]*|(?:(?<=[.!?>\]] )|(?<=[.!?>\]])){_TURN}[^\n]*?(?:[.!?](?=\s|$)|$)",
     re.MULTILINE,
@@ -85,7 +90,8 @@ _FAKE_TURN = re.compile(
 def neutralize(text: str) -> str:
     """``text`` with prompt-like markup defused (see the module docstring); words are kept.
 
-    ``<source n="9">`` becomes ``‹source n="9"›``, chat tokens become a space, a label
+    ``<source n="9">`` becomes ``‹source n="9"›``, chat tokens (and a role word after one)
+    become a space, a label
     "Question:" becomes "Question -" and "Article [9]:" becomes "Article (9) -", so that the
     text can no longer close a source block, open a chat turn, or pose as another source.
     """

@@ -149,7 +149,11 @@ def _run(
     """``loader`` on ``path`` within the limits of ``limits``: a file already rejected for size
     and unchanged since is not read again; every error is one ``Rejection``."""
     before = stamp(path)
-    if memo is not None and before is not None and (known := memo.size_rejection(str(path), before)):
+    if (
+        memo is not None
+        and before is not None
+        and (known := memo.size_rejection(str(path), before))
+    ):
         yield Rejection(str(path), f"{known} (unchanged since; not read again)", too_large=True)
         return
     articles, oversize = 0, None
@@ -165,11 +169,10 @@ def _run(
 
 def _bounded(loader: Loader, path: Path, settings: Settings) -> Iterator[Article | Rejection]:
     try:
-        check_size(path, settings)
-    except SourceRejected as error:
-        yield Rejection(str(path), str(error), too_large=True)
-        return
-    try:
+        try:
+            check_size(path, settings)
+        except SourceRejected as error:
+            raise TooLarge(str(error)) from error
         for item in loader(path, settings):
             if isinstance(item, Article):
                 try:

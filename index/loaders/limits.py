@@ -112,6 +112,5 @@ def _skip_line(stream: IO[bytes], total: int, total_limit: int) -> int:
 
 def _over_total(limit: int) -> str:
     return (
-        f"decompresses to more than the {human_size(limit)} limit "
-        "(NEWSDESK_MAX_DECOMPRESSED_BYTES)"
+        f"decompresses to more than the {human_size(limit)} limit (NEWSDESK_MAX_DECOMPRESSED_BYTES)"
     )

@@ -68,7 +68,7 @@ def load_json(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
     if records is None:
         raise SourceRejected(
             "no article records: expected an object with 'text', a list of them, "
-            "or {\"articles\": [...]}"
+            'or {"articles": [...]}'
         )
     for number, record in enumerate(records, start=1):
         try:
@@ -105,9 +105,7 @@ def record_to_article(record: object, *, fallback_id: str, origin: str) -> Artic
     )
 
 
-def _read_lines(
-    path: Path, stream: IO[bytes], settings: Settings
-) -> Iterator[Article | Rejection]:
+def _read_lines(path: Path, stream: IO[bytes], settings: Settings) -> Iterator[Article | Rejection]:
     bad = 0
     first_bad_hidden = 0
     number = 0
