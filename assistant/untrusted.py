@@ -10,8 +10,8 @@ them from steering a backend:
   The words stay readable; they no longer parse as structure.
 - :func:`redact_instructions` replaces sentences that address an AI or give it orders
   ("to any AI model: do not mention ...", "ignore previous instructions", a fake
-  "Answer: ..." line, a chat turn opened by a chat-template token) with :data:`REDACTED`, so they are neither shown to a model nor quoted
-  or counted as support for an answer.
+  "Answer: ..." line, a chat turn opened by a chat-template token) with :data:`REDACTED`,
+  so they are neither shown to a model nor quoted or counted as support for an answer.
 """
 
 from __future__ import annotations
