@@ -113,6 +113,13 @@ class BuildRun:
         self.relink()
         return self.report
 
+    def read_once(self, source: str) -> bool:
+        """True when ``source`` was read: an article came from it, or it was not rejected as a
+        whole (only such sources are recorded for ``update``)."""
+        if any(_within(origin, source) for origin in self.seen_origins):
+            return True
+        return not any(rejection.input == source for rejection in self.report.rejected)
+
     def consume(
         self,
         items: Iterable[Article | Rejection],

@@ -75,7 +75,8 @@ def build(
 
     Unchanged articles are skipped, changed ones replaced (and, with ``prune``, gone ones
     removed: ``BuildOptions``). Bad input is reported in ``BuildReport.rejected``, never raised,
-    and never removes what is indexed from it. The sources are recorded for ``update``. Runs
+    and never removes what is indexed from it. The sources read successfully (not rejected as
+    a whole) are recorded for ``update``. Runs
     under the home's writer lock (``index.writing``).
     """
     _check(options)
@@ -127,9 +128,11 @@ def _build(
             repair_shared(stores)
         else:
             repair(stores)
-        stores.catalog.record_sources(name for name in names if _recordable(name, settings))
         run = BuildRun(stores, settings, embedder, options.get("progress"))
         report = run.run(names, prune=options.get("prune", False))
+        stores.catalog.record_sources(
+            name for name in names if _recordable(name, settings) and run.read_once(name)
+        )
         report.rejected[:0] = [name for name in located if isinstance(name, Rejection)]
         stores.keyword.refresh()  # saved now, so the first question does not wait for it
     report.seconds = time.perf_counter() - started
