@@ -77,7 +77,8 @@ def test_an_article_over_the_character_limit_is_rejected_from_any_loader(tmp_pat
     [rejection] = load_source(story, settings)
     assert isinstance(rejection, Rejection) and rejection.too_large
     assert "over the 1,000 limit (NEWSDESK_MAX_ARTICLE_CHARS)" in rejection.reason
-    assert list(load_source(story, Settings(home=tmp_path / "home")))[0].title == "Trams in Lisbon"
+    [article] = load_source(story, Settings(home=tmp_path / "home"))
+    assert isinstance(article, Article) and article.title == "Trams in Lisbon"
 
 
 def test_a_file_rejected_for_size_is_not_read_again_until_it_changes(tmp_path: Path) -> None:
