@@ -68,7 +68,7 @@ class Library:
     @property
     def uploads_folder(self) -> Path:
         """Where staged uploads are kept (``<home>/uploads/<one folder per upload>``)."""
-        return self.settings.home / "uploads"
+        return self.settings.uploads_path
 
     def view(self) -> IndexView:
         """Stats, outlets and example questions; an ``error`` message instead of raising."""
