@@ -277,6 +277,10 @@ class BuildRun:
             self._embedder = embedder
         return self._embedder
 
+    def embed_texts(self, texts: list[str]) -> np.ndarray:
+        """Vectors of ``texts`` (``repair`` re-embeds chunks whose vectors were lost)."""
+        return self._embed(texts)
+
     def _embed(self, texts: list[str]) -> np.ndarray:
         """Embed in ``embedding_batch_size`` slices of similar length (less padding)."""
         if not texts:

@@ -29,6 +29,7 @@ from index.loaders.decoding import human_size
 from index.loaders.estimate import upload_suffixes
 from index.models import BuildReport, Progress, Rejection
 from index.settings import Settings
+from index.stores.health import diagnose
 
 log = logging.getLogger("newsdesk.ui")
 
@@ -77,7 +78,7 @@ class Library:
         try:
             stats = index.stats(self.settings).to_dict()
         except Exception as error:
-            return IndexView(error=explain(error))
+            return IndexView(error=explain(diagnose(self.settings) or error))
         outlets = sorted((name for name in stats.get("sources") or {} if name != "unknown"),
                          key=str.casefold)
         titles = self.recent_titles(24) if stats.get("articles") else []

@@ -106,6 +106,17 @@ class CatalogReads(CatalogConnection):
         rows = self._fetchall(f"SELECT {CHUNK_COLUMNS} FROM chunks ORDER BY id")
         return [ChunkRecord(row["id"], row["text"], metadata_of(row)) for row in rows]
 
+    def chunks_with_ids(self, chunk_ids: Iterable[str]) -> list[ChunkRecord]:
+        """The chunks with these ids (missing ones are left out), ordered by id."""
+        found: list[ChunkRecord] = []
+        for batch in batches(sorted(chunk_ids), 500):
+            rows = self._fetchall(
+                f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE id IN ({','.join('?' * len(batch))})",
+                batch,
+            )
+            found += [ChunkRecord(row["id"], row["text"], metadata_of(row)) for row in rows]
+        return sorted(found, key=lambda chunk: chunk.id)
+
     def keyword_corpus(self) -> tuple[int, list[sqlite3.Row]]:
         """The generation and, from the same snapshot, every chunk's ``rowid``, ``article_id``,
         ``text``, ``body_start``, ``published_ts`` and ``source``, ordered by rowid: the input
