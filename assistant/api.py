@@ -9,6 +9,7 @@ from typing import Any, TypedDict, Unpack
 
 from assistant.answer import Answer
 from assistant.errors import IndexEmpty, InvalidQuestion
+from index.inputs import decode_input
 from index.settings import Settings
 
 INDEX_EMPTY = "The index is empty: run `newsdesk index build PATH`"
@@ -75,8 +76,11 @@ class Assistant:
         unknown = sorted(set(options) - AskOptions.__optional_keys__)
         if unknown:
             raise TypeError(f"unexpected option(s) of a question: {', '.join(unknown)}")
-        question = self._check(question)
-        history = [(str(user), str(reply)) for user, reply in options.get("history") or ()]
+        question = self._check(decode_input(question or ""))
+        history = [
+            (decode_input(str(user)), decode_input(str(reply)))
+            for user, reply in options.get("history") or ()
+        ]
         filters, as_of = options.get("filters"), options.get("as_of")
         self.refresh()
         from assistant.kinds import resolve_kind

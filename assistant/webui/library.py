@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,8 +60,13 @@ class Library:
     default): a "file" naming any other server path is refused.
     """
 
-    def __init__(self, settings: Settings, *, embedder: Any = None,
-                 uploaded_from: Sequence[Path] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Any = None,
+        uploaded_from: Sequence[Path] | None = None,
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.uploaded_from = list(uploaded_from) if uploaded_from is not None else upload_dirs()
@@ -79,8 +84,9 @@ class Library:
             stats = index.stats(self.settings).to_dict()
         except Exception as error:
             return IndexView(error=explain(diagnose(self.settings) or error))
-        outlets = sorted((name for name in stats.get("sources") or {} if name != "unknown"),
-                         key=str.casefold)
+        outlets = sorted(
+            (name for name in stats.get("sources") or {} if name != "unknown"), key=str.casefold
+        )
         titles = self.recent_titles(24) if stats.get("articles") else []
         return IndexView(stats=stats, outlets=outlets, examples=example_questions(titles))
 
@@ -128,12 +134,41 @@ class Library:
             except SourceRejected as error:
                 refused.append(Rejection(source.strip(), str(error)))
         if not allowed:
+            self.discard_uploads(sources)
             return BuildReport(rejected=refused)
-        report = index.build(
-            allowed, self.settings, embedder=self.embedder, progress=progress, wait=False
-        )
+        try:
+            report = index.build(
+                allowed, self.settings, embedder=self.embedder, progress=progress, wait=False
+            )
+        except BaseException:  # WriterBusy, a damaged store...: nothing of the uploads is kept
+            self.discard_uploads(sources)
+            raise
         report.rejected[:0] = refused
+        kept = {os.path.realpath(source) for source in self.recorded()}
+        self.discard_uploads(s for s in sources if os.path.realpath(s) not in kept)
         return report
+
+    def recorded(self) -> list[str]:
+        """The sources the index records (re-read by "Update index")."""
+        from index.stores.catalog import Catalog
+
+        if not self.settings.catalog_path.exists():
+            return []
+        catalog = Catalog.open(self.settings)
+        try:
+            return catalog.recorded_sources()
+        finally:
+            catalog.close()
+
+    def discard_uploads(self, sources: Iterable[str]) -> None:
+        """Delete the staged uploads among ``sources`` (refused, or never indexed), each with
+        its own folder, so no upload stays in ``<home>/uploads`` without being indexed."""
+        uploads = os.path.realpath(self.uploads_folder)
+        for source in sources:
+            real = os.path.realpath(source) if not re.match(r"^\w+:", source) else ""
+            folder = os.path.dirname(real)
+            if real and os.path.dirname(folder) == uploads:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _check_source(self, source: str) -> str:
         real = os.path.realpath(source) if source and not re.match(r"^\w+:", source) else ""
@@ -145,7 +180,8 @@ class Library:
         name = path.name
         if not any(name.lower().endswith(ext) for ext in UPLOAD_TYPES):
             raise SourceRejected(
-                f"{name}: not a supported file type; upload {', '.join(UPLOAD_TYPES)} files")
+                f"{name}: not a supported file type; upload {', '.join(UPLOAD_TYPES)} files"
+            )
         real = os.path.realpath(path)
         roots = [os.path.realpath(folder) for folder in self.uploaded_from]
         if not any(inside(real, root) for root in roots) or not os.path.isfile(real):
@@ -153,8 +189,10 @@ class Library:
         size = os.path.getsize(real)
         limit = self.settings.ui_max_upload_bytes
         if size > limit:
-            raise SourceRejected(f"{name}: {human_size(size)}, over the {human_size(limit)} "
-                                 "upload limit (NEWSDESK_UI_MAX_UPLOAD_BYTES)")
+            raise SourceRejected(
+                f"{name}: {human_size(size)}, over the {human_size(limit)} "
+                "upload limit (NEWSDESK_UI_MAX_UPLOAD_BYTES)"
+            )
         return Path(real)
 
     def update(self, progress: Progress) -> Any:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from index.errors import SourceRejected
+from index.inputs import NOT_UTF8_PATH, is_valid, printable
 from index.loaders import confine, feeds, html, records, wire
 from index.loaders.decoding import check_size
 from index.loaders.limits import RejectionMemo, TooLarge, check_article, stamp
@@ -67,6 +68,8 @@ def locate(source: str | Path, settings: Settings | None = None) -> str | Reject
     its symlinks resolved (the one resolution of a build); a rejection when it cannot be, or
     when a path under the allowed roots now leads out of them (``confine``)."""
     text = str(source).strip()
+    if not is_valid(text):
+        return Rejection(printable(text), NOT_UTF8_PATH)
     if "://" in text:
         return text
     if settings is not None and (refused := confine.refusal(text, settings)):
@@ -207,6 +210,10 @@ def load_folder(
         if isinstance(path, Rejection):
             found = True
             yield path
+            continue
+        if not is_valid(str(path)):
+            found = True
+            yield Rejection(printable(str(path)), NOT_UTF8_PATH)
             continue
         if roots is not None and not any(confine.inside(str(path), r) for r in roots):
             found = True
