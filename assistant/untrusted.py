@@ -38,9 +38,18 @@ _TOKEN = (
 )
 _ROLE = r"(?:[ \t]*(?:system|user|assistant|model|developer|tool|ipython|human|bot)\b)?"
 _CHAT_TOKEN = re.compile(rf"(?:{_TOKEN}){_ROLE}", re.IGNORECASE)
-# A chat token and what follows it up to the next token or paragraph: an injected turn.
+# Tokens that end a turn or a text (``<|im_end|>``, ``<|eot_id|>``, ``</s>`` ...): what follows
+# one is not a turn's content (the article may go on), so they are only removed.
+_CLOSING = (
+    r"<\s*[|｜]\s*(?!end_header)(?:im_end|end|eot|eom|eos|begin)[^<>|｜\n]{0,40}[|｜]\s*>"
+    r"|<\s*/\s*s\s*>|<\s*end_of_(?:turn|image)\s*>|<\s*(?:bos|eos|pad|unk)\s*>"
+    r"|\[\s*/\s*INST\s*\]|<<\s*/\s*SYS\s*>>|<\s*/\s*(?:tool_call|tool_response|think)\s*>"
+)
+_OPENING = rf"(?!{_CLOSING})(?:{_TOKEN}){_ROLE}\s*"
+# A token that opens a turn, and what follows it up to the next token or paragraph: a turn
+# injected into the article (a fake system prompt, a fake answer).
 _CHAT_TURN = re.compile(
-    rf"(?:(?:{_TOKEN}){_ROLE}\s*)+(?:(?!{_TOKEN})(?!\n[ \t]*\n)[\s\S])*", re.IGNORECASE
+    rf"{_OPENING}(?:{_OPENING})*(?:(?!{_TOKEN})(?!\n[ \t]*\n)[\s\S])*", re.IGNORECASE
 )
 _LABELS = (
     r"Article\s*\[\s*\d+\s*\]|Article\s+\d+|Source\s*\[\s*\d+\s*\]|Source\s+\d+|"
