@@ -12,7 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-CEILING = 1 << 30  # 1 GiB: the bomb once took the web process past 6 GB
+CEILING = 400 << 20  # 400 MiB; a build of one small file peaks near 130 MiB. The bomb once
+# took the web process past 6 GB, and counting its lines for the progress bar past 500 MB.
 BOMB_CHARS = 150_000_000
 
 CHILD = """
