@@ -55,7 +55,8 @@ class Rejection:
 
     input: str
     reason: str
-    too_large: bool = False  # over a size limit (index.loaders.limits): not read again unchanged
+    # over a size limit (index.loaders.limits): not read again while unchanged; not compared
+    too_large: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         return f"{self.input}: {self.reason}"
