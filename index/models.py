@@ -44,8 +44,13 @@ class Article:
         """Hash of everything that, when changed, requires re-indexing."""
         published = self.published.isoformat() if self.published else ""
         return content_hash(
-            self.title, self.text, self.source or "", self.url or "", published,
-            "|".join(self.authors), self.place or "",
+            self.title,
+            self.text,
+            self.source or "",
+            self.url or "",
+            published,
+            "|".join(self.authors),
+            self.place or "",
         )
 
 
