@@ -99,3 +99,12 @@ def test_a_deleted_chroma_folder_is_reported_and_embedded_again(
     assert index.stats(settings).warning is None and index.stats(settings).articles == 1
     with open_stores(settings) as stores:
         assert stores.chroma.count() == stores.catalog.chunk_count() == 1
+
+
+def test_the_page_shows_the_missing_chroma_folder(built: Path, settings: Settings) -> None:
+    from assistant.webui.library import Library
+    from assistant.webui.panels import status_html
+
+    shutil.rmtree(settings.chroma_path)
+    panel = status_html(Library(settings, uploaded_from=[]).view())
+    assert "nd-error" in panel and "is missing: 1 chunks have no vectors" in panel
