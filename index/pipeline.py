@@ -31,7 +31,7 @@ from index.settings import Settings
 from index.stores import Stores, open_stores
 from index.stores.catalog import Catalog
 from index.stores.changes import ChangeCounter, SyncMark
-from index.stores.chroma_store import ChromaStore
+from index.stores.chroma_store import ChromaStore, WriteGuard
 from index.stores.health import store_errors, vectors_missing
 from index.stores.lease import writer_lease
 from index.stores.records import IndexStats
@@ -179,12 +179,12 @@ def clear(settings: Settings, *, wait: bool = True) -> None:
         SyncMark(settings.home).clear()
 
 
-def _reset_chroma(settings: Settings, lease: object) -> None:
+def _reset_chroma(settings: Settings, lease: WriteGuard | None) -> None:
     """Empty the Chroma collection; an embedded database that cannot even be opened (damaged)
     is deleted as a folder, so ``clear`` works whatever state the store is in."""
     try:
         store = ChromaStore.open(settings)
-        store.guard = lease  # type: ignore[assignment]
+        store.guard = lease
         store.reset()
     except Exception:
         if settings.chroma_url:
