@@ -17,7 +17,7 @@ CEILING = 400 << 20  # 400 MiB; a build of one small file peaks near 130 MiB. Th
 BOMB_CHARS = 150_000_000
 
 CHILD = """
-import json, resource, sys
+import json, sys
 import index
 from index.fakes import FakeEmbedder
 from index.settings import Settings
@@ -27,7 +27,10 @@ reports = []
 for run in (index.build([sys.argv[1]], settings, embedder=FakeEmbedder()),
             index.update(settings, embedder=FakeEmbedder())):
     reports.append({"new": run.new, "rejected": [r.reason for r in run.rejected]})
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+# VmHWM is this process image's own peak; ru_maxrss would also count the parent's resident
+# memory at fork time (Linux keeps the larger of the two across exec)
+status = open("/proc/self/status").read().split("VmHWM:")[1]
+peak = int(status.split()[0]) * 1024
 print(json.dumps({"reports": reports, "peak": peak}))
 """
 
