@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 from assistant.answer import Answer, Source
 from assistant.errors import IndexEmpty, InvalidQuestion
 from assistant.protocols import AskOptions, Retriever
+from index.inputs import decode_input
 from index.settings import Settings
 
 if TYPE_CHECKING:
@@ -66,8 +67,11 @@ class Assistant:
         unknown = sorted(set(options) - AskOptions.__optional_keys__)
         if unknown:
             raise TypeError(f"unexpected option(s) of a question: {', '.join(unknown)}")
-        question = self._check(question)
-        history = [(str(user), str(reply)) for user, reply in options.get("history") or ()]
+        question = self._check(decode_input(question or ""))
+        history = [
+            (decode_input(str(user)), decode_input(str(reply)))
+            for user, reply in options.get("history") or ()
+        ]
         filters, as_of = options.get("filters"), options.get("as_of")
         self.refresh()
         from assistant.kinds import resolve_kind

@@ -14,6 +14,7 @@ from index.models import Article, BuildReport
 from index.settings import Settings
 
 if TYPE_CHECKING:
+    from index.loaders.confine import OUTSIDE, inside, link_out_of
     from index.loaders.decoding import human_size
     from index.loaders.estimate import upload_suffixes
     from index.pipeline import build, clear, stats, update
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from index.stores.records import IndexStats
 
 __all__ = [
+    "OUTSIDE",
     "Article",
     "BuildReport",
     "IndexStats",
@@ -28,6 +30,8 @@ __all__ = [
     "build",
     "clear",
     "human_size",
+    "inside",
+    "link_out_of",
     "stats",
     "update",
     "upload_suffixes",
@@ -43,6 +47,10 @@ _LAZY = {
     "writer_status": "index.stores.lease",  # who writes a shared Chroma server (issue 14)
     "upload_suffixes": "index.loaders.estimate",  # the file types the loaders read
     "human_size": "index.loaders.decoding",  # sizes in the loaders' words ("80 MB")
+    # where a source may be read from (the page's roots; checked on every read, issue 22)
+    "inside": "index.loaders.confine",
+    "link_out_of": "index.loaders.confine",
+    "OUTSIDE": "index.loaders.confine",
 }
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from index.settings import Settings
 from index.stores import Stores, open_stores
 from index.stores.bounds import NO_BOUNDS, SearchBounds
+from index.stores.health import diagnose
 from index.stores.keyword_index import KeywordHits
 from index.stores.period import PeriodArticle, PeriodQueries
 from index.stores.records import ArticleSummary, IndexStats, StoredHit
@@ -35,7 +36,9 @@ __all__ = [
     "PeriodQueries",
     "SearchBounds",
     "StoredHit",
+    "diagnose",
     "open_periods",
+    "recorded_sources",
 ]
 
 
@@ -175,3 +178,16 @@ class ChunkVectors:
             ]
             for metadatas, distances in zip(result["metadatas"], result["distances"], strict=True)
         ]
+
+
+def recorded_sources(settings: Settings) -> list[str]:
+    """The sources the index records (what an update re-reads); none before the first build."""
+    from index.stores.catalog import Catalog
+
+    if not settings.catalog_path.exists():
+        return []
+    catalog = Catalog.open(settings)
+    try:
+        return catalog.recorded_sources()
+    finally:
+        catalog.close()

@@ -59,6 +59,16 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="Chroma server URL; embedded when unset.")
     collection: str = Field("newsdesk", description="Chroma collection name.")
     max_file_bytes: int = Field(50_000_000, ge=1, description="Larger source files are rejected.")
+    # Bounded work per input (issue 22, index/loaders/limits.py)
+    max_decompressed_bytes: int = Field(
+        500_000_000, ge=1, description="Most one compressed file may decompress to."
+    )
+    max_record_bytes: int = Field(
+        4_000_000, ge=1, description="Longest JSON line (one record) read; longer are rejected."
+    )
+    max_article_chars: int = Field(
+        400_000, ge=1, description="Longest article text indexed; longer are rejected."
+    )
 
     # Retrieval
     k: int = Field(5, ge=1, le=20, description="Articles given to the LLM.")
@@ -155,6 +165,11 @@ class Settings(BaseSettings):
     def catalog_path(self) -> Path:
         """SQLite file holding the manifest and the keyword index."""
         return self.home / "catalog.sqlite3"
+
+    @property
+    def uploads_path(self) -> Path:
+        """Folder of the files uploaded through the web page (one folder per upload)."""
+        return self.home / "uploads"
 
     @property
     def keyword_path(self) -> Path:

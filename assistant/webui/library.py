@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ from assistant.webui.render import example_questions, explain
 from index import demo, human_size, upload_suffixes
 from index.errors import SourceRejected
 from index.models import BuildReport, Progress, Rejection
+from index.reader import diagnose, recorded_sources
 from index.settings import Settings
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class Library:
     @property
     def uploads_folder(self) -> Path:
         """Where staged uploads are kept (``<home>/uploads/<one folder per upload>``)."""
-        return self.settings.home / "uploads"
+        return self.settings.uploads_path
 
     def view(self) -> IndexView:
         """Stats, outlets and example questions; an ``error`` message instead of raising."""
@@ -83,7 +84,7 @@ class Library:
         try:
             stats = index.stats(self.settings).to_dict()
         except Exception as error:
-            return IndexView(error=explain(error))
+            return IndexView(error=explain(diagnose(self.settings) or error))
         outlets = sorted(
             (name for name in stats.get("sources") or {} if name != "unknown"), key=str.casefold
         )
@@ -134,12 +135,33 @@ class Library:
             except SourceRejected as error:
                 refused.append(Rejection(source.strip(), str(error)))
         if not allowed:
+            self.discard_uploads(sources)
             return BuildReport(rejected=refused)
-        report = index.build(
-            allowed, self.settings, embedder=self.embedder, progress=progress, wait=False
-        )
+        try:
+            report = index.build(
+                allowed, self.settings, embedder=self.embedder, progress=progress, wait=False
+            )
+        except BaseException:  # WriterBusy, a damaged store...: nothing of the uploads is kept
+            self.discard_uploads(sources)
+            raise
         report.rejected[:0] = refused
+        kept = {os.path.realpath(source) for source in self.recorded()}
+        self.discard_uploads(s for s in sources if os.path.realpath(s) not in kept)
         return report
+
+    def recorded(self) -> list[str]:
+        """The sources the index records (re-read by "Update index")."""
+        return recorded_sources(self.settings)
+
+    def discard_uploads(self, sources: Iterable[str]) -> None:
+        """Delete the staged uploads among ``sources`` (refused, or never indexed), each with
+        its own folder, so no upload stays in ``<home>/uploads`` without being indexed."""
+        uploads = os.path.realpath(self.uploads_folder)
+        for source in sources:
+            real = os.path.realpath(source) if not re.match(r"^\w+:", source) else ""
+            folder = os.path.dirname(real)
+            if real and os.path.dirname(folder) == uploads:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _check_source(self, source: str) -> str:
         real = os.path.realpath(source) if source and not re.match(r"^\w+:", source) else ""

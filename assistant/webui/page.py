@@ -49,6 +49,7 @@ from assistant.webui.render import explain
 from assistant.webui.turnstile import Turnstile
 from index import demo
 from index.errors import BackendUnavailable, SourceRejected, WriterBusy
+from index.inputs import decode_input
 from index.settings import Settings
 
 Job = Callable[[Progress], Any]  # an indexing run, given its progress hook
@@ -293,7 +294,7 @@ class NewsdeskPage:
     ) -> Iterator[tuple[Any, ...]]:
         """Stream the answer to ``message`` into the chat, then show its sources. While other
         questions hold the model, the turn says it waits and how many are ahead."""
-        message = (message or "").strip()
+        message = decode_input(message or "").strip()  # a lone surrogate: never to JSON
         if not message:
             yield chat_messages(state), state, gr.update(), ""
             return
@@ -356,6 +357,7 @@ class NewsdeskPage:
         outlets: list[str] | None = None,
     ) -> dict:
         """Answer ``message`` from the indexed news; see the module docstring for the shape."""
+        message = decode_input(message or "")
         try:
             filters = make_filters(since, until, outlets)
             pairs = [(str(q), str(a)) for q, a in (history or [])]

@@ -69,7 +69,8 @@ def status_html(view: IndexView) -> str:
         ("Last update", _ago(stats.get("last_indexed"))),
     ]
     cells = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
-    return f"<dl class='nd-stats'>{cells}</dl>"
+    warning = stats.get("warning")  # e.g. the Chroma folder is gone: keyword search only
+    return f"<dl class='nd-stats'>{cells}</dl>" + (notice(warning, "error") if warning else "")
 
 
 def freshness_html(statuses: Sequence[Any], now: datetime) -> str:

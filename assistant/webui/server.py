@@ -7,7 +7,9 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 import gradio as gr
+from starlette.middleware import Middleware
 
+from assistant.webui.guard import LoginGuard
 from assistant.webui.holder import AssistantHolder
 from assistant.webui.page import build_app
 from index.errors import NewsdeskError
@@ -79,6 +81,7 @@ def start(
         ssr_mode=False,
         inbrowser=False,
         max_file_size=max_file_size,
+        app_kwargs={"middleware": [Middleware(LoginGuard)]},  # login on every state change
     )
     return app.local_url or f"http://{host}:{port or DEFAULT_PORT}/"
 

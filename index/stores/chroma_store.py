@@ -34,6 +34,9 @@ def connect(settings: Settings) -> ClientAPI:
     """A Chroma client for ``settings``: HTTP when ``chroma_url`` is set, embedded otherwise."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if not settings.chroma_url:
+        if not (settings.chroma_path / "chroma.sqlite3").exists():
+            # its folder was deleted: a system cached for this path would write to lost files
+            SharedSystemClient.clear_system_cache()
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
     host, port, ssl = parse_chroma_url(settings.chroma_url)
