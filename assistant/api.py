@@ -9,6 +9,7 @@ from typing import Any, TypedDict, Unpack
 
 from assistant.answer import Answer
 from assistant.errors import IndexEmpty, InvalidQuestion
+from assistant.numbering import numbered_stream
 from index.settings import Settings
 
 INDEX_EMPTY = "The index is empty: run `newsdesk index build PATH`"
@@ -89,8 +90,10 @@ class Assistant:
                 answer = desk.answer(question, found, filters=filters, as_of=as_of)
             finally:
                 desk.queries.close()
-            return iter([answer.text, answer])
-        return self.chain.stream(question, history=history, filters=filters, as_of=as_of)
+            return numbered_stream([answer.text, answer])
+        return numbered_stream(
+            self.chain.stream(question, history=history, filters=filters, as_of=as_of)
+        )
 
     def brief(
         self, question: str = "What happened?", filters: Any = None, as_of: datetime | None = None

@@ -76,12 +76,31 @@ def source_card(source: Source, citation: Citation | None, turn: int,
         link = (f"<a class='nd-link' href='{html.escape(source.url, quote=True)}' "
                 "target='_blank' rel='noopener noreferrer nofollow'>Read the original ↗</a>")
     passages = cited_passages(citation.snippet, claims) if citation else []
-    excerpt_html = excerpt(source.text, passages)
+    excerpt_html = excerpt(card_text(source), passages)
     cited = " nd-cited" if citation else ""
     return (f"<article class='nd-card{cited}' id='{card_id(turn, source.n)}'>"
             f"<div class='nd-card-head'><span class='nd-num'>{source.n}</span>"
             f"<div><div class='nd-title'>{title}</div><div class='nd-meta'>{meta}</div></div>"
             f"</div><p class='nd-snippet'>{excerpt_html}</p>{link}</article>")
+
+
+def card_text(source: Source) -> str:
+    """The source's chunks as one text, each sentence once: overlapping chunks repeat the
+    sentences they share, which a card must not show twice. Chunks that do not touch are
+    joined with " … "."""
+    seen: set[str] = set()
+    parts: list[str] = []
+    for chunk in source.chunks:
+        sentences = [s for s in _SENTENCE_BREAK.split(" ".join(chunk.body.split())) if s.strip()]
+        fresh = [s for s in sentences if s not in seen]
+        if not fresh:
+            continue
+        touches = len(fresh) < len(sentences) and sentences[0] in seen
+        if parts:
+            parts.append(" " if touches else " … ")
+        parts.append(" ".join(fresh))
+        seen.update(sentences)
+    return "".join(parts)
 
 
 def cited_passages(snippet: str, claims: Sequence[str]) -> list[str]:
