@@ -318,7 +318,7 @@ def _month_year(match: re.Match[str], today: date) -> _Period:
 
 
 def _part_of_month(month: tuple[date, date], match: re.Match[str]) -> tuple[date, date]:
-    """"early March" is the 1st-10th, "mid March" the 11th-20th, "late March" the rest."""
+    """Early March is the 1st-10th, mid March the 11th-20th, late March the rest."""
     first, last = month
     prep = (match.group("prep") or "").lower()
     if prep == "early":

@@ -54,9 +54,7 @@ class Renumbering:
         for source in answer.sources:  # consulted only: after every cited source
             self._assign(source.n)
         new = self._new
-        citations = sorted(
-            (replace(c, n=new[c.n]) for c in answer.citations), key=lambda c: c.n
-        )
+        citations = sorted((replace(c, n=new[c.n]) for c in answer.citations), key=lambda c: c.n)
         sources = sorted((replace(s, n=new[s.n]) for s in answer.sources), key=lambda s: s.n)
         items = [replace(i, citations=[new[n] for n in i.citations]) for i in answer.items]
         return replace(answer, text=text, citations=citations, sources=sources, items=items)

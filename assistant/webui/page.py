@@ -6,14 +6,16 @@ form parsing lives in ``forms``, rendering in ``render``/``panels``). Besides th
 exposes ``/chat`` for scripts::
 
     Client(url).predict(message, history=None, since=None, until=None, outlets=None,
-                        api_name="/chat")
+                        as_of=None, api_name="/chat")
 
 ``history`` is ``[[question, answer], ...]``; ``since``/``until`` are ``YYYY-MM-DD``;
-``outlets`` a list of outlet names. It returns a dict: ``answer`` (text with ``[n]`` markers),
+``outlets`` a list of outlet names; ``as_of`` the reference date (``YYYY-MM-DD``) of words like
+"this week" (None: today). It returns a dict: ``answer`` (text with ``[n]`` markers),
 ``citations`` (n, article_id, title, source, url, published, snippet), ``sources`` (every
 article given to the model: n, article_id, title, source, url, published), ``covered``,
-``question_used``, ``timings`` and ``error`` (None, or a message saying what to do; then
-``answer`` is None). See :func:`assistant.webui.forms.chat_result`.
+``question_used``, ``timings``, ``kind``, ``items``, ``note`` and ``error`` (None, or a message
+saying what to do; then ``answer`` is None). ``article_id`` is opaque: a hash that names no
+file or folder of the server. See :func:`assistant.webui.forms.chat_result`.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from assistant.webui.conversation import (
     sources_html,
     sources_placeholder,
 )
-from assistant.webui.forms import chat_result, example_text, make_filters
+from assistant.webui.forms import chat_result, example_text, make_as_of, make_filters
 from assistant.webui.holder import AssistantHolder
 from assistant.webui.library import UPLOAD_TYPES, Library, Progress
 from assistant.webui.panels import (
@@ -142,6 +144,13 @@ class NewsdeskPage:
                 info="Empty means all outlets.",
                 elem_id="nd-outlets",
             )
+            self.as_of = gr.DateTime(
+                label="Reference date",
+                info="“This week”, “yesterday”… count from this day. Empty means today.",
+                include_time=False,
+                type="string",
+                elem_id="nd-as-of",
+            )
             gr.HTML("<h3 class='nd-h'>Index</h3>")
             self.status = gr.HTML(elem_id="nd-status")
             writes = self.settings.role != "reader"  # a reader replica never indexes
@@ -227,7 +236,7 @@ class NewsdeskPage:
         refreshed = [self.status, self.outlets, self.chatbot, self.onboarding]
         app.load(self.refresh, None, refreshed, **_QUIET)
 
-        asked = [self.question, self.turns, self.since, self.until, self.outlets]
+        asked = [self.question, self.turns, self.since, self.until, self.outlets, self.as_of]
         answered = [self.chatbot, self.turns, self.sources_panel, self.question]
         chat_queue = {**_CHAT_QUEUE, **_PRIVATE}
         self.question.submit(self.respond, asked, answered, **chat_queue)
@@ -276,7 +285,7 @@ class NewsdeskPage:
 
     def examples(self, view: Any) -> list[str]:
         """The example questions ("What happened this week?" first when the news is recent)."""
-        return examples_for(view, self.clock())
+        return examples_for(view)
 
     def status_panel(self, view: Any) -> str:
         """The index panel: its stats, how fresh its sources are, and who is indexing now."""
@@ -289,6 +298,7 @@ class NewsdeskPage:
         since: str | None,
         until: str | None,
         outlets: list[str] | None,
+        as_of: str | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream the answer to ``message`` into the chat, then show its sources. While other
         questions hold the model, the turn says it waits and how many are ahead."""
@@ -312,7 +322,7 @@ class NewsdeskPage:
             if turn["status"] == "waiting":
                 turn["status"] = "streaming"
                 yield chat_messages(state), state, gr.update(), ""
-            yield from self._answer(state, since, until, outlets)
+            yield from self._answer(state, since, until, outlets, as_of)
         finally:
             self.turnstile.leave(ticket)
         yield chat_messages(state), state, sources_html(state), ""
@@ -323,6 +333,7 @@ class NewsdeskPage:
         since: str | None,
         until: str | None,
         outlets: list[str] | None,
+        as_of: str | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream the last turn's answer (its turn on the model has come)."""
         turn = state[-1]
@@ -330,7 +341,7 @@ class NewsdeskPage:
             filters = make_filters(since, until, outlets)
             history = chat_history(state[:-1])
             for part in self.backend.get().stream(
-                turn["question"], history=history, filters=filters
+                turn["question"], history=history, filters=filters, as_of=make_as_of(as_of)
             ):
                 if isinstance(part, Answer):
                     finish_turn(turn, part, len(state))
@@ -353,13 +364,17 @@ class NewsdeskPage:
         since: str | None = None,
         until: str | None = None,
         outlets: list[str] | None = None,
+        as_of: str | None = None,
     ) -> dict:
         """Answer ``message`` from the indexed news; see the module docstring for the shape."""
         try:
             filters = make_filters(since, until, outlets)
+            reference = make_as_of(as_of)
             pairs = [(str(q), str(a)) for q, a in (history or [])]
             with self.turnstile.turn():
-                answer = self.backend.get().ask(message, history=pairs, filters=filters)
+                answer = self.backend.get().ask(
+                    message, history=pairs, filters=filters, as_of=reference
+                )
         except Exception as error:
             return chat_result(None, question=message, error=error)
         return chat_result(answer)

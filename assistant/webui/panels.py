@@ -46,10 +46,10 @@ def reader_html() -> str:
     )
 
 
-def examples_for(view: IndexView, now: datetime) -> list[str]:
-    """The example questions: "What happened this week?" first when the index has news of the
-    last 7 days, then the questions about recent titles."""
-    briefing = briefing_example(_moment(view.stats.get("last_published")), now)
+def examples_for(view: IndexView) -> list[str]:
+    """The example questions: "What happened this week?" first when the index holds dated
+    news, then the questions about recent titles."""
+    briefing = briefing_example(_moment(view.stats.get("last_published")))
     return ([briefing] if briefing else []) + list(view.examples)
 
 

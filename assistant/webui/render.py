@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from assistant.answer import Answer, Citation, Source
+from assistant.public_ids import public_id
 from assistant.text import BRACKETED_CITATION as _MARKER
 from index.errors import BackendUnavailable, IndexEmpty, NewsdeskError
 from index.server_lost import ChromaLost
@@ -147,10 +148,15 @@ def excerpt(text: str, passages: Sequence[str], width: int = 220) -> str:
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
-    """The ``/chat`` result: ``Answer.to_dict()`` plus every source and ``error: None``."""
+    """The ``/chat`` result: ``Answer.to_dict()`` plus every source and ``error: None``; every
+    ``article_id`` and ``story_id`` is opaque (:func:`~assistant.public_ids.public_id`)."""
     result = answer.to_dict()
+    for citation in result["citations"]:
+        citation["article_id"] = public_id(citation["article_id"])
+    for item in result["items"]:
+        item["story_id"] = public_id(item["story_id"])
     result["sources"] = [
-        {"n": s.n, "article_id": s.article_id, "title": s.title, "source": s.source,
+        {"n": s.n, "article_id": public_id(s.article_id), "title": s.title, "source": s.source,
          "url": s.url, "published": s.published.isoformat() if s.published else None}
         for s in answer.sources
     ]
