@@ -85,7 +85,7 @@ def test_failed_download_is_explained(settings, tmp_path, monkeypatch) -> None:
 
 def test_estimates_read_well() -> None:
     assert demo.describe_estimate(60, rate=6.0) == "about 10 seconds"
-    assert demo.describe_estimate(3788, rate=6.0) == "about 11 minutes"
+    assert demo.describe_estimate(3748, rate=6.0) == "about 10 minutes"
 
 
 def test_index_demo_builds_an_index(demo_settings, fake_embedder) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from index.errors import SourceRejected
 from index.loaders import feeds, html, records, wire
+from index.loaders.decoding import decoding_damage
 from index.loaders.walk import Scandir, reason, resolve, walk_files
 from index.models import Article, Rejection
 from index.settings import Settings
@@ -131,7 +132,7 @@ def loader_for(path: Path) -> Loader | None:
 
 def _run(loader: Loader, path: Path, settings: Settings) -> Iterator[Article | Rejection]:
     try:
-        yield from loader(path, settings)
+        yield from _decoded(loader(path, settings), str(path))
     except SourceRejected as error:
         yield Rejection(str(path), str(error))
     except OSError as error:
@@ -178,11 +179,23 @@ def _load_url(url: str, settings: Settings) -> Iterator[Article | Rejection]:
         yield Rejection(url, "unsupported URL: only http(s) feed URLs can be read")
         return
     try:
-        yield from feeds.load_feed_url(url, settings)
+        yield from _decoded(feeds.load_feed_url(url, settings), url)
     except SourceRejected as error:
         yield Rejection(url, str(error))
     except Exception as error:  # never a traceback for a bad feed
         yield Rejection(url, _unexpected(error))
+
+
+def _decoded(items: Iterator[Article | Rejection], name: str) -> Iterator[Article | Rejection]:
+    """``items`` with each article whose text was mis-decoded at its source (``decoding_damage``)
+    rejected: an index of "Gm\ufffd\ufffdnd" and "J?ger" answers nobody."""
+    for item in items:
+        damage = decoding_damage(item.text, item.title) if isinstance(item, Article) else None
+        if damage is None:
+            yield item
+        else:
+            assert isinstance(item, Article)
+            yield Rejection(name if item.id == name else f"{name} ({item.id})", damage)
 
 
 def _unexpected(error: Exception) -> str:
