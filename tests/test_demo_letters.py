@@ -56,7 +56,7 @@ def test_the_demo_shows_restored_text_and_drops_what_stays_broken(settings, tmp_
                 "subtitle": "",
                 "article_source_link": "http://www.bbc.co.uk/news/1",
                 "title": "New ?1 coin: Tesco to leave trolleys unlocked",
-                "text": "The new ?1 coin arrives. Thomas J?ger of Schw?bisch Gm\ufffd\ufffdnd agreed.",
+                "text": f"The new ?1 coin arrives. Thomas J?ger of Schw?bisch Gm{LOST}nd agreed.",
             },
             {
                 "article_id": "2",
