@@ -162,6 +162,22 @@ class Library:
 
         return index.update(self.settings, embedder=self.embedder, progress=progress, wait=False)
 
+    def demo_rate(self) -> float | None:
+        """Demo articles per second on this machine: the last demo build's, else measured now
+        with the embedder (loaded here once and kept for the build); None when it fails."""
+        rate = demo.recorded_rate(self.settings)
+        if rate is not None:
+            return rate
+        try:
+            if self.embedder is None:
+                from index.embeddings import load_embedder
+
+                self.embedder = load_embedder(self.settings)
+            return demo.measure_rate(self.embedder)
+        except Exception as error:  # an estimate is a nicety: never break the page
+            log.warning("could not measure the demo's indexing rate: %s", error)
+            return None
+
     def index_demo(self, limit: int | None, progress: Progress) -> Any:
         """Index the demo corpus (``limit`` most recent articles, or all)."""
         return demo.index_demo(

@@ -27,6 +27,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.answer import Answer
+from assistant.progress import IndexingProgress
 from assistant.webui.conversation import (
     Turn,
     chat_history,
@@ -183,16 +184,12 @@ class NewsdeskPage:
             gr.HTML(onboarding_html())
             with gr.Row():
                 self.quick_button = gr.Button(
-                    f"Quick start: the {demo.QUICK_SLICE} most recent articles · "
-                    f"{demo.describe_estimate(demo.QUICK_SLICE)}",
+                    demo_label(demo.QUICK_SLICE, None),
                     variant="primary",
                     elem_id="nd-demo-quick",
                 )
                 self.all_button = gr.Button(
-                    f"All {demo.TOTAL_ARTICLES:,} articles · "
-                    f"{demo.describe_estimate(demo.TOTAL_ARTICLES)}",
-                    variant="secondary",
-                    elem_id="nd-demo-all",
+                    demo_label(None, None), variant="secondary", elem_id="nd-demo-all"
                 )
             self.demo_log = gr.HTML(elem_id="nd-demo-log")
 
@@ -234,7 +231,9 @@ class NewsdeskPage:
 
     def _wire(self, app: gr.Blocks) -> None:
         refreshed = [self.status, self.outlets, self.chatbot, self.onboarding]
-        app.load(self.refresh, None, refreshed, **_QUIET)
+        app.load(self.refresh, None, refreshed, **_QUIET).then(
+            self.demo_estimates, None, [self.quick_button, self.all_button], **_QUIET
+        )
 
         asked = [self.question, self.turns, self.since, self.until, self.outlets, self.as_of]
         answered = [self.chatbot, self.turns, self.sources_panel, self.question]
@@ -281,6 +280,17 @@ class NewsdeskPage:
             gr.update(choices=view.outlets),
             gr.update(examples=[{"text": q, "display_text": q} for q in examples]),
             gr.update(visible=view.empty),
+        )
+
+    def demo_estimates(self) -> tuple[Any, Any]:
+        """The demo buttons with the time this machine takes, measured now (or by its last
+        demo build); only while the onboarding shows."""
+        if not self.library.view().empty:
+            return gr.update(), gr.update()
+        rate = self.library.demo_rate()
+        return (
+            gr.update(value=demo_label(demo.QUICK_SLICE, rate)),
+            gr.update(value=demo_label(None, rate)),
         )
 
     def examples(self, view: Any) -> list[str]:
@@ -422,8 +432,14 @@ class NewsdeskPage:
     def run_indexing(self, job: Job, progress: gr.Progress) -> str:
         """Run ``job`` with ``progress`` showing its stages; its report (or error) as HTML."""
 
-        def report(done: int, total: int, stage: str) -> None:
-            progress((done, total or None), desc=stage)
+        tracker = IndexingProgress()
+
+        def report(done: int, total: int | None, stage: str) -> None:
+            status = tracker.update(done, total, stage)
+            if status.total:
+                progress((status.done, status.total), desc=status.text, unit="articles")
+            else:
+                progress(None, desc=status.text)
 
         try:
             result = job(report)
@@ -433,6 +449,17 @@ class NewsdeskPage:
             return notice(explain(error), "error")
         self.backend.refresh()
         return report_html(result)
+
+
+def demo_label(limit: int | None, rate: float | None) -> str:
+    """A demo button's text: how many articles, and the time measured on this machine (while
+    it is being measured, no time at all rather than a guess)."""
+    count = limit or demo.TOTAL_ARTICLES
+    what = (f"Quick start: the {count} most recent articles" if limit
+            else f"All {count:,} articles")
+    if rate is None:
+        return f"{what} · measuring this machine…"
+    return f"{what} · {demo.describe_estimate(count, rate)} here"
 
 
 def _utc_now() -> datetime:

