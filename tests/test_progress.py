@@ -85,6 +85,7 @@ def test_the_demo_buttons_show_the_measured_time_and_the_same_count_as_the_readm
     page = NewsdeskPage(FakeAssistant(), settings, library=FakeLibrary([]))
     quick, whole = page.demo_estimates()
     assert quick["value"] == "Quick start: the 500 most recent articles · about 2 minutes here"
+    assert whole["value"] == demo_label(None, 5.0)
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
