@@ -131,7 +131,7 @@ class NewsdeskPage:
                 "<h3 class='nd-h'>Filters</h3><p class='nd-muted'>Applied to your next "
                 "question.</p>"
             )
-            with gr.Row():
+            with gr.Column(elem_id="nd-dates"):  # stacked: side by side they are clipped
                 self.since = gr.DateTime(
                     label="From", include_time=False, type="string", elem_id="nd-since"
                 )
@@ -146,8 +146,8 @@ class NewsdeskPage:
                 elem_id="nd-outlets",
             )
             self.as_of = gr.DateTime(
-                label="Reference date",
-                info="“This week”, “yesterday”… count from this day. Empty means today.",
+                label="Reference date (empty: today)",
+                info="“This week” and “yesterday” count from it.",
                 include_time=False,
                 type="string",
                 elem_id="nd-as-of",
@@ -195,7 +195,7 @@ class NewsdeskPage:
 
     def _chat_column(self) -> None:
         with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=420):
+            with gr.Column(scale=3, min_width=300):
                 self.chatbot = gr.Chatbot(
                     elem_id="nd-chat",
                     height=560,
