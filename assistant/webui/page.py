@@ -1,7 +1,7 @@
 """The Newsdesk page: a Gradio app around an ``Assistant`` (no retrieval logic here).
 
 :class:`NewsdeskPage` lays the page out (:meth:`~NewsdeskPage.build`) and answers its events
-with one method each (its ~420 lines are that one job: the layout and one handler per event;
+with one method each (its ~450 lines are that one job: the layout and one handler per event;
 form parsing lives in ``forms``, rendering in ``render``/``panels``). Besides the page, the app
 exposes ``/chat`` for scripts::
 
@@ -41,6 +41,7 @@ from assistant.webui.holder import AssistantHolder
 from assistant.webui.library import UPLOAD_TYPES, Library, Progress
 from assistant.webui.panels import (
     busy_message,
+    demo_label,
     examples_for,
     index_panel,
     notice,
@@ -146,11 +147,14 @@ class NewsdeskPage:
                 elem_id="nd-outlets",
             )
             self.as_of = gr.DateTime(
-                label="Reference date (empty: today)",
-                info="“This week” and “yesterday” count from it.",
+                label="Reference date",
                 include_time=False,
                 type="string",
                 elem_id="nd-as-of",
+            )
+            gr.HTML(
+                "<p class='nd-muted'>“This week”, “yesterday”… count from the reference date; "
+                "empty means today.</p>"
             )
             gr.HTML("<h3 class='nd-h'>Index</h3>")
             self.status = gr.HTML(elem_id="nd-status")
@@ -449,17 +453,6 @@ class NewsdeskPage:
             return notice(explain(error), "error")
         self.backend.refresh()
         return report_html(result)
-
-
-def demo_label(limit: int | None, rate: float | None) -> str:
-    """A demo button's text: how many articles, and the time measured on this machine (while
-    it is being measured, no time at all rather than a guess)."""
-    count = limit or demo.TOTAL_ARTICLES
-    what = (f"Quick start: the {count} most recent articles" if limit
-            else f"All {count:,} articles")
-    if rate is None:
-        return f"{what} · measuring this machine…"
-    return f"{what} · {demo.describe_estimate(count, rate)} here"
 
 
 def _utc_now() -> datetime:

@@ -61,7 +61,7 @@ def status_html(view: IndexView) -> str:
     if not stats.get("articles"):
         return "<p class='nd-muted'>No articles indexed yet.</p>"
     first, last = stats.get("first_published"), stats.get("last_published")
-    span = (f"{_iso_label(first)} – {_iso_label(last)}" if first and last else "dates unknown")
+    span = f"{_iso_label(first)} – {_iso_label(last)}" if first and last else "dates unknown"
     rows = [
         ("Articles", f"{stats['articles']:,}"),
         ("Outlets", f"{len(view.outlets):,}"),
@@ -92,8 +92,12 @@ def freshness_html(statuses: Sequence[Any], now: datetime) -> str:
         + "</li>"
         for s in failing
     )
-    errors = (f"<div class='nd-notice nd-error nd-fresh-errors'>Failing ({len(failing)}):"
-              f"<ul>{items}</ul></div>" if failing else "")
+    errors = (
+        f"<div class='nd-notice nd-error nd-fresh-errors'>Failing ({len(failing)}):"
+        f"<ul>{items}</ul></div>"
+        if failing
+        else ""
+    )
     return f"<div class='nd-fresh'><p class='nd-muted'>{html.escape(line)}</p>{errors}</div>"
 
 
@@ -115,21 +119,35 @@ def report_html(report: Any) -> str:
     if report is None:
         return notice("Done.", "ok")
     seconds = getattr(report, "seconds", 0.0)
-    summary = (f"Indexed {report.new:,} new and {report.changed:,} changed articles "
-               f"({report.unchanged:,} unchanged, {report.duplicates:,} duplicates) "
-               f"in {seconds:.0f} s.")
+    summary = (
+        f"Indexed {report.new:,} new and {report.changed:,} changed articles "
+        f"({report.unchanged:,} unchanged, {report.duplicates:,} duplicates) "
+        f"in {seconds:.0f} s."
+    )
     rejected = getattr(report, "rejected", [])
     if not rejected:
         return notice(summary, "ok")
     items = "".join(f"<li>{html.escape(str(r))}</li>" for r in rejected[:20])
     more = f"<li>…and {len(rejected) - 20} more</li>" if len(rejected) > 20 else ""
-    return (notice(summary, "ok") + f"<div class='nd-notice nd-error'>Not indexed "
-            f"({len(rejected)}):<ul>{items}{more}</ul></div>")
+    return (
+        notice(summary, "ok") + f"<div class='nd-notice nd-error'>Not indexed "
+        f"({len(rejected)}):<ul>{items}{more}</ul></div>"
+    )
 
 
 def notice(message: str, kind: str) -> str:
     """``message`` (escaped) in a box of ``kind`` ``ok`` or ``error``."""
     return f"<div class='nd-notice nd-{kind}'>{html.escape(message)}</div>"
+
+
+def demo_label(limit: int | None, rate: float | None) -> str:
+    """A demo button's text: how many articles, and the time measured on this machine (while
+    it is being measured, no time at all rather than a guess)."""
+    count = limit or demo.TOTAL_ARTICLES
+    what = f"Quick start: the {count} most recent articles" if limit else f"All {count:,} articles"
+    if rate is None:
+        return f"{what} · measuring this machine…"
+    return f"{what} · {demo.describe_estimate(count, rate)} here"
 
 
 def onboarding_html() -> str:

@@ -51,8 +51,11 @@ def check_size(path: Path, settings: Settings) -> None:
 
 def decode_text(data: bytes, declared: str | None = None) -> str:
     """Decode ``data``: UTF-8 first, then a declared encoding, then a reliable detection."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 text = data.decode(encoding).lstrip("\ufeff")
