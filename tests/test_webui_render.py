@@ -65,6 +65,17 @@ def test_example_questions_come_from_titles() -> None:
     ]
 
 
+def test_example_questions_never_leave_a_quote_open() -> None:
+    titles = [("Egypt 'one of the biggest prisons for journalists' - CPJ", "Al Jazeera"),
+              ("'We will fight on, and win', vows the minister", "CNN"),
+              ("Trump's 'Muslim ban' blocked again by judges", "BBC")]
+    assert example_questions(titles) == [
+        "What happened: Egypt 'one of the biggest prisons for journalists'?",
+        "What happened: We will fight on?",
+        "What happened: Trump's 'Muslim ban' blocked again by judges?",
+    ]
+
+
 def test_long_snippets_highlight_the_sentences_the_answer_uses() -> None:
     answer = ("Park was arrested, a court said [1]. Prosecutors had asked for it [2]. "
               "A cell awaits [1].")

@@ -248,8 +248,21 @@ def _topic(title: str) -> str:
     if "\ufffd" in title:
         return ""
     topic = re.split(r"\s[-–—|:]\s|:\s|,\s", " ".join(title.split()), maxsplit=1)[0]
-    topic = topic.strip(" '\"‘’“”.?!")
+    topic = _balanced_quotes(topic.strip(" .?!"))
     words = topic.split()
     if len(words) < 3:
         return ""
     return " ".join(words[:12])
+
+
+_OPENING_QUOTE = re.compile(r"(?<!\w)['\"‘“]")
+_CLOSING_QUOTE = re.compile(r"['\"’”](?!\w)")
+
+
+def _balanced_quotes(text: str) -> str:
+    """``text`` with its quotes kept when they pair up ("Egypt 'one of the biggest prisons'"),
+    else without the quotes around words (an apostrophe inside a word stays)."""
+    if len(_OPENING_QUOTE.findall(text)) == len(_CLOSING_QUOTE.findall(text)):
+        return text
+    without = _CLOSING_QUOTE.sub("", _OPENING_QUOTE.sub("", text))
+    return " ".join(without.split())
