@@ -86,12 +86,14 @@ class IndexingProgress:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._started = clock()
+        self._started: float | None = None  # when reading began (fetching a corpus is not)
         self._articles: tuple[int, int | None] = (0, None)
         self._chunks = 0
 
     def update(self, done: int, total: int | None, stage: str) -> Status:
         """Take one callback; the bar to show now."""
+        if stage in ("articles", "chunks") and self._started is None:
+            self._started = self._clock()
         if stage == "articles":
             self._articles = (done, total)
         elif stage == "chunks":
@@ -117,7 +119,7 @@ class IndexingProgress:
     def seconds_left(self) -> float | None:
         """Measured time left: elapsed x (left / done), once enough is done to measure."""
         read, total = self._articles
-        if not total or total < read:
+        if not total or total < read or self._started is None:
             return None
         fraction = read / total
         elapsed = self._clock() - self._started

@@ -29,9 +29,9 @@ def test_one_bar_in_articles_with_chunks_in_words_and_a_measured_eta() -> None:
         None,
         "Fetching the demo corpus…",
     )
-    clock.now += 1
+    clock.now += 60  # fetching the corpus is not indexing: it does not count
     assert tracker.update(5, 500, "articles").text == "Indexing 5 of 500 articles"  # too soon
-    clock.now += 29  # 30 s for the first 100 of 500 articles: 120 s left
+    clock.now += 30  # 30 s for the first 100 of 500 articles: 120 s left
     tracker.update(100, 500, "articles")
     status = tracker.update(1700, None, "chunks")
     assert (status.done, status.total) == (100, 500)  # the chunks are no second bar
@@ -93,3 +93,34 @@ def test_the_demo_buttons_show_the_measured_time_and_the_same_count_as_the_readm
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     assert f"{demo.TOTAL_ARTICLES:,}" in readme
+
+
+class RecordingProgress:
+    """Stands in for ``gr.Progress``: records what the page's bar was told."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[object, str, str | None]] = []
+
+    def __call__(self, value, desc: str = "", unit: str | None = None, **_: object) -> None:
+        self.calls.append((value, desc, unit))
+
+
+def test_the_page_shows_one_bar_counted_in_articles(settings) -> None:
+    page = NewsdeskPage(FakeAssistant(), settings, library=FakeLibrary())
+    bar = RecordingProgress()
+
+    def job(report):
+        report(0, 1, "fetching the demo corpus")
+        report(100, 500, "articles")
+        report(640, None, "chunks")
+        return None
+
+    page.run_indexing(job, bar)
+
+    assert bar.calls[0] == (None, "Fetching the demo corpus…", None)
+    assert bar.calls[1] == ((100, 500), "Indexing 100 of 500 articles", "articles")
+    assert bar.calls[2] == (
+        (100, 500),
+        "Indexing 100 of 500 articles · 640 chunks embedded",
+        "articles",
+    )
