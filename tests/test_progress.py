@@ -124,3 +124,21 @@ def test_the_page_shows_one_bar_counted_in_articles(settings) -> None:
         "Indexing 100 of 500 articles · 640 chunks embedded",
         "articles",
     )
+
+
+def test_the_library_measures_once_then_prefers_a_real_build(settings, tmp_path) -> None:
+    from assistant.webui.library import Library
+
+    settings = settings.with_overrides(cache_dir=tmp_path / "cache")
+    clock = Clock()
+    embedder = SlowEmbedder(clock)
+    library = Library(settings, embedder=embedder)
+    calls = []
+    real_embed = embedder.embed
+    embedder.embed = lambda texts: calls.append(len(texts)) or real_embed(texts)
+
+    first = library.demo_rate()
+    assert first is not None and library.demo_rate() == first  # measured once, then kept
+    assert sum(calls) == demo.CALIBRATION_CHUNKS + 2
+    demo.record_rate(settings, articles=300, seconds=100.0)
+    assert library.demo_rate() == 3.0

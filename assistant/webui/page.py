@@ -298,7 +298,7 @@ class NewsdeskPage:
         )
 
     def examples(self, view: Any) -> list[str]:
-        """The example questions ("What happened this week?" first when the news is recent)."""
+        """The example questions ("What happened this week?" first when the news is dated)."""
         return examples_for(view)
 
     def status_panel(self, view: Any) -> str:
