@@ -54,10 +54,12 @@ def main() -> None:
     report = demo.index_demo(settings, args.articles, embedder=timed)
     seconds = time.perf_counter() - started
     actual = report.new / seconds
-    print(f"predicted {predicted:.2f} articles/s ({args.articles / predicted:.0f} s); "
-          f"actual {actual:.2f} articles/s ({seconds:.0f} s, {report.new} articles, "
-          f"{report.chunks_added} chunks: {report.chunks_added / report.new:.2f} per article); "
-          f"embedding {timed.seconds:.0f} s = {timed.seconds / seconds:.2f} of the build")
+    print(
+        f"predicted {predicted:.2f} articles/s ({args.articles / predicted:.0f} s); "
+        f"actual {actual:.2f} articles/s ({seconds:.0f} s, {report.new} articles, "
+        f"{report.chunks_added} chunks: {report.chunks_added / report.new:.2f} per article); "
+        f"embedding {timed.seconds:.0f} s = {timed.seconds / seconds:.2f} of the build"
+    )
 
 
 if __name__ == "__main__":

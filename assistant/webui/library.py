@@ -61,8 +61,13 @@ class Library:
     default): a "file" naming any other server path is refused.
     """
 
-    def __init__(self, settings: Settings, *, embedder: Any = None,
-                 uploaded_from: Sequence[Path] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Any = None,
+        uploaded_from: Sequence[Path] | None = None,
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.uploaded_from = list(uploaded_from) if uploaded_from is not None else upload_dirs()
@@ -81,8 +86,9 @@ class Library:
             stats = index.stats(self.settings).to_dict()
         except Exception as error:
             return IndexView(error=explain(error))
-        outlets = sorted((name for name in stats.get("sources") or {} if name != "unknown"),
-                         key=str.casefold)
+        outlets = sorted(
+            (name for name in stats.get("sources") or {} if name != "unknown"), key=str.casefold
+        )
         titles = self.recent_titles(24) if stats.get("articles") else []
         return IndexView(stats=stats, outlets=outlets, examples=example_questions(titles))
 
@@ -147,7 +153,8 @@ class Library:
         name = path.name
         if not any(name.lower().endswith(ext) for ext in UPLOAD_TYPES):
             raise SourceRejected(
-                f"{name}: not a supported file type; upload {', '.join(UPLOAD_TYPES)} files")
+                f"{name}: not a supported file type; upload {', '.join(UPLOAD_TYPES)} files"
+            )
         real = os.path.realpath(path)
         roots = [os.path.realpath(folder) for folder in self.uploaded_from]
         if not any(inside(real, root) for root in roots) or not os.path.isfile(real):
@@ -155,8 +162,10 @@ class Library:
         size = os.path.getsize(real)
         limit = self.settings.ui_max_upload_bytes
         if size > limit:
-            raise SourceRejected(f"{name}: {human_size(size)}, over the {human_size(limit)} "
-                                 "upload limit (NEWSDESK_UI_MAX_UPLOAD_BYTES)")
+            raise SourceRejected(
+                f"{name}: {human_size(size)}, over the {human_size(limit)} "
+                "upload limit (NEWSDESK_UI_MAX_UPLOAD_BYTES)"
+            )
         return Path(real)
 
     def update(self, progress: Progress) -> Any:
