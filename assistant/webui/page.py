@@ -1,7 +1,7 @@
 """The Newsdesk page: a Gradio app around an ``Assistant`` (no retrieval logic here).
 
 :class:`NewsdeskPage` lays the page out (:meth:`~NewsdeskPage.build`) and answers its events
-with one method each (its ~450 lines are that one job: the layout and one handler per event;
+with one method each (over 400 lines: that is one job, the layout and one handler per event;
 form parsing lives in ``forms``, rendering in ``render``/``panels``). Besides the page, the app
 exposes ``/chat`` for scripts::
 
