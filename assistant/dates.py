@@ -5,8 +5,9 @@ question's date in evaluation). Weeks start on Monday; day boundaries are those 
 timezone. Only phrases that clearly point at a time match: "March Madness", "may" the verb and
 "the 2024 election" do not. Periods that lie wholly after ``as_of`` ("in 2030", "next week") are
 not publication ranges, so they only mark the question as wanting recent news. Explicit periods
-are phrases too: "the week of 27 March 2017", "between 1 and 7 March", "in late March". (Over
-400 lines: one grammar, a rule and its resolver each; split, the rules' order would be lost.)
+are phrases too: "the week of 27 March 2017", "between 1 and 7 March", "in late March".
+(The module is over 400 lines: one grammar, a rule and its resolver each; split across modules,
+the order of the rules would be lost.)
 """
 
 from __future__ import annotations
