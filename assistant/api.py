@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from assistant.answer import Answer, Source
 from assistant.errors import IndexEmpty, InvalidQuestion
+from assistant.numbering import numbered_stream
 from assistant.protocols import AskOptions, Retriever
 from index.inputs import decode_input
 from index.settings import Settings
@@ -84,8 +85,10 @@ class Assistant:
                 answer = desk.answer(question, found, filters=filters, as_of=as_of)
             finally:
                 desk.queries.close()
-            return iter([answer.text, answer])
-        return self.chain.stream(question, history=history, filters=filters, as_of=as_of)
+            return numbered_stream([answer.text, answer])
+        return numbered_stream(
+            self.chain.stream(question, history=history, filters=filters, as_of=as_of)
+        )
 
     def brief(
         self,

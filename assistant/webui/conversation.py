@@ -75,9 +75,12 @@ def sources_html(state: list[Turn]) -> str:
     """The sources panel: the latest answer's cards, earlier answers' cards folded away."""
     answered = [t for t in state if t["status"] == "done"]
     if not answered:
-        return sources_placeholder()
+        return sources_placeholder(len(state))
     latest, earlier = answered[-1], answered[-2::-1]
-    parts = ["<div class='nd-sources'><h3 class='nd-h'>Sources</h3>", _turn_sources(latest)]
+    parts = [
+        f"<div class='nd-sources' data-nd-turns='{len(state)}'><h3 class='nd-h'>Sources</h3>",
+        _turn_sources(latest),
+    ]
     for turn in earlier:
         parts.append(
             f"<details class='nd-earlier'><summary>Earlier: "
@@ -88,10 +91,12 @@ def sources_html(state: list[Turn]) -> str:
     return "".join(parts)
 
 
-def sources_placeholder() -> str:
-    """The sources panel before the first answer."""
+def sources_placeholder(turns: int = 0) -> str:
+    """The sources panel before the first answer. ``data-nd-turns`` (on every form of the
+    panel) counts the turns it was made for: the page script sees an answer arrive by it."""
     return (
-        "<div class='nd-sources nd-empty'><h3 class='nd-h'>Sources</h3><p class='nd-muted'>"
+        f"<div class='nd-sources nd-empty' data-nd-turns='{turns}'><h3 class='nd-h'>Sources"
+        "</h3><p class='nd-muted'>"
         "Each answer cites the articles it used. They appear here as numbered cards; click a "
         "marker like [1] in the answer to jump to its card.</p></div>"
     )

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import shutil
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ log = logging.getLogger("newsdesk.ui")
 UPLOAD_TYPES = upload_suffixes()
 
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+RATE_KEPT_SECONDS = 300.0  # a demo rate measured on this machine is reused this long
 
 
 @dataclass
@@ -71,6 +73,7 @@ class Library:
         self.settings = settings
         self.embedder = embedder
         self.uploaded_from = list(uploaded_from) if uploaded_from is not None else upload_dirs()
+        self._measured: tuple[float, float | None] = (0.0, None)  # (when, demo articles/s)
 
     @property
     def uploads_folder(self) -> Path:
@@ -193,6 +196,27 @@ class Library:
         import index
 
         return index.update(self.settings, embedder=self.embedder, progress=progress, wait=False)
+
+    def demo_rate(self) -> float | None:
+        """Demo articles per second on this machine: the last demo build's, else measured now
+        with the embedder (loaded here once and kept for the build); None when it fails."""
+        rate = demo.recorded_rate(self.settings)
+        if rate is not None:
+            return rate
+        measured_at, rate = self._measured
+        if rate is not None and time.monotonic() - measured_at < RATE_KEPT_SECONDS:
+            return rate  # every page load would otherwise take the CPU for a few seconds
+        try:
+            if self.embedder is None:
+                from index.embeddings import load_embedder
+
+                self.embedder = load_embedder(self.settings)
+            rate = demo.measure_rate(self.embedder)
+        except Exception as error:  # an estimate is a nicety: never break the page
+            log.warning("could not measure the demo's indexing rate: %s", error)
+            return None
+        self._measured = (time.monotonic(), rate)
+        return rate
 
     def index_demo(self, limit: int | None, progress: Progress) -> Any:
         """Index the demo corpus (``limit`` most recent articles, or all)."""

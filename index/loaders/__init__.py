@@ -25,7 +25,7 @@ from pathlib import Path
 from index.errors import SourceRejected
 from index.inputs import NOT_UTF8_PATH, is_valid, printable
 from index.loaders import confine, feeds, html, records, wire
-from index.loaders.decoding import check_size
+from index.loaders.decoding import check_size, decoding_damage
 from index.loaders.limits import RejectionMemo, TooLarge, check_article, stamp
 from index.loaders.walk import Scandir, reason, resolve, walk_files
 from index.models import Article, Rejection
@@ -176,7 +176,7 @@ def _bounded(loader: Loader, path: Path, settings: Settings) -> Iterator[Article
             check_size(path, settings)
         except SourceRejected as error:
             raise TooLarge(str(error)) from error
-        for item in loader(path, settings):
+        for item in _decoded(loader(path, settings), str(path)):
             if isinstance(item, Article):
                 try:
                     item = check_article(item, settings)
@@ -242,7 +242,7 @@ def _load_url(url: str, settings: Settings) -> Iterator[Article | Rejection]:
         yield Rejection(url, "unsupported URL: only http(s) feed URLs can be read")
         return
     try:
-        for item in feeds.load_feed_url(url, settings):
+        for item in _decoded(feeds.load_feed_url(url, settings), url):
             if isinstance(item, Article):
                 try:
                     item = check_article(item, settings)
@@ -253,6 +253,18 @@ def _load_url(url: str, settings: Settings) -> Iterator[Article | Rejection]:
         yield Rejection(url, str(error))
     except Exception as error:  # never a traceback for a bad feed
         yield Rejection(url, _unexpected(error))
+
+
+def _decoded(items: Iterator[Article | Rejection], name: str) -> Iterator[Article | Rejection]:
+    """``items`` with each article whose text was mis-decoded at its source (``decoding_damage``)
+    rejected: an index of "Gm\ufffd\ufffdnd" and "J?ger" answers nobody."""
+    for item in items:
+        damage = decoding_damage(item.text, item.title) if isinstance(item, Article) else None
+        if damage is None:
+            yield item
+        else:
+            assert isinstance(item, Article)
+            yield Rejection(name if item.id == name else f"{name} ({item.id})", damage)
 
 
 def _unexpected(error: Exception) -> str:
