@@ -23,7 +23,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -140,6 +140,17 @@ class KeywordIndex:
                 state = self._sync()
                 self._state = state
             return state
+
+    def copy_to(self, folder: Path, copy: Callable[[str, str], object] = shutil.copy2) -> None:
+        """Copy the saved index (as synced: under the lock) into ``folder`` with ``copy``,
+        leaving out lock files (a copy is another index)."""
+        with _file_lock(self.folder / ".lock"):
+            shutil.copytree(
+                self.path,
+                folder / self.path.name,
+                copy_function=copy,
+                ignore=shutil.ignore_patterns(".tantivy-*.lock", ".state.*"),
+            )
 
     def _sync(self) -> KeywordState:
         instance = self.catalog.instance()

@@ -15,6 +15,7 @@ articles costs time in proportion to N, not to the archive.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from index.stores.keyword_terms import terms
 
 _HEAP = 64_000_000  # bytes of indexing buffer per writer (tantivy's minimum is 15 MB)
 _I64 = (-(2**63), 2**63 - 1)
+_WORD = re.compile(r"\w")
 _BEST_CHUNKS_LIMIT = 5_000  # matching chunks read to find each top article's best one
 
 Row = Mapping[str, Any]  # rowid, article_id, text, body_start, published_ts, source
@@ -92,12 +94,11 @@ class Segments:
             if not rows:
                 continue
             key = article_key(article_id)
-            bodies = []
+            whole: list[str] = []
             for number, row in enumerate(rows):
-                analysed = terms(str(row["text"]))
-                chunk_writer.add_document(_document(analysed, article_id, key, row))
-                bodies.append(analysed if number == 0 else terms(_body(row)))
-            whole = [term for body in bodies for term in body]
+                chunk, body = _analyse(str(row["text"]), int(row["body_start"]))
+                chunk_writer.add_document(_document(chunk, article_id, key, row))
+                whole.extend(chunk if number == 0 else body)
             article_writer.add_document(_document(whole, article_id, key, rows[0]))
             added += len(rows)
         chunk_writer.commit()
@@ -235,8 +236,16 @@ def _document(analysed: list[str], article_id: str, key: int, row: Row) -> tanti
     return document
 
 
-def _body(row: Row) -> str:
-    return str(row["text"])[int(row["body_start"]) :]
+def _analyse(text: str, body_start: int) -> tuple[list[str], list[str]]:
+    """The terms of a whole chunk and of its body (the body analysed once, as a part of the
+    chunk, when header and body meet between words, as they do)."""
+    if body_start <= 0:
+        body = terms(text)
+        return body, body
+    if _WORD.match(text, body_start - 1) and _WORD.match(text, body_start):
+        return terms(text), terms(text[body_start:])
+    body = terms(text[body_start:])
+    return terms(text[:body_start]) + body, body
 
 
 def _open(path: Path | None) -> tantivy.Index:
