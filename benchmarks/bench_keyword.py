@@ -97,7 +97,7 @@ def compare(first: Path, second: Path, top: int = 10) -> dict[str, float]:
         values = []
         for qid in shared:
             x, y = set(a[qid][kind][:top]), set(b[qid][kind][:top])
-            values.append(len(x & y) / max(len(x | y), 1))
+            values.append(len(x & y) / len(x | y) if x | y else 1.0)  # both empty: agree
         return float(np.mean(values)) if values else float("nan")
 
     return {"questions": len(shared), "chunks_jaccard": overlap("chunks"),

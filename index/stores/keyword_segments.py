@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import tantivy
 
@@ -31,7 +31,12 @@ _I64 = (-(2**63), 2**63 - 1)
 _WORD = re.compile(r"\w")
 _BEST_CHUNKS_LIMIT = 5_000  # matching chunks read to find each top article's best one
 
-Row = Mapping[str, Any]  # rowid, article_id, text, body_start, published_ts, source
+
+class Row(Protocol):
+    """A chunk as the keyword index reads it (a catalog row, or a dict): ``rowid``,
+    ``article_id``, ``text``, ``body_start``, ``published_ts`` and ``source``."""
+
+    def __getitem__(self, key: str) -> Any: ...
 
 
 def _schema() -> tantivy.Schema:
