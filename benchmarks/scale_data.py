@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,14 @@ BASE_TS = 1_600_000_000
 ARTICLE_EVERY_S = 600  # one article every ten minutes
 
 
+@lru_cache(maxsize=2)
 def words(seed: int = 7) -> np.ndarray:
-    """A synthetic vocabulary (pronounceable-ish, unique)."""
+    """A synthetic vocabulary of 4-9 letter words (unique, sorted)."""
     rng = np.random.default_rng(seed)
-    letters = np.array(list("abcdefghijklmnoprstuvwyz"))
-    made = {"".join(rng.choice(letters, size=int(rng.integers(4, 10)))) for _ in range(VOCABULARY)}
+    letters = np.frombuffer(b"abcdefghijklmnoprstuvwyz", dtype=np.uint8)
+    spelled = letters[rng.integers(0, len(letters), size=(VOCABULARY, 9))].tobytes()
+    lengths = rng.integers(4, 10, size=VOCABULARY)
+    made = {spelled[9 * n : 9 * n + int(size)].decode() for n, size in enumerate(lengths)}
     return np.array(sorted(made))
 
 
