@@ -36,6 +36,7 @@ from index.stores.catalog import Catalog, ChunkRecord
 from index.stores.keyword_segments import (
     Row,
     Segments,
+    article_padding,
     best_chunks,
     top_articles,
     top_chunks,
@@ -43,7 +44,7 @@ from index.stores.keyword_segments import (
 from index.stores.keyword_terms import query_terms, tokenize
 from index.stores.records import StoredHit
 
-FORMAT = 4  # bump when tokenisation or the saved layout changes (4: tantivy segments)
+FORMAT = 5  # bump when tokenisation or the saved layout changes (4: tantivy, 5: padding)
 
 __all__ = ["FORMAT", "KeywordHits", "KeywordIndex", "tokenize"]
 
@@ -159,7 +160,7 @@ class KeywordIndex:
                 return self._sync_locked(instance)
         except OSError:  # a home we cannot write: serve from memory (rebuilt per change)
             segments = Segments(None)
-            generation = _build(self.catalog, segments)
+            generation, _ = _build(self.catalog, segments)
             segments.reload()
             self._segments, self._build_id = segments, ""
             return _state_of(segments, instance, generation)
@@ -173,7 +174,7 @@ class KeywordIndex:
                 if change is not None:
                     generation, changed, rows = change
                     if generation != saved.generation:
-                        segments.write(_grouped(rows), changed)
+                        segments.write(_grouped(rows), changed, padding=saved.padding)
                         _write_state(self.path, replace(saved, generation=generation))
                     segments.reload()
                     return _state_of(segments, instance, generation)
@@ -192,19 +193,21 @@ class KeywordIndex:
         self._segments = None
         _clear(self.folder)
         segments = Segments(self.path)
-        generation = _build(self.catalog, segments)
-        saved = _Saved(instance, generation, uuid.uuid4().hex)
+        generation, padding = _build(self.catalog, segments)
+        saved = _Saved(instance, generation, uuid.uuid4().hex, padding)
         _write_state(self.path, saved)
         self._segments, self._build_id = segments, saved.build
         segments.reload()
         return _state_of(segments, instance, generation)
 
 
-def _build(catalog: Catalog, segments: Segments) -> int:
-    """Index every chunk of the catalog afresh; returns the generation indexed."""
+def _build(catalog: Catalog, segments: Segments) -> tuple[int, int]:
+    """Index every chunk of the catalog afresh; returns the generation indexed and the article
+    padding used (kept for the writes that follow)."""
     generation, rows = catalog.keyword_corpus()
-    segments.write(_grouped(rows), clear=True)
-    return generation
+    padding = article_padding(rows)
+    segments.write(_grouped(rows), clear=True, padding=padding)
+    return generation, padding
 
 
 def _grouped(rows: Sequence[Row]) -> Iterator[tuple[str, list[Row]]]:
@@ -237,13 +240,19 @@ class _Saved:
     instance: str
     generation: int
     build: str
+    padding: int = 0  # filler terms per article document (``article_padding``)
 
 
 def _read_state(path: Path) -> _Saved | None:
     """The state the segments at ``path`` were last synced to, or None."""
     try:
         saved: Any = json.loads((path / "state.json").read_text(encoding="utf-8"))
-        return _Saved(str(saved["instance"]), int(saved["generation"]), str(saved["build"]))
+        return _Saved(
+            str(saved["instance"]),
+            int(saved["generation"]),
+            str(saved["build"]),
+            int(saved.get("padding", 0)),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
