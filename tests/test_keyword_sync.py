@@ -3,6 +3,7 @@ after a crash."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -11,7 +12,7 @@ from pathlib import Path
 from index.settings import Settings
 from index.stores.catalog import Catalog
 from index.stores.keyword_index import KeywordIndex, KeywordState
-from index.stores.keyword_segments import Segments
+from index.stores.keyword_segments import Segments, article_padding
 from index.text import bare_words
 from tests.test_stores_catalog import add
 from tests.test_stores_catalog import catalog as catalog  # the same four stories
@@ -112,7 +113,7 @@ def test_a_process_killed_mid_write_leaves_an_index_the_next_sync_repairs(
         from pathlib import Path
         from index.settings import Settings
         from index.stores.catalog import Catalog
-        from index.stores.keyword_segments import Segments
+        from index.stores.keyword_segments import Segments, article_padding
         catalog = Catalog(Settings(home={str(settings.home)!r}).catalog_path)
         _, rows = catalog.keyword_corpus()
         def groups():
@@ -159,3 +160,29 @@ def test_a_home_it_cannot_write_is_served_from_memory(catalog: Catalog, tmp_path
     assert sorted(ids(keyword, "talks")) == ["kosovo", "poll", "storm"]
     add(catalog, "barley", "AP", 11, ["Barley talks"])
     assert "barley" in ids(keyword, "talks")
+
+
+def test_article_padding_is_seven_eighths_of_the_mean_article_length() -> None:
+    rows = [
+        {"rowid": 1, "article_id": "a", "text": "wheat barley maize rye oats", "body_start": 0},
+        {"rowid": 2, "article_id": "a", "text": "Title\nsorghum millet", "body_start": 6},
+        {"rowid": 3, "article_id": "b", "text": "kansas", "body_start": 0},
+    ]
+    # article "a": 5 + 2 terms (its second chunk's header is not part of the article), "b": 1;
+    # the mean (4 terms) is estimated from characters, so within a term
+    assert abs(article_padding(rows) - 0.875 * (7 + 1) / 2) <= 1
+    longer = [{**row, "article_id": "a"} for row in rows * 3]  # one article, ~3x as long
+    assert abs(article_padding(longer) - 0.875 * 3 * (7 + 1) / 1) <= 2
+    assert article_padding([]) == 0
+
+
+def test_the_padding_is_kept_for_the_writes_that_follow(
+    catalog: Catalog, settings: Settings
+) -> None:
+    keyword = KeywordIndex(catalog, settings.keyword_path)
+    keyword.refresh()
+    padding = json.loads((keyword.path / "state.json").read_text())["padding"]
+    assert padding == article_padding(catalog.keyword_corpus()[1]) > 0
+    add(catalog, "barley", "AP", 11, ["Barley prices rise"])
+    assert articles(NoRebuild(catalog, settings.keyword_path), "barley") == ["barley"]
+    assert json.loads((keyword.path / "state.json").read_text())["padding"] == padding
