@@ -1,238 +1,199 @@
 """How cost grows with the archive: synthetic chunks and vectors (no model) at N chunks.
 
-    python benchmarks/bench_scale.py --chunks 60000                 # everything, Chroma server
-    python benchmarks/bench_scale.py --chunks 300000 --parts bm25   # catalog + BM25 only
+    python benchmarks/bench_scale.py --chunks 60000 600000 3000000 --parts keyword
+    python benchmarks/bench_scale.py --chunks 60000 --parts all     # + catalog, Chroma server
 
-For each N it measures, on a Chroma server it starts itself (``chroma run`` on 127.0.0.1) or
-embedded (``--embedded``): write throughput (seconds per 10k chunks upserted), the catalog's
-size on disk, the BM25 build (``KeywordIndex.refresh``: time and resident memory added), hybrid
-search p50/p95 (Chroma query + chunk BM25 + article BM25 over random queries), and the time a new
-replica takes to become ready (empty home -> ``repair.follow`` full catch-up -> BM25 built).
-Prints one Markdown table row per N (``--json``: raw figures).
+``--parts keyword`` measures the keyword index alone (``index.stores.keyword_segments``, fed
+straight from the generator, no catalog): the full build (analysis + tantivy, the generator's
+own time left out), an incremental write of 1,000 new articles, its size on disk, and in a
+fresh process (``--serve``) the time to open it, the resident memory it adds once warm, and
+keyword search p50/p95 (chunk ranking, article ranking and the best chunk of each top article;
+one query in three bounded by dates).
+
+``--parts all`` writes the chunks to a ``chroma run`` server it starts on 127.0.0.1 and to the
+catalog, then measures the keyword build from the catalog (``KeywordIndex.refresh``), the same
+incremental write through the catalog's change log, keyword and hybrid (Chroma query + keyword
+search) p50/p95, and a new replica's ready time from a published snapshot
+(``index.stores.snapshot``) and from nothing (a full catch-up from the server).
+Prints one Markdown row per N and the load average beside it (``--json``: raw figures).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-import httpx
 import numpy as np
-import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.scale_data import (  # noqa: E402
+    CHUNKS_PER_ARTICLE,
+    Timed,
+    article_groups,
+    queries,
+    synthetic,
+)
 from index.settings import Settings  # noqa: E402
-from index.stores import open_stores  # noqa: E402
-from index.stores.catalog import ChunkRecord  # noqa: E402
-from index.stores.repair import follow  # noqa: E402
+from index.stores.keyword_segments import (  # noqa: E402
+    Segments,
+    best_chunks,
+    top_articles,
+    top_chunks,
+)
+from index.stores.keyword_terms import query_terms  # noqa: E402
 
-WORDS_PER_CHUNK = 150
-CHUNKS_PER_ARTICLE = 4
-VOCABULARY = 60_000
-OUTLETS = ("Reuters", "AP", "AFP", "BBC", "Guardian", "DW", "NHK", "Xinhua")
-WRITE_BATCH = 10_000
-
-
-def words(seed: int = 7) -> np.ndarray:
-    """A synthetic vocabulary (pronounceable-ish, unique)."""
-    rng = np.random.default_rng(seed)
-    letters = np.array(list("abcdefghijklmnoprstuvwyz"))
-    made = {"".join(rng.choice(letters, size=int(rng.integers(4, 10)))) for _ in range(VOCABULARY)}
-    return np.array(sorted(made))
-
-
-def synthetic(count: int, dim: int, seed: int = 1):
-    """Yield ``(records, vectors)`` batches of WRITE_BATCH chunks (Zipf-distributed words)."""
-    vocab = words()
-    rng = np.random.default_rng(seed)
-    base = 1_600_000_000
-    for start in range(0, count, WRITE_BATCH):
-        size = min(WRITE_BATCH, count - start)
-        ranks = np.minimum(rng.zipf(1.15, size=(size, WORDS_PER_CHUNK)), len(vocab)) - 1
-        records = []
-        for row in range(size):
-            n = start + row
-            article, index = divmod(n, CHUNKS_PER_ARTICLE)
-            text = " ".join(vocab[ranks[row]])
-            ts = base + article * 600
-            records.append(
-                ChunkRecord(
-                    f"a{article}#{article:012x}#{index}",
-                    text,
-                    {
-                        "article_id": f"a{article}",
-                        "chunk_index": index,
-                        "title": f"Story {article}",
-                        "source": OUTLETS[article % len(OUTLETS)],
-                        "url": "",
-                        "authors": "",
-                        "published": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts)),
-                        "published_ts": ts,
-                        "place": "",
-                        "body_start": 0,
-                        "content_hash": f"{article:012x}",
-                        "origin": f"/synthetic/{article // 1000}",
-                    },
-                )
-            )
-        vectors = rng.standard_normal((size, dim)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        yield records, vectors
-
-
-def start_server(folder: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    chroma = Path(sys.executable).with_name("chroma")
-    server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                return server, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("chroma run did not answer")
+NEW_ARTICLES = 1_000
 
 
 def rss_mb() -> float:
-    return psutil.Process().memory_info().rss / 2**20
+    """This process's resident memory (Linux ``/proc``), in MB."""
+    resident_pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return resident_pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
-def measure(count: int, dim: int, parts: str, settings: Settings, queries: int) -> dict:
-    figures: dict = {"chunks": count, "parts": parts}
-    vocab = words()
-    with open_stores(settings, catch_up=False) as stores:
-        write_seconds = catalog_seconds = 0.0
-        for records, vectors in synthetic(count, dim):
-            if parts == "all":
-                started = time.perf_counter()
-                stores.chroma.upsert(
-                    [r.id for r in records],
-                    vectors,
-                    [r.text for r in records],
-                    [r.metadata for r in records],
-                )
-                write_seconds += time.perf_counter() - started
-            started = time.perf_counter()
-            stores.catalog.import_chunks(records)
-            catalog_seconds += time.perf_counter() - started
-        figures["catalog_import_s_per_10k"] = catalog_seconds / count * WRITE_BATCH
-        figures["catalog_mb"] = (
-            sum(
-                Path(f"{settings.catalog_path}{s}").stat().st_size
-                for s in ("", "-wal")
-                if Path(f"{settings.catalog_path}{s}").exists()
-            )
-            / 2**20
-        )
-        if parts == "all":
-            figures["chroma_write_s_per_10k"] = write_seconds / count * WRITE_BATCH
-        before = rss_mb()
-        started = time.perf_counter()
-        stores.keyword.refresh()
-        figures["bm25_build_s"] = time.perf_counter() - started
-        figures["bm25_rss_mb"] = rss_mb() - before
-        rng = np.random.default_rng(3)
-        timings, keyword_timings = [], []
-        for _ in range(queries):
-            terms = list(rng.choice(vocab[:5000], size=6))
-            vector = rng.standard_normal(dim).astype(np.float32)
-            started = time.perf_counter()
-            if parts == "all":
-                stores.chroma.query(vector, settings.candidates)
-            middle = time.perf_counter()
-            stores.keyword.search(terms, settings.candidates)  # chunk and article rankings
-            done = time.perf_counter()
-            timings.append((done - started) * 1000)
-            keyword_timings.append((done - middle) * 1000)
-        figures["hybrid_p50_ms"] = percentile(timings, 50) if parts == "all" else None
-        figures["hybrid_p95_ms"] = percentile(timings, 95) if parts == "all" else None
-        figures["bm25_p50_ms"] = percentile(keyword_timings[1:], 50)
-        figures["bm25_p95_ms"] = percentile(keyword_timings[1:], 95)
-    if parts == "all":
-        replica = settings.with_overrides(home=settings.home.parent / "replica")
-        started = time.perf_counter()
-        with open_stores(replica, catch_up=False) as stores:
-            follow(stores)
-            caught = time.perf_counter()
-            stores.keyword.refresh()
-            assert stores.catalog.chunk_count() == count
-        figures["replica_catch_up_s"] = caught - started
-        figures["replica_ready_s"] = time.perf_counter() - started
+def folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def load() -> str:
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def measure_keyword(count: int, work: Path, n_queries: int, candidates: int) -> dict[str, Any]:
+    """The keyword index alone, at ``count`` chunks."""
+    figures: dict[str, Any] = {"chunks": count, "parts": "keyword", "load_start": load()}
+    folder = work / "segments"
+    segments = Segments(folder)
+    timed = Timed(article_groups(synthetic(count, dim=0)))
+    started = time.perf_counter()
+    segments.write(timed, clear=True)
+    figures["build_s"] = time.perf_counter() - started - timed.seconds
+    new = list(article_groups(synthetic(NEW_ARTICLES * CHUNKS_PER_ARTICLE, 0, first=count)))
+    started = time.perf_counter()
+    segments.write(new, [article_id for article_id, _ in new])  # deletes first, as a sync
+    figures["write_1k_s"] = time.perf_counter() - started
+    figures["write_1k_share"] = figures["write_1k_s"] / figures["build_s"]
+    figures["disk_mb"] = folder_mb(folder)
+    del segments
+    served = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--serve",
+            str(folder),
+            "--queries",
+            str(n_queries),
+            "--candidates",
+            str(candidates),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures.update(json.loads(served.stdout))
+    figures["rss_kb_per_chunk"] = figures["serve_rss_mb"] * 1024 / (count + 4 * NEW_ARTICLES)
+    figures["load_end"] = load()
     return figures
 
 
-HEADER = (
-    "| chunks | parts | Chroma write s/10k | catalog import s/10k | catalog MB | BM25 build s "
-    "| BM25 RSS MB | BM25 p50/p95 ms | hybrid p50/p95 ms | replica catch-up s | replica ready s |"
-)
-
-
-def row(f: dict) -> str:
-    def fmt(key: str, spec: str = ".1f") -> str:
-        value = f.get(key)
-        return "-" if value is None else format(value, spec)
-
-    return (
-        f"| {f['chunks']:,} | {f['parts']} | {fmt('chroma_write_s_per_10k')} "
-        f"| {fmt('catalog_import_s_per_10k')} | {fmt('catalog_mb', '.0f')} "
-        f"| {fmt('bm25_build_s')} | {fmt('bm25_rss_mb', '.0f')} "
-        f"| {fmt('bm25_p50_ms')} / {fmt('bm25_p95_ms')} "
-        f"| {fmt('hybrid_p50_ms')} / {fmt('hybrid_p95_ms')} "
-        f"| {fmt('replica_catch_up_s')} | {fmt('replica_ready_s')} |"
-    )
+def serve(folder: Path, n_queries: int, candidates: int) -> dict[str, Any]:
+    """In a fresh process: open the segments, warm up, time searches, report memory added."""
+    before = rss_mb()
+    started = time.perf_counter()
+    segments = Segments(folder)
+    segments.reload()
+    chunk_searcher, article_searcher = segments.searchers()
+    opened = time.perf_counter() - started
+    timings = []
+    articles = chunk_searcher.num_docs // CHUNKS_PER_ARTICLE
+    for number, (words, bounds) in enumerate(queries(n_queries + 5, articles)):
+        started = time.perf_counter()
+        terms = query_terms(words)
+        top_chunks(chunk_searcher, terms, candidates, bounds)
+        found = top_articles(article_searcher, terms, candidates // 2, bounds)
+        best_chunks(chunk_searcher, terms, found, bounds)
+        if number >= 5:  # the first ones warm the caches
+            timings.append((time.perf_counter() - started) * 1000)
+    return {
+        "open_s": opened,
+        "serve_rss_mb": rss_mb() - before,
+        "keyword_p50_ms": percentile(timings, 50),
+        "keyword_p95_ms": percentile(timings, 95),
+        "docs": chunk_searcher.num_docs,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chunks", type=int, nargs="+", default=[60_000])
-    parser.add_argument("--parts", choices=("all", "bm25"), default="all")
+    parser.add_argument("--parts", choices=("all", "keyword"), default="keyword")
     parser.add_argument("--dim", type=int, default=384)
-    parser.add_argument("--queries", type=int, default=50)
-    parser.add_argument("--embedded", action="store_true", help="embedded Chroma, no server")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--candidates", type=int, default=Settings().candidates)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        print(json.dumps(serve(args.serve, args.queries, args.candidates)))
+        return
     results = []
     for count in args.chunks:
         work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
-        server = None
         try:
-            url = None
-            if args.parts == "all" and not args.embedded:
-                server, url = start_server(work / "server")
-            settings = Settings(home=work / "home", chroma_url=url, collection="scale")
-            results.append(measure(count, args.dim, args.parts, settings, args.queries))
-            print(json.dumps(results[-1]) if args.json else row(results[-1]), flush=True)
+            if args.parts == "keyword":
+                figures = measure_keyword(count, work, args.queries, args.candidates)
+            else:
+                from benchmarks.scale_hybrid import measure_all
+
+                figures = measure_all(count, work, args.dim, args.queries)
+            results.append(figures)
+            print(json.dumps(figures) if args.json else row(figures), flush=True)
         finally:
-            if server is not None:
-                server.terminate()
-                server.wait(timeout=30)
             shutil.rmtree(work, ignore_errors=True)
     if not args.json:
         print(HEADER)
-        print("|" + " --- |" * 11)
+        print(HEADER_RULE)
         for figures in results:
             print(row(figures))
+
+
+HEADER = (
+    "| chunks | parts | keyword build s | write 1k articles s (share of build) | disk MB "
+    "| open s | keyword RSS MB (KB/chunk) | keyword p50/p95 ms | hybrid p50/p95 ms "
+    "| replica ready s (snapshot / from nothing) | load start -> end |"
+)
+HEADER_RULE = "|" + " --- |" * 11
+
+
+def row(f: dict[str, Any]) -> str:
+    def fmt(key: str, spec: str = ".1f") -> str:
+        value = f.get(key)
+        return "-" if value is None else format(value, spec)
+
+    return (
+        f"| {f['chunks']:,} | {f['parts']} | {fmt('build_s')} "
+        f"| {fmt('write_1k_s', '.2f')} ({fmt('write_1k_share', '.2%')}) | {fmt('disk_mb', '.0f')} "
+        f"| {fmt('open_s', '.2f')} "
+        f"| {fmt('serve_rss_mb', '.0f')} ({fmt('rss_kb_per_chunk', '.2f')}) "
+        f"| {fmt('keyword_p50_ms')} / {fmt('keyword_p95_ms')} "
+        f"| {fmt('hybrid_p50_ms')} / {fmt('hybrid_p95_ms')} "
+        f"| {fmt('replica_snapshot_s')} / {fmt('replica_full_s')} "
+        f"| {f.get('load_start', '-')} -> {f.get('load_end', '-')} |"
+    )
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from index.stores.health import store_errors, vectors_missing
 from index.stores.lease import writer_lease
 from index.stores.records import IndexStats
 from index.stores.repair import repair, repair_shared
+from index.stores.snapshot import publish, remove_all
 from index.writing import writer
 
 if TYPE_CHECKING:
@@ -136,6 +137,8 @@ def _build(
         )
         report.rejected[:0] = [name for name in located if isinstance(name, Rejection)]
         stores.keyword.refresh()  # saved now, so the first question does not wait for it
+        if settings.snapshot_path is not None:  # for new replicas (issue 21)
+            publish(stores.catalog, stores.keyword, settings.home, settings.snapshot_path)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -177,6 +180,8 @@ def clear(settings: Settings, *, wait: bool = True) -> None:
             Path(f"{settings.catalog_path}{suffix}").unlink(missing_ok=True)
         shutil.rmtree(settings.keyword_path, ignore_errors=True)
         SyncMark(settings.home).clear()
+        if settings.snapshot_path is not None and settings.snapshot_path.exists():
+            remove_all(settings.snapshot_path)  # else a new replica would start from them
 
 
 def _reset_chroma(settings: Settings, lease: WriteGuard | None) -> None:

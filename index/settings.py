@@ -122,6 +122,11 @@ class Settings(BaseSettings):
     lease_settle: float = Field(
         0.5, ge=0, description="Seconds a lease claim waits before it is read back."
     )
+    snapshot_path: Path | None = Field(
+        None,
+        description="Folder the indexer publishes a snapshot of its catalog and keyword index "
+        "to after each write, and an empty replica home starts from (issue 21).",
+    )
 
     # Web chat
     ui_auth: str | None = Field(None, description="user:password required by the web chat.")

@@ -1,4 +1,4 @@
-"""The in-memory BM25 keyword index: ranking, filters, freshness and its on-disk snapshot."""
+"""The BM25 keyword index: ranking, filters, freshness (its sync: ``test_keyword_sync``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from index.settings import Settings
 from index.stores.bounds import SearchBounds
 from index.stores.catalog import Catalog
-from index.stores.keyword_index import FORMAT, KeywordHits, KeywordIndex
+from index.stores.keyword_index import KeywordHits, KeywordIndex
 from index.stores.records import StoredHit
 from index.text import bare_words
 from tests.test_stores_catalog import add, entry, ts
@@ -42,10 +42,6 @@ def articles(keyword: KeywordIndex, query: str, n: int, **bounds) -> list[Stored
 
 def ids(keyword: KeywordIndex, query: str, **bounds) -> set[str]:
     return {hit.metadata["article_id"] for hit in chunks(keyword, query, 10, **bounds)}
-
-
-def snapshots(folder: Path) -> list[str]:
-    return sorted(path.name for path in folder.iterdir())
 
 
 def test_ranks_by_bm25_with_catalog_metadata(keyword: KeywordIndex) -> None:
@@ -139,36 +135,6 @@ def test_sees_writes_made_after_it_was_built(keyword: KeywordIndex, catalog: Cat
     catalog.remove(["storm"])
     assert ids(keyword, "talks") == {"poll"}
     assert ids(keyword, "Pristina") == {"kosovo"}
-
-
-def test_snapshot_is_saved_and_reused(
-    keyword: KeywordIndex, catalog: Catalog, settings: Settings
-) -> None:
-    keyword.refresh()
-    name = f"v{FORMAT}-{catalog.instance()}-g{catalog.generation()}"
-    assert snapshots(settings.keyword_path) == [name]
-
-    class NoBuild(KeywordIndex):
-        def _build(self, instance: str):  # type: ignore[override]
-            raise AssertionError("should have loaded the saved snapshot")
-
-    assert ids(NoBuild(catalog, settings.keyword_path), "talks") == {"kosovo", "storm", "poll"}
-    add(catalog, "wheat", "Reuters", 10, ["Barley prices"])
-    assert ids(keyword, "barley") == {"wheat"}
-    assert snapshots(settings.keyword_path) == [
-        f"v{FORMAT}-{catalog.instance()}-g{catalog.generation()}"
-    ]  # the older snapshot was dropped
-
-
-def test_unreadable_snapshot_is_rebuilt(
-    keyword: KeywordIndex, catalog: Catalog, settings: Settings
-) -> None:
-    keyword.refresh()
-    folder = settings.keyword_path / snapshots(settings.keyword_path)[0]
-    (folder / "columns.npz").write_bytes(b"not a numpy file")
-    assert ids(KeywordIndex(catalog, settings.keyword_path), "talks") == {
-        "kosovo", "storm", "poll"
-    }
 
 
 def test_a_new_catalog_never_reads_an_old_snapshot(settings: Settings) -> None:

@@ -14,6 +14,7 @@ from index.fakes import FakeEmbedder
 from index.models import Article
 from index.settings import Settings
 from index.stores import EmbeddingModelMismatch, open_stores
+from index.stores.keyword_index import FORMAT
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pipeline" / "news"
 METADATA_KEYS = {
@@ -279,7 +280,7 @@ def test_update_rereads_recorded_sources(news: Path, small: Settings) -> None:
 
 def test_build_saves_the_keyword_index(news: Path, small: Settings) -> None:
     build(news, small)
-    assert len(list(small.keyword_path.iterdir())) == 1  # loaded, not rebuilt, by readers
+    assert (small.keyword_path / f"tantivy-v{FORMAT}" / "state.json").exists()  # for readers
 
 
 def test_clear_empties_the_index(news: Path, small: Settings) -> None:

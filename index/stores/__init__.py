@@ -1,6 +1,6 @@
 """The stores behind the index, opened together: Chroma (chunks + vectors, the system of
-record), the SQLite catalog (manifest, chunk text, sources) and the in-memory BM25 keyword index
-derived from the catalog."""
+record), the SQLite catalog (manifest, chunk text, sources) and the BM25 keyword index (tantivy
+segments) derived from the catalog."""
 
 from __future__ import annotations
 
@@ -58,6 +58,10 @@ def open_stores(settings: Settings, *, catch_up: bool | None = None) -> Stores:
     first brings the local catalog in step with what other processes wrote to Chroma (when the
     server's change counter moved, ``repair.follow``); it never writes to Chroma.
     """
+    if settings.snapshot_path is not None:
+        from index.stores.snapshot import bootstrap
+
+        bootstrap(settings)  # an empty home starts from the latest published snapshot
     catalog = Catalog.open(settings)
     stores = Stores(
         chroma=ChromaStore.open(settings),

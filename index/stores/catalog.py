@@ -3,13 +3,15 @@
 - ``articles``: the manifest. Article id -> content hash, origin, state (``pending`` while its
   chunks are being written to Chroma, ``done`` after), the chunk ids of that version, and for a
   duplicate or syndicated copy the id of the canonical article it is linked to (no chunks).
-- ``chunks``: chunk text and metadata (the input of the in-memory BM25,
+- ``chunks``: chunk text and metadata (the input of the BM25 keyword index,
   ``index.stores.keyword_index``).
 - ``sources``: the paths/URLs given to ``build`` (re-read by ``update``).
 - ``size_rejections``: files rejected for size, by size and modification time, so an unchanged
   one is not read again (``index.loaders.limits``).
 - ``meta``: the embedding model the index was built with (models are never mixed), the
   catalog's random ``instance`` id and its write ``generation``.
+- ``changes``: which articles each generation wrote or removed, logged from ``changes_from``
+  (in meta: the generation when the log began), so the keyword index applies only the change.
 """
 
 from __future__ import annotations
@@ -74,6 +76,10 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks (article_id);
 CREATE INDEX IF NOT EXISTS chunks_published ON chunks (published_ts);
+INSERT OR IGNORE INTO meta (key, value)
+    SELECT 'changes_from', COALESCE((SELECT value FROM meta WHERE key = 'generation'), '0');
+CREATE TABLE IF NOT EXISTS changes (generation INTEGER NOT NULL, article_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS changes_generation ON changes (generation);
 """
 
 # Catalogs written before the in-memory BM25 kept an SQLite FTS5 copy of the chunk text in step

@@ -122,7 +122,7 @@ class CatalogReads(CatalogConnection):
     def keyword_corpus(self) -> tuple[int, list[sqlite3.Row]]:
         """The generation and, from the same snapshot, every chunk's ``rowid``, ``article_id``,
         ``text``, ``body_start``, ``published_ts`` and ``source``, ordered by rowid: the input
-        of the in-memory BM25."""
+        of a full keyword index build."""
         with self._lock:
             self._db.execute("BEGIN")
             try:
@@ -135,6 +135,38 @@ class CatalogReads(CatalogConnection):
             finally:
                 self._db.execute("COMMIT")
         return generation, corpus
+
+    def keyword_changes(self, since: int) -> tuple[int, list[str], list[sqlite3.Row]] | None:
+        """What changed after generation ``since``, from one snapshot: the generation now, the
+        ids of the articles written or removed since, and the current chunk rows of those
+        articles (as ``keyword_corpus``). None when the change log does not reach back that
+        far (a catalog older than the log, or one restored from before ``since``)."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                meta = dict(
+                    self._db.execute(
+                        "SELECT key, value FROM meta WHERE key IN ('generation', 'changes_from')"
+                    ).fetchall()
+                )
+                generation = int(meta.get("generation", 0))
+                if since < int(meta.get("changes_from", 0)) or since > generation:
+                    return None
+                changed = [
+                    row[0]
+                    for row in self._db.execute(
+                        "SELECT DISTINCT article_id FROM changes WHERE generation > ?", (since,)
+                    )
+                ]
+                rows = self._db.execute(
+                    "SELECT rowid, article_id, text, body_start, published_ts, source "
+                    "FROM chunks WHERE article_id IN (SELECT article_id FROM changes "
+                    "WHERE generation > ?) ORDER BY rowid",
+                    (since,),
+                ).fetchall()
+            finally:
+                self._db.execute("COMMIT")
+        return generation, changed, rows
 
     def chunks_at(self, rowids: Sequence[int]) -> dict[int, ChunkRecord]:
         """The chunks with these SQLite ``rowid``s (missing ones are left out)."""

@@ -92,7 +92,7 @@ class CatalogWrites(CatalogConnection):
                 "UPDATE articles SET state = 'done', indexed_at = ? WHERE id = ?",
                 [(now, article_id) for article_id in article_ids],
             )
-            self._bump_generation(db)
+            self._bump_generation(db, article_ids)
             return self._drop_broken_links(db)
 
     def remove(self, article_ids: Sequence[str]) -> list[tuple[str, str]]:
@@ -101,7 +101,7 @@ class CatalogWrites(CatalogConnection):
         with self._transaction() as db:
             self._delete_chunk_rows(db, article_ids)
             db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in article_ids])
-            self._bump_generation(db)
+            self._bump_generation(db, article_ids)
             return self._drop_broken_links(db)
 
     def import_chunks(self, chunks: Sequence[ChunkRecord]) -> None:
@@ -112,7 +112,7 @@ class CatalogWrites(CatalogConnection):
             by_article.setdefault(str(chunk.metadata.get("article_id", "")), []).append(chunk)
         now = time.time()
         with self._transaction() as db:
-            self._bump_generation(db)
+            self._bump_generation(db, list(by_article))
             db.executemany(INSERT_CHUNK, [chunk_row(chunk) for chunk in chunks])
             for article_id, records in by_article.items():
                 meta = records[0].metadata
@@ -139,14 +139,18 @@ class CatalogWrites(CatalogConnection):
         db.executemany("DELETE FROM chunks WHERE article_id = ?", [(i,) for i in article_ids])
 
     @staticmethod
-    @staticmethod
-    def _bump_generation(db: sqlite3.Connection) -> None:
+    def _bump_generation(db: sqlite3.Connection, article_ids: Sequence[str]) -> None:
+        """Count one more write and log the articles it wrote or removed (``changes``)."""
         db.execute(
             "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key) "
             "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
+        db.executemany(
+            "INSERT INTO changes (generation, article_id) SELECT CAST(value AS INTEGER), ? "
+            "FROM meta WHERE key = 'generation'",
+            [(article_id,) for article_id in dict.fromkeys(article_ids)],
+        )
 
-    @staticmethod
     @staticmethod
     def _drop_broken_links(db: sqlite3.Connection) -> list[tuple[str, str]]:
         """Remove copies whose canonical article is gone, is itself a copy, or no longer has

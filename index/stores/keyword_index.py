@@ -1,51 +1,52 @@
-"""BM25 keyword search in memory (bm25s), derived from the catalog's chunks.
+"""BM25 keyword search over the catalog's chunks, kept in step with it by the change.
 
-Two indexes over the same text: one document per chunk (which passage matches) and one per
-article (which story matches as a whole: a long report that keeps mentioning the question's
-names beats a passing mention; long documents get the usual k1=0.9, b=0.4). The catalog stays
-the record; this is a cache of it. Scores are precomputed in sparse matrices, so one search over
-~60k chunks takes about a millisecond (an SQLite FTS5 OR-query, the earlier design, took ~100 ms).
+Two rankings over the same text (``index.stores.keyword_segments``, tantivy on disk): one
+document per chunk (which passage matches) and one per article (which story matches as a whole:
+a long report that keeps mentioning the question's names beats a passing mention). The catalog
+stays the record; this is a cache of it, named by the catalog's ``instance`` and the
+``generation`` it was synced to (``<home>/keyword/tantivy-v<FORMAT>/state.json``).
 
-The indexes are built for one catalog *generation*, saved under ``<home>/keyword/`` and loaded
-by the next process; a search notices a newer generation (another build, a web-chat
-upload) and rebuilds first. A half-written cache folder is never read: it is written under a
-temporary name and renamed into place.
+A search first compares the catalog's generation with the synced one; when the catalog moved
+(a build, another process, a web-chat upload) it applies only the articles the catalog's change
+log names since (delete them, add their current chunks, one commit), under a file lock shared
+by every process of the home. A crash mid-write leaves the last commit (tantivy commits are
+atomic) and the older ``state.json``: the next sync applies the same change again, which is
+idempotent. A cache it cannot read, of another catalog, or older than the change log is rebuilt
+in full from the catalog; a home it cannot write is served from memory.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
-import bm25s
-import numpy as np
-import Stemmer
+import tantivy
 
 from index.stores.bounds import NO_BOUNDS, SearchBounds
 from index.stores.catalog import Catalog, ChunkRecord
+from index.stores.keyword_segments import (
+    Row,
+    Segments,
+    article_padding,
+    best_chunks,
+    top_articles,
+    top_chunks,
+)
+from index.stores.keyword_terms import query_terms, tokenize
 from index.stores.records import StoredHit
-from index.text import KEYWORD_STOPWORDS
 
-FORMAT = 3  # bump when tokenisation or the saved layout changes
-_TOKEN = r"(?u)\b\w+\b"
-_UNDATED = np.iinfo(np.int64).min
-_STEMMER = Stemmer.Stemmer("english")
-_STOPWORDS = sorted(KEYWORD_STOPWORDS)
+FORMAT = 5  # bump when tokenisation or the saved layout changes (4: tantivy, 5: padding)
 
-
-def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    """Lower-cased, stemmed words without stopwords: the terms of both chunks and queries."""
-    tokens = bm25s.tokenize(
-        list(texts), token_pattern=_TOKEN, stopwords=_STOPWORDS, stemmer=_STEMMER,
-        return_ids=False, show_progress=False,
-    )
-    return [list(words) for words in tokens]
+__all__ = ["FORMAT", "KeywordHits", "KeywordIndex", "tokenize"]
 
 
 @dataclass(frozen=True)
@@ -57,41 +58,35 @@ class KeywordHits:
 
 
 @dataclass(frozen=True)
-class _Snapshot:
-    """BM25 over the chunks of one catalog generation, with the columns filters need."""
+class KeywordState:
+    """The keyword index as synced to one catalog state, with searchers of that state."""
 
-    instance: str  # Catalog.instance(): a cleared and rebuilt index never reuses a snapshot
+    instance: str
     generation: int
-    chunks: bm25s.BM25 | None  # one document per chunk; None: no chunks
-    articles: bm25s.BM25 | None  # one document per article
-    rowids: np.ndarray  # int64, chunk position -> catalog rowid
-    published_ts: np.ndarray  # int64, _UNDATED when the chunk has no date
-    source_codes: np.ndarray  # int32, chunk position -> index into ``sources``
-    article_of: np.ndarray  # int32, chunk position -> article position
-    sources: tuple[str, ...]  # lower-cased outlet names
-    article_ids: tuple[str, ...]  # article position -> article id
+    chunks: tantivy.Searcher
+    articles: tantivy.Searcher
 
-    @cached_property
-    def article_position(self) -> dict[str, int]:
-        """Article id -> article position."""
-        return {article_id: number for number, article_id in enumerate(self.article_ids)}
-
-    @cached_property
-    def first_chunk(self) -> np.ndarray:
-        """Article position -> position of one of its chunks (for its date and outlet)."""
-        first = np.zeros(int(self.article_of.max()) + 1 if len(self.article_of) else 0, np.int64)
-        first[self.article_of[::-1]] = np.arange(len(self.article_of))[::-1]
-        return first
+    @property
+    def size(self) -> int:
+        """Chunks indexed."""
+        return int(self.chunks.num_docs)
 
 
 class KeywordIndex:
-    """BM25 keyword search over the catalog's chunks, served from memory."""
+    """BM25 keyword search over the catalog's chunks (tantivy segments on disk)."""
 
     def __init__(self, catalog: Catalog, folder: Path) -> None:
         self.catalog = catalog
         self.folder = folder
-        self._snapshot: _Snapshot | None = None
+        self._segments: Segments | None = None
+        self._build_id = ""
+        self._state: KeywordState | None = None
         self._lock = threading.Lock()
+
+    @property
+    def path(self) -> Path:
+        """The folder of this format's segments and ``state.json``."""
+        return self.folder / f"tantivy-v{FORMAT}"
 
     def search(
         self,
@@ -106,28 +101,20 @@ class KeywordIndex:
         ``chunks``: the ``n`` best chunks (``score`` > 0). ``articles``: the ``articles``
         (default ``n // 2``) best articles by BM25 over whole articles, each as its chunk that
         matches best, scored with the article's score. Chunks outside ``bounds`` are left out
-        (see ``SearchBounds``: its ``cut_ts`` is one more upper bound here). BM25 scores every
-        chunk and article once.
+        (see ``SearchBounds``: its ``cut_ts`` is one more upper bound here; an article is
+        within them when its first chunk is).
         """
         wanted = n // 2 if articles is None else articles
-        snapshot = self.refresh()
-        words = _index_terms(terms)
-        chunk_scores = _scores(snapshot.chunks, words)
-        if chunk_scores is None or (n <= 0 and wanted <= 0):
-            return KeywordHits([], [])
-        allowed = _filter_mask(snapshot, bounds)
-        if allowed is not None:
-            chunk_scores = np.where(allowed, chunk_scores, 0.0)
-        top_chunks = _top(chunk_scores, n)
-        best, article_scores = self._best_of_articles(snapshot, words, chunk_scores, allowed,
-                                                      wanted)
+        state = self.refresh()
+        words = query_terms(terms)
+        chunk_hits = top_chunks(state.chunks, words, n, bounds)
+        found = top_articles(state.articles, words, wanted, bounds)
+        best = best_chunks(state.chunks, words, found, bounds)
+        article_hits = [(hit.score, best.get(hit.key, hit.first_rowid)) for hit in found]
         rows = self.catalog.chunks_at(
-            [int(snapshot.rowids[i]) for i in np.concatenate([top_chunks, best])]
+            [rowid for _, rowid in chunk_hits] + [rowid for _, rowid in article_hits]
         )
-        return KeywordHits(
-            chunks=_hits(snapshot, rows, top_chunks, chunk_scores[top_chunks]),
-            articles=_hits(snapshot, rows, best, article_scores),
-        )
+        return KeywordHits(_hits(rows, chunk_hits), _hits(rows, article_hits))
 
     def outlets(self) -> list[str]:
         """The outlets in the index (from the catalog)."""
@@ -141,189 +128,160 @@ class KeywordIndex:
         """Articles these outlets ran as syndicated copies (from the catalog)."""
         return self.catalog.syndicated_in(sources)
 
-    def refresh(self) -> _Snapshot:
-        """The snapshot of the catalog's current generation (loaded, or built and saved)."""
+    def refresh(self) -> KeywordState:
+        """The index synced to the catalog's current generation (applying the change since
+        the last sync, or building it in full when that is not possible)."""
         generation = self.catalog.generation()  # read once per search
-        snapshot = self._snapshot
-        if snapshot is not None and snapshot.generation == generation:
-            return snapshot
+        state = self._state
+        if state is not None and state.generation == generation:
+            return state
         with self._lock:
-            snapshot = self._snapshot  # another thread may have refreshed meanwhile
-            if snapshot is None or snapshot.generation != generation:
-                instance = self.catalog.instance()
-                snapshot = _load(self.folder, instance, generation) or self._build(instance)
-                self._snapshot = snapshot
-            return snapshot
+            state = self._state  # another thread may have synced meanwhile
+            if state is None or state.generation != generation:
+                state = self._sync()
+                self._state = state
+            return state
 
-    @staticmethod
-    def _best_of_articles(
-        snapshot: _Snapshot,
-        words: list[str],
-        chunk_scores: np.ndarray,
-        allowed: np.ndarray | None,
-        n: int,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The best chunk of each of the ``n`` best articles (positions) and their scores."""
-        article_scores = _scores(snapshot.articles, words) if n > 0 else None
-        if article_scores is None:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        if allowed is not None:
-            article_scores = np.where(allowed[snapshot.first_chunk], article_scores, 0.0)
-        top_articles = _top(article_scores, n)
-        if top_articles.size == 0:  # the bounds left no article
-            return top_articles, np.zeros(0)
-        # the best chunk of each top article: sort its chunks by (article rank, -chunk score)
-        rank_of = np.full(len(article_scores), -1)
-        rank_of[top_articles] = np.arange(len(top_articles))
-        members = np.flatnonzero(rank_of[snapshot.article_of] >= 0)
-        ranks = rank_of[snapshot.article_of[members]]
-        order = np.lexsort((-chunk_scores[members], ranks))
-        firsts = np.flatnonzero(np.r_[True, ranks[order][1:] != ranks[order][:-1]])
-        return members[order[firsts]], article_scores[top_articles]
+    def copy_to(self, folder: Path, copy: Callable[[str, str], object] = shutil.copy2) -> None:
+        """Copy the saved index (as synced: under the lock) into ``folder`` with ``copy``,
+        leaving out lock files (a copy is another index)."""
+        with _file_lock(self.folder / ".lock"):
+            shutil.copytree(
+                self.path,
+                folder / self.path.name,
+                copy_function=copy,
+                ignore=shutil.ignore_patterns(".tantivy-*.lock", ".state.*"),
+            )
 
-    def _build(self, instance: str) -> _Snapshot:
-        generation, rows = self.catalog.keyword_corpus()
-        names = sorted({str(row["source"]).lower() for row in rows})
-        code = {name: number for number, name in enumerate(names)}
-        article_numbers: dict[str, int] = {}
-        article_texts: list[list[str]] = []
-        for row in rows:
-            number = article_numbers.setdefault(row["article_id"], len(article_numbers))
-            if number == len(article_texts):
-                article_texts.append([row["text"]])  # the first chunk with its header
-            else:
-                article_texts[number].append(row["text"][row["body_start"]:])
-        chunks = articles = None
-        if rows:
-            chunks = bm25s.BM25(k1=1.2, b=0.75)
-            chunks.index(tokenize([row["text"] for row in rows]), show_progress=False)
-            articles = bm25s.BM25(k1=0.9, b=0.4)
-            articles.index(tokenize([" ".join(texts) for texts in article_texts]),
-                           show_progress=False)
-        snapshot = _Snapshot(
-            instance=instance,
-            generation=generation,
-            chunks=chunks,
-            articles=articles,
-            rowids=np.array([row["rowid"] for row in rows], dtype=np.int64),
-            published_ts=np.array(
-                [_UNDATED if row["published_ts"] is None else row["published_ts"] for row in rows],
-                dtype=np.int64,
-            ),
-            source_codes=np.array([code[str(row["source"]).lower()] for row in rows],
-                                  dtype=np.int32),
-            article_of=np.array([article_numbers[row["article_id"]] for row in rows],
-                                dtype=np.int32),
-            sources=tuple(names),
-            article_ids=tuple(article_numbers),
-        )
-        _save(self.folder, snapshot)
-        return snapshot
+    def _sync(self) -> KeywordState:
+        instance = self.catalog.instance()
+        try:
+            with _file_lock(self.folder / ".lock"):
+                return self._sync_locked(instance)
+        except OSError:  # a home we cannot write: serve from memory (rebuilt per change)
+            segments = Segments(None)
+            generation, _ = _build(self.catalog, segments)
+            segments.reload()
+            self._segments, self._build_id = segments, ""
+            return _state_of(segments, instance, generation)
+
+    def _sync_locked(self, instance: str) -> KeywordState:
+        saved = _read_state(self.path)
+        if saved is not None and saved.instance == instance:
+            try:
+                segments = self._open(saved.build)
+                change = self.catalog.keyword_changes(saved.generation)
+                if change is not None:
+                    generation, changed, rows = change
+                    if generation != saved.generation:
+                        segments.write(_grouped(rows), changed, padding=saved.padding)
+                        _write_state(self.path, replace(saved, generation=generation))
+                    segments.reload()
+                    return _state_of(segments, instance, generation)
+            except ValueError:  # damaged segments (tantivy's error): rebuilt below
+                pass
+        return self._rebuild(instance)
+
+    def _open(self, build: str) -> Segments:
+        """The segments of full build ``build`` (reopened when another process rebuilt)."""
+        if self._segments is None or self._build_id != build:
+            self._segments, self._build_id = Segments(self.path), build
+        return self._segments
+
+    def _rebuild(self, instance: str) -> KeywordState:
+        """Index the whole catalog afresh, in place of anything saved."""
+        self._segments = None
+        _clear(self.folder)
+        segments = Segments(self.path)
+        generation, padding = _build(self.catalog, segments)
+        saved = _Saved(instance, generation, uuid.uuid4().hex, padding)
+        _write_state(self.path, saved)
+        self._segments, self._build_id = segments, saved.build
+        segments.reload()
+        return _state_of(segments, instance, generation)
 
 
-def _index_terms(terms: Iterable[str]) -> list[str]:
-    """The index terms (stemmed, no stopwords) of distinct words, in sorted word order."""
-    return [term for words in tokenize(sorted(set(terms))) for term in words]
+def _build(catalog: Catalog, segments: Segments) -> tuple[int, int]:
+    """Index every chunk of the catalog afresh; returns the generation indexed and the article
+    padding used (kept for the writes that follow)."""
+    generation, rows = catalog.keyword_corpus()
+    padding = article_padding(rows)
+    segments.write(_grouped(rows), clear=True, padding=padding)
+    return generation, padding
 
 
-def _scores(model: bm25s.BM25 | None, terms: Sequence[str]) -> np.ndarray | None:
-    """BM25 score of every document of ``model`` for ``terms`` (None: no known term)."""
-    if model is None:
-        return None
-    known = [term for term in terms if term in model.vocab_dict]
-    return model.get_scores(known) if known else None
+def _grouped(rows: Sequence[Row]) -> Iterator[tuple[str, list[Row]]]:
+    """Rows (in rowid order) grouped by article, articles in order of their first chunk."""
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(str(row["article_id"]), []).append(row)
+    yield from groups.items()
 
 
-def _hits(
-    snapshot: _Snapshot, rows: dict[int, ChunkRecord], positions: np.ndarray, scores: np.ndarray
-) -> list[StoredHit]:
-    """Hits for chunk ``positions`` from their catalog ``rows`` (by rowid)."""
+def _state_of(segments: Segments, instance: str, generation: int) -> KeywordState:
+    chunks, articles = segments.searchers()
+    return KeywordState(instance, generation, chunks, articles)
+
+
+def _hits(rows: dict[int, ChunkRecord], found: Sequence[tuple[float, int]]) -> list[StoredHit]:
+    """Hits for ``(score, rowid)`` pairs from their catalog ``rows``."""
     hits = []
-    for position, score in zip(positions, scores, strict=True):
-        chunk = rows.get(int(snapshot.rowids[position]))
-        if chunk is not None:  # removed since the snapshot; the next search rebuilds
-            hits.append(StoredHit(chunk.id, chunk.text, dict(chunk.metadata), float(score)))
+    for score, rowid in found:
+        chunk = rows.get(rowid)
+        if chunk is not None:  # removed by a write after this search's sync
+            hits.append(StoredHit(chunk.id, chunk.text, dict(chunk.metadata), score))
     return hits
 
 
-def _top(scores: np.ndarray, n: int) -> np.ndarray:
-    """Positions of the ``n`` highest positive scores, best first."""
-    n = min(n, int(np.count_nonzero(scores > 0)))
-    if n <= 0:
-        return np.zeros(0, dtype=np.int64)
-    top = np.argpartition(-scores, n - 1)[:n]
-    return top[np.argsort(-scores[top], kind="stable")]
+@dataclass(frozen=True)
+class _Saved:
+    """What ``state.json`` records: the catalog state synced to, and which full build."""
+
+    instance: str
+    generation: int
+    build: str
+    padding: int = 0  # filler terms per article document (``article_padding``)
 
 
-def _filter_mask(snapshot: _Snapshot, bounds: SearchBounds) -> np.ndarray | None:
-    """Which chunks pass ``bounds`` (None: all of them); the chunks of ``bounds.syndicated``
-    pass the outlet test too."""
-    allowed = None
-    since_ts, until_ts = bounds.since_ts, bounds.latest_ts
-    if since_ts is not None or until_ts is not None:
-        allowed = snapshot.published_ts != _UNDATED
-        if since_ts is not None:
-            allowed &= snapshot.published_ts >= since_ts
-        if until_ts is not None:
-            allowed &= snapshot.published_ts <= until_ts
-    if bounds.outlets:
-        wanted = {outlet.lower() for outlet in bounds.outlets}
-        codes = [number for number, name in enumerate(snapshot.sources) if name in wanted]
-        in_outlets = np.isin(snapshot.source_codes, codes)
-        copies = [snapshot.article_position[a] for a in bounds.syndicated
-                  if a in snapshot.article_position]
-        if copies:
-            in_outlets |= np.isin(snapshot.article_of, copies)
-        allowed = in_outlets if allowed is None else allowed & in_outlets
-    return allowed
-
-
-def _folder_name(instance: str, generation: int) -> str:
-    return f"v{FORMAT}-{instance}-g{generation}"
-
-
-def _save(folder: Path, snapshot: _Snapshot) -> None:
-    """Write the snapshot to ``folder/v<FORMAT>-g<generation>`` (atomically), drop older ones.
-
-    A cache that cannot be written (read-only home) only costs a rebuild in the next process.
-    """
-    final = folder / _folder_name(snapshot.instance, snapshot.generation)
-    temporary = folder / f".{final.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+def _read_state(path: Path) -> _Saved | None:
+    """The state the segments at ``path`` were last synced to, or None."""
     try:
-        temporary.mkdir(parents=True, exist_ok=False)
-        if snapshot.chunks is not None and snapshot.articles is not None:
-            snapshot.chunks.save(str(temporary / "chunks"), show_progress=False)
-            snapshot.articles.save(str(temporary / "articles"), show_progress=False)
-        np.savez(temporary / "columns.npz", rowids=snapshot.rowids,
-                 published_ts=snapshot.published_ts, source_codes=snapshot.source_codes,
-                 article_of=snapshot.article_of)
-        (temporary / "sources.json").write_text(json.dumps(list(snapshot.sources)))
-        (temporary / "articles.json").write_text(json.dumps(list(snapshot.article_ids)))
-        if final.exists():
-            shutil.rmtree(temporary)
-        else:
-            temporary.rename(final)
-        for old in folder.iterdir():
-            if old.name != final.name and not old.name.startswith("."):
-                shutil.rmtree(old, ignore_errors=True)
-    except OSError:
-        shutil.rmtree(temporary, ignore_errors=True)
-
-
-def _load(folder: Path, instance: str, generation: int) -> _Snapshot | None:
-    """The saved snapshot of this catalog state, or None when there is none (or unreadable)."""
-    path = folder / _folder_name(instance, generation)
-    try:
-        with np.load(path / "columns.npz") as columns:
-            rowids, published_ts = columns["rowids"], columns["published_ts"]
-            source_codes, article_of = columns["source_codes"], columns["article_of"]
-        sources = tuple(json.loads((path / "sources.json").read_text()))
-        article_ids = tuple(json.loads((path / "articles.json").read_text()))
-        chunks = articles = None
-        if len(rowids):
-            chunks = bm25s.BM25.load(str(path / "chunks"), mmap=True, show_progress=False)
-            articles = bm25s.BM25.load(str(path / "articles"), mmap=True, show_progress=False)
-    except (OSError, ValueError, KeyError):
+        saved: Any = json.loads((path / "state.json").read_text(encoding="utf-8"))
+        return _Saved(
+            str(saved["instance"]),
+            int(saved["generation"]),
+            str(saved["build"]),
+            int(saved.get("padding", 0)),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    return _Snapshot(instance, generation, chunks, articles, rowids, published_ts, source_codes,
-                     article_of, sources, article_ids)
+
+
+def _write_state(path: Path, saved: _Saved) -> None:
+    """Record the synced state (atomically: written aside, then renamed)."""
+    temporary = path / f".state.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps(asdict(saved)), encoding="utf-8")
+    os.replace(temporary, path / "state.json")
+
+
+def _clear(folder: Path) -> None:
+    """Remove every saved keyword index in ``folder`` (any format), keeping the lock."""
+    if folder.exists():
+        for old in folder.iterdir():
+            if old.name != ".lock":
+                if old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    old.unlink(missing_ok=True)
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (between the processes of one home)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -161,8 +161,13 @@ def catch_up(stores: Stores, *, full: bool = False) -> RepairReport:
     affected = sorted((stale | fresh) - set(catalog.pending_ids()))
     if not affected:
         return RepairReport()
+    # each unknown chunk is read once; only the known chunks of the affected articles that
+    # are still in Chroma (usually none) are read besides
+    wanted = set(affected)
+    kept = sorted(set(catalog.chunk_ids_of(affected)) & in_chroma)
+    current = [h for h in unknown if str(h.metadata.get("article_id", "")) in wanted]
+    current += chroma.get(kept) if kept else []
     catalog.remove(affected)
-    current = chroma.get_articles(affected)
     catalog.import_chunks(_records(current))
     imported = len({hit.metadata.get("article_id") for hit in current})
     return RepairReport(incomplete=len(affected) - imported, imported=imported)
