@@ -1,8 +1,14 @@
-"""The answering chain: condense -> retrieve -> backend -> verify citations -> Answer.
+"""The answering chain: condense -> analyse -> retrieve -> ground -> gate -> backend -> verify
+citations -> Answer.
 
-The backend is any :class:`~assistant.backends.AnswerBackend`: the chain calls its
-``condense`` and ``stream`` and nothing else. :meth:`AnswerChain.stream` runs the steps,
-times them, and yields verified text deltas, then the final :class:`Answer`.
+The backend is any :class:`~assistant.backends.AnswerBackend`: the chain calls its ``answer``
+(and its ``condenser`` model, if any, to rewrite a follow-up) and nothing else. The condense
+policy lives here, once: a question that stands alone is kept as asked; a follow-up is
+rewritten by the model, the rewrite cleaned and checked, and the rules used when it fails.
+The question is analysed once (:mod:`assistant.question`) and the sources grounded once
+(:mod:`assistant.grounding`); the gate, the backend and the verifier read both.
+:meth:`AnswerChain.stream` runs the steps, times them, and yields verified text deltas, then
+the final :class:`Answer`.
 """
 
 from __future__ import annotations
@@ -16,11 +22,20 @@ from typing import Any
 
 from assistant.answer import Answer
 from assistant.backends.base import AnswerBackend, History
-from assistant.backends.condensing import condense_by_rules
+from assistant.backends.condensing import (
+    CONDENSE_TOKENS,
+    acceptable,
+    clean_question,
+    condense_by_rules,
+    leans_on_conversation,
+)
+from assistant.backends.prompting import condense_messages
 from assistant.citations import CitationVerifier
 from assistant.errors import BackendUnavailable, NewsdeskError
 from assistant.evidence import assess_evidence
+from assistant.grounding import Embedder, Grounding
 from assistant.prompts import NOT_COVERED
+from assistant.question import analyse
 from assistant.text import SentenceStream, split_sentences
 
 condense_heuristically = condense_by_rules  # the rules, under their older name
@@ -34,7 +49,9 @@ NOTHING_NEW = "The sources found add nothing to the previous answer."
 class AnswerChain:
     """Answers one question from a retriever and an answering backend."""
 
-    def __init__(self, retriever: Any, backend: AnswerBackend, *, k: int, embedder: Any = None):
+    def __init__(
+        self, retriever: Any, backend: AnswerBackend, *, k: int, embedder: Embedder | None = None
+    ) -> None:
         self.retriever = retriever
         self.backend = backend
         self.k = k
@@ -56,19 +73,22 @@ class AnswerChain:
         timings["condense"] = time.perf_counter() - start
 
         mark = time.perf_counter()
+        analysis = analyse(standalone, as_of)
         sources = list(self.retriever.search(standalone, filters=filters, as_of=as_of, k=self.k))
         timings["retrieve"] = time.perf_counter() - mark
+        grounding = Grounding(sources, self.embedder)
 
-        if not sources or not assess_evidence(standalone, sources).answerable:
+        if not sources or not assess_evidence(analysis, grounding).answerable:
             # Weak evidence: not covered, for every backend, without calling the model.
             timings.update(generate=0.0, verify=0.0, total=time.perf_counter() - start)
             yield NOT_COVERED
             yield Answer(NOT_COVERED, [], sources, standalone, timings, covered=False)
             return
 
-        verifier = CitationVerifier(sources, self.embedder, standalone)
+        verifier = CitationVerifier(grounding, question=standalone)
         sentences = SentenceStream()
-        said = _sentence_keys(history[-1][1]) if history else set()
+        # only a follow-up leaves out what the last answer said; a new question is answered
+        said = _sentence_keys(history[-1][1]) if history and standalone != question else set()
         repeated = 0
         generated = shown_any = False
         verify = 0.0
@@ -86,7 +106,7 @@ class AnswerChain:
             return shown
 
         mark = time.perf_counter()
-        deltas = _guarded(self.backend.stream(standalone, sources))
+        deltas = _guarded(self.backend.answer(analysis, grounding))
         try:
             for delta in deltas:
                 if not delta:
@@ -125,12 +145,18 @@ class AnswerChain:
         yield Answer(result.text, result.citations, sources, standalone, timings, result.covered)
 
     def condense(self, question: str, history: History) -> str:
-        """A standalone version of a follow-up question (the question itself without history)."""
-        if not history:
+        """A standalone version of a follow-up question; a question that stands alone (or has
+        no conversation before it) is returned as asked."""
+        if not history or not leans_on_conversation(question):
             return question
-        with _backend_errors():
-            rewritten = self.backend.condense(question, history)
-        return rewritten.strip() or condense_by_rules(question, history)
+        model = self.backend.condenser
+        if model is not None:
+            messages = condense_messages(question, history)
+            with _backend_errors():
+                rewritten = clean_question("".join(model.generate(messages, CONDENSE_TOKENS)))
+            if acceptable(rewritten, question, history):
+                return rewritten
+        return condense_by_rules(question, history)
 
 
 def _sentence_keys(text: str) -> set[str]:
