@@ -61,7 +61,8 @@ class GroundedSource:
     def __init__(self, source: Source) -> None:
         self.source = source
         self.n = source.n
-        text = neutralize(redact_instructions(source.text))
+        # a removed instruction is a sentence of its own: the one after it is kept
+        text = neutralize(redact_instructions(source.text)).replace(REDACTED, f"\n{REDACTED}\n")
         self.sentences: tuple[Sentence, ...] = tuple(
             Sentence(source.n, i, s, frozenset(content_stems(s)), is_negated(s))
             for i, s in enumerate(split_sentences(text))

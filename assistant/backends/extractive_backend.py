@@ -18,6 +18,7 @@ class ExtractiveBackend:
 
     def __init__(self, embedder: Embedder | None = None) -> None:
         self.answerer = ExtractiveAnswerer(embedder)
+        self.last_reply: str | None = None  # the last answer given (for evaluation)
 
     @property
     def embedder(self) -> Embedder | None:
@@ -26,7 +27,8 @@ class ExtractiveBackend:
 
     def answer(self, analysis: QuestionAnalysis, grounding: Grounding) -> Iterator[str]:
         """The whole answer at once (nothing is generated)."""
-        yield self.answerer.answer(analysis, grounding)
+        self.last_reply = self.answerer.answer(analysis, grounding)
+        yield self.last_reply
 
     def close(self) -> None:
         """Nothing to free."""

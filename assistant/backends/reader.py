@@ -30,6 +30,7 @@ class Reader:
         self.name = name
         self.condenses = condenses
         self.last_prompt = ""  # what the last answer was sent (for evaluation)
+        self.last_reply: str | None = None  # what the model replied to it
 
     @property
     def condenser(self) -> ChatModel | None:
@@ -44,7 +45,10 @@ class Reader:
         """The model's answer, streamed."""
         messages = self.messages(analysis, grounding)
         self.last_prompt = "\n\n".join(message["content"] for message in messages).rstrip()
-        yield from self.model.generate(messages, self.max_tokens)
+        self.last_reply = ""
+        for piece in self.model.generate(messages, self.max_tokens):
+            self.last_reply += piece
+            yield piece
 
     def close(self) -> None:
         """Free the model (when it holds anything)."""
