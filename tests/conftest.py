@@ -47,3 +47,13 @@ def seed_story() -> Path:
     path = SHARED / "seeds" / "000_f8f8be72d5054970.txt"
     assert path.exists(), f"missing {path}: tests expect ../shared beside the clone"
     return path
+
+
+@pytest.fixture(autouse=True)
+def model_load_guard(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, newsdesk_home: Path
+) -> None:
+    """Only tests marked ``integration`` may load a real language model (after
+    ``newsdesk_home`` has cleared the other NEWSDESK_* variables)."""
+    allowed = request.node.get_closest_marker("integration") is not None
+    monkeypatch.setenv("NEWSDESK_ALLOW_MODEL_LOAD", "1" if allowed else "0")
