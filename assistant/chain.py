@@ -35,7 +35,7 @@ from assistant.errors import BackendUnavailable, NewsdeskError
 from assistant.evidence import assess_evidence
 from assistant.grounding import Embedder, Grounding
 from assistant.prompts import NOT_COVERED
-from assistant.question import analyse
+from assistant.question import QuestionAnalysis, analyse
 from assistant.text import SentenceStream, split_sentences
 
 condense_heuristically = condense_by_rules  # the rules, under their older name
@@ -63,8 +63,10 @@ class AnswerChain:
         history: History | None = None,
         filters: Any = None,
         as_of: datetime | None = None,
+        analysis: QuestionAnalysis | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield verified text deltas as the answer is generated, then the :class:`Answer`."""
+        """Yield verified text deltas as the answer is generated, then the :class:`Answer`.
+        ``analysis``: ``question`` already analysed (used when it is not rewritten)."""
         history = list(history or ())
         timings: dict[str, float] = {}
         start = time.perf_counter()
@@ -73,8 +75,13 @@ class AnswerChain:
         timings["condense"] = time.perf_counter() - start
 
         mark = time.perf_counter()
-        analysis = analyse(standalone, as_of)
-        sources = list(self.retriever.search(standalone, filters=filters, as_of=as_of, k=self.k))
+        if analysis is None or analysis.text != standalone:
+            analysis = analyse(standalone, as_of)
+        sources = list(
+            self.retriever.search(
+                standalone, filters=filters, as_of=as_of, k=self.k, constraint=analysis.time
+            )
+        )
         timings["retrieve"] = time.perf_counter() - mark
         grounding = Grounding(sources, self.embedder)
 

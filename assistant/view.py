@@ -35,9 +35,11 @@ VIEW_CHARS = 2000
 WEIGHTS: dict[Selector, tuple[float, float, float]] = {
     "lexical": (1.0, 0.0, 0.0),
     "dense": (0.0, 1.0, 0.0),
-    "blend": (0.45, 0.4, 0.15),
+    "blend": (0.3, 0.55, 0.15),
 }
 """(words, meaning, type) weights of each selector."""
+PAIRS = False
+"""Read a sentence's meaning with the next one (measured: BENCHMARKS.md, issue 18)."""
 _SHORT_WORDS = 8
 _LEANS_BACK = re.compile(
     r"^(?:he|she|it|they|his|her|its|their|this|that|these|those|the (?:company|group|"
@@ -61,7 +63,7 @@ def score_sentences(
     sources: int | None = VIEW_SOURCES,
     min_words: int = 1,
     weights: tuple[float, float, float] | None = None,
-    pairs: bool = True,
+    pairs: bool = PAIRS,
 ) -> list[Scored]:
     """Sentences of the first ``sources`` sources with at least ``min_words`` content words,
     best first (see the module doc); ``weights`` replace the selector's; ``pairs``: a

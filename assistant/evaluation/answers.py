@@ -201,13 +201,18 @@ class ExcludingRetriever:
         filters: Any = None,
         as_of: datetime | None = None,
         k: int | None = None,
+        constraint: Any = None,
     ) -> list[Any]:
         """Search with room for the excluded articles, drop them, renumber 1..k."""
         k = k or self.retriever.settings.k
         if not self.excluded:
-            return list(self.retriever.search(question, filters=filters, as_of=as_of, k=k))
+            return list(
+                self.retriever.search(
+                    question, filters=filters, as_of=as_of, k=k, constraint=constraint
+                )
+            )
         found = self.retriever.search(
-            question, filters=filters, as_of=as_of, k=k + len(self.excluded)
+            question, filters=filters, as_of=as_of, k=k + len(self.excluded), constraint=constraint
         )
         kept = [source for source in found if source.article_id not in self.excluded][:k]
         return [replace(source, n=n) for n, source in enumerate(kept, start=1)]
