@@ -25,6 +25,7 @@ from assistant.claims import (
 )
 from assistant.grounding import Embedder, GroundedSource, Grounding
 from assistant.prompts import NOT_COVERED
+from assistant.question import analyse
 from assistant.text import content_stems, split_sentences, strip_markers, words
 
 SUPPORT_LEXICAL = 0.6
@@ -91,6 +92,7 @@ class CitationVerifier:
         self._sources = self._grounding.by_n
         self._question = question
         self._question_stems = content_stems(question)
+        self._analysis = analyse(question) if question else None
         self._shown: list[str] = []
         self._pending: list[str] = []  # sentences without content words, shown with the next
         self._seen: set[str] = set()
@@ -219,10 +221,27 @@ class CitationVerifier:
             return None
         if lexical >= SUPPORT_LEXICAL:
             return lexical
-        if lexical < MAYBE_LEXICAL or self._grounding.embedder is None:
+        if lexical < MAYBE_LEXICAL:
+            return None
+        held = self._holds_the_answer(text, stems, source)
+        if held is not None:
+            return held
+        if self._grounding.embedder is None:
             return None
         similarity = self._similarity(text, source)
         return similarity if similarity >= SUPPORT_EMBEDDING else None
+
+    def _holds_the_answer(self, text: str, stems: set[str], source: GroundedSource) -> float | None:
+        """A sentence stating an item of the asked type (the name, number, date) is supported
+        by a window holding that item with at least MAYBE_LEXICAL of its words: the answer
+        on the page is never dropped for being worded differently."""
+        if self._analysis is None or self._analysis.answer_type is None:
+            return None
+        items = content_stems(" ".join(self._analysis.items(text)))
+        if not items:
+            return None
+        share = source.coverage(stems, items, is_negated(text))
+        return share if share is not None and share >= MAYBE_LEXICAL else None
 
     def _similarity(self, text: str, source: GroundedSource) -> float:
         """Cosine similarity of ``text`` to the closest sentence of ``source``."""

@@ -39,6 +39,11 @@ _NAMED = (
     r"tournament|award|prize|(?:\w+ )?(?:company|team|party|group|firm|airline|university)"
 )
 """Nouns after "which" / "what" that ask for a name ("Which comedian ...")."""
+_ROLE_ASKED = (
+    r"\b(?:what|which) (?:is|was|are|were) the (?:\w+ )?(?:owner|buyer|winner|name|successor|"
+    r"founder|nominee|champion|ceo|head|chair(?:man|woman)?)\b"
+)
+"""A role asked for by name ("What is the new owner of ...")."""
 _DATE = re.compile(
     rf"\b{MONTH_PATTERN}\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH_PATTERN}\b|"
     rf"\b{MONTH_PATTERN}\s+(?:19|20)\d\d\b|"
@@ -121,7 +126,7 @@ def answer_type_of(question: str) -> AnswerType | None:
         r"\bwhere\b|\b(?:which|what) (?:city|country|state|nation|town|region|place)\b", text
     ):
         return PLACE
-    if re.search(rf"\bwho(?:m|se)?\b|\b(?:which|what) (?:{_NAMED})\b", text):
+    if re.search(rf"\bwho(?:m|se)?\b|\b(?:which|what) (?:{_NAMED})\b|{_ROLE_ASKED}", text):
         return NAME
     return None
 

@@ -22,6 +22,8 @@ from assistant.question import DATE, NAME, NUMBER, PLACE, analyse, typed_items
         ("Where did Kosovo Serbs rally?", PLACE),
         ("Which country recognised Kosovo?", PLACE),
         ("What did Sony say it will stop producing?", None),
+        ("What is the new owner of the estate Granogue?", NAME),
+        ("What is the name of the rocket Blue Origin launched?", NAME),
     ],
 )
 def test_the_answer_type_asked_for(question, answer_type):
