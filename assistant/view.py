@@ -29,7 +29,7 @@ SELECTORS: tuple[Selector, ...] = ("lexical", "dense", "blend")
 DEFAULT_SELECTOR: Selector = "blend"
 VIEW_SOURCES = 3
 """Sources whose sentences the reader may see."""
-VIEW_CHARS = 2000
+VIEW_CHARS = 1400
 """The default budget (characters of source text); see BENCHMARKS.md, issue 18."""
 
 WEIGHTS: dict[Selector, tuple[float, float, float]] = {

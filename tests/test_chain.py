@@ -9,7 +9,7 @@ import pytest
 from assistant.answer import Answer
 from assistant.backends.extractive_backend import ExtractiveBackend
 from assistant.backends.fake import ScriptedBackend
-from assistant.backends.prompting import COMPLETION, READER
+from assistant.backends.prompting import COMPLETION, READER, READER_EXAMPLE
 from assistant.chain import EMPTY_REPLY, NOTHING_NEW, AnswerChain, condense_heuristically
 from assistant.errors import BackendUnavailable
 from assistant.prompts import NOT_COVERED, REDACTED
@@ -223,7 +223,7 @@ def test_long_sources_are_trimmed_to_the_context_window(context_tokens):
 
 
 def test_the_exact_reader_prompt_of_the_small_local_models():
-    chain, llm, _ = make_chain(["December 10 [1]."], style=READER)
+    chain, llm, _ = make_chain(["December 10 [1]."], style=READER_EXAMPLE)
     run(chain)
     system, example, reply, user = llm.sent[0]
     assert system == {
@@ -321,3 +321,11 @@ def test_a_rewrite_that_drops_the_conversation_falls_back_to_rules():
     chain, _, retriever = make_chain(["What did Serbia say?", "Serbia rejects it [1]."])
     run(chain, question="And what did Serbia say?", history=history)
     assert retriever.calls[0]["question"] == f"{QUESTION} And what did Serbia say?"
+
+
+def test_the_default_reader_sends_no_example_and_the_short_answer_instruction():
+    chain, llm, _ = make_chain(["December 10 [1]."], style=READER)
+    run(chain)
+    system, user = llm.sent[0]
+    assert "First give the short answer" in system["content"]
+    assert user["content"].endswith("Question: What is the deadline for a deal on Kosovo?\n")

@@ -107,13 +107,11 @@ class PromptStyle:
 
 FULL = PromptStyle("full", user="answer", system="answer_system")
 READER = PromptStyle(
-    "reader",
-    user="reader",
-    system="reader_system",
-    sources=VIEW_SOURCES,
-    chars=VIEW_CHARS,
-    example="reader_example",
+    "reader", user="reader", system="reader_system", sources=VIEW_SOURCES, chars=VIEW_CHARS
 )
+READER_EXAMPLE = replace(READER, name="reader-example", example="reader_example")
+"""READER after a worked example of our own (measured, not the default: the 0.5B model copied
+the example's answer when its sources did not hold one; BENCHMARKS.md, issue 18)."""
 COMPLETION = PromptStyle("completion", user="answer_compact", sources=3, chars=1200)
 
 
