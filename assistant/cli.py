@@ -12,10 +12,11 @@ from typing import Any
 import click
 
 from assistant.backends.prompting import long_date
-from assistant.backends.registry import BACKEND_NAMES
+from assistant.backends.registry import BACKEND_NAMES, LOCAL_MODEL_NAMES
 from assistant.cli_common import EXIT_BUSY, EXIT_ERROR, EXIT_REJECTED, NewsdeskGroup, settings_of
 from assistant.cli_index import index_group
 from assistant.evaluation.cli import eval_command
+from assistant.logs import send_library_logs_to_file
 from index.settings import Settings
 
 __all__ = ["EXIT_BUSY", "EXIT_ERROR", "EXIT_REJECTED", "main", "settings_of"]
@@ -32,6 +33,7 @@ __all__ = ["EXIT_BUSY", "EXIT_ERROR", "EXIT_REJECTED", "main", "settings_of"]
 def main(ctx: click.Context, home: Path | None) -> None:
     """Newsdesk: ask questions about your news collection and get cited answers."""
     ctx.obj = Settings().with_overrides(home=home)
+    send_library_logs_to_file(ctx.obj.cache_dir / "logs")
 
 
 main.add_command(index_group)
@@ -71,6 +73,9 @@ def _answer_options(function: Any) -> Any:
         ),
         click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable)."),
         click.option("--llm", type=click.Choice(BACKEND_NAMES), help="Answering backend."),
+        click.option(
+            "--local-model", type=click.Choice(LOCAL_MODEL_NAMES), help="Packaged local model."
+        ),
         click.option("--k", type=click.IntRange(1, 20), help="Number of articles to use."),
         click.option(
             "--gguf",
@@ -87,13 +92,16 @@ def _answer_options(function: Any) -> Any:
         until: str | None,
         sources: tuple[str, ...],
         llm: str | None,
+        local_model: str | None,
         k: int | None,
         gguf_path: Path | None,
         **rest: Any,
     ) -> Any:
         from assistant.api import Assistant
 
-        settings = settings_of(click.get_current_context(), llm=llm, k=k, gguf_path=gguf_path)
+        settings = settings_of(
+            click.get_current_context(), llm=llm, local_model=local_model, k=k, gguf_path=gguf_path
+        )
         filters = _filters(since, until, sources)
         return function(assistant=Assistant(settings), filters=filters, **rest)
 
@@ -210,6 +218,15 @@ def chat(assistant: Any, filters: Any) -> None:
 @click.option(
     "--refresh-every", help="Also re-read every recorded source this often (30m), as `index watch`."
 )
+@click.option("--llm", type=click.Choice(BACKEND_NAMES), help="Answering backend.")
+@click.option("--local-model", type=click.Choice(LOCAL_MODEL_NAMES), help="Packaged local model.")
+@click.option(
+    "--gguf",
+    "gguf_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="GGUF model file for the local backend.",
+)
+@click.option("--k", type=click.IntRange(1, 20), help="Number of articles to use.")
 @click.pass_context
 def ui_command(
     ctx: click.Context,
@@ -218,12 +235,18 @@ def ui_command(
     auth: str | None,
     allow_open: bool,
     refresh_every: str | None,
+    llm: str | None,
+    local_model: str | None,
+    gguf_path: Path | None,
+    k: int | None,
 ) -> None:
     """Start the web chat (also: ``python ui.py``)."""
     from assistant.webui.server import launch, parse_auth
     from index.refresh import Refresher, parse_every
 
-    settings = settings_of(ctx, ui_auth=auth)
+    settings = settings_of(
+        ctx, ui_auth=auth, llm=llm, local_model=local_model, gguf_path=gguf_path, k=k
+    )
     refresher = None
     if refresh_every:
         try:

@@ -15,6 +15,10 @@ class IndexEmpty(NewsdeskError):
     """The index holds no articles yet: run `newsdesk index build PATH` first."""
 
 
+class MissingExtra(NewsdeskError):
+    """An optional part is not installed; the message names the extra to install."""
+
+
 class BackendUnavailable(NewsdeskError):
     """A model or service (embedding model, LLM, Chroma server) cannot be reached or loaded."""
 

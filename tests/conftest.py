@@ -18,6 +18,24 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads the seed story is a ``shared`` test too."""
+    for item in items:
+        if "seed_story" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.shared)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``shared`` tests read ../shared beside the clone: CI must run them (it has it), a
+    user's clone has none, so they skip there with the reason."""
+    if item.get_closest_marker("shared") is None or SHARED.is_dir():
+        return
+    message = f"needs {SHARED} (the seed story and the evaluation data beside the clone)"
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"{message}: CI must run it", pytrace=False)
+    pytest.skip(message)
+
+
 @pytest.fixture(autouse=True)
 def newsdesk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point NEWSDESK_HOME at a fresh folder so no test touches the user's index."""
@@ -44,9 +62,7 @@ def fake_embedder() -> FakeEmbedder:
 @pytest.fixture
 def seed_story() -> Path:
     """The real Reuters wire story from ../shared/seeds (read in place, never copied)."""
-    path = SHARED / "seeds" / "000_f8f8be72d5054970.txt"
-    assert path.exists(), f"missing {path}: tests expect ../shared beside the clone"
-    return path
+    return SHARED / "seeds" / "000_f8f8be72d5054970.txt"
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from assistant.prompts import NOT_COVERED
 from index.settings import Settings
 from tests.conftest import SHARED
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.shared]
 
 STORIES = Path(__file__).parent / "fixtures" / "answering" / "stories"
 SEED = SHARED / "seeds" / "000_f8f8be72d5054970.txt"
@@ -96,3 +96,38 @@ def test_the_command_line_shows_no_llama_cpp_log_lines(indexed: Assistant) -> No
     assert "December 10" in done.stdout and "— Reuters, undated" in done.stdout  # no date given
     assert "llama_" not in done.stderr and "llama_" not in done.stdout
     assert "ggml" not in done.stderr
+
+
+def test_a_model_process_killed_mid_answer_costs_one_question(indexed: Assistant) -> None:
+    """kill -9 of the model's process during an answer: one clear line, then answers again."""
+    import signal
+    import threading
+    import time
+
+    from assistant.backends.registry import make_backend
+    from assistant.backends.served import RESTARTED
+    from assistant.errors import BackendUnavailable
+
+    reader = make_backend(indexed.settings)
+    backend = reader.model  # the served model behind the reader
+    assistant = Assistant(indexed.settings, llm=reader)
+    try:
+        assistant.ask("How many workers did Statoil fly to shore?")  # loads the model
+
+        def kill_once_generating() -> None:
+            deadline = time.monotonic() + 300
+            while backend.last_tokens < 1 and time.monotonic() < deadline:
+                time.sleep(0.005)
+            os.kill(backend.process.pid, signal.SIGKILL)
+
+        backend.last_tokens = 0
+        killer = threading.Thread(target=kill_once_generating)
+        killer.start()
+        with pytest.raises(BackendUnavailable) as lost:
+            assistant.ask(DEADLINE)
+        killer.join()
+        assert str(lost.value) == RESTARTED
+        answer = assistant.ask(DEADLINE)
+        assert "December 10" in answer.text and backend.process.restarts == 1
+    finally:
+        assistant.close()

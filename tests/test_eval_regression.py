@@ -55,9 +55,9 @@ def _slice(folder: Path) -> tuple[Path, Path]:
 
 
 @pytest.mark.integration
+@pytest.mark.shared
 @pytest.mark.timeout(1800)  # ~1 minute on 2 idle cores; far longer on a busy machine
 def test_hybrid_recall_on_realtimeqa_slice(tmp_path: Path, settings: Settings) -> None:
-    assert REALTIMEQA.exists(), f"missing {REALTIMEQA}: tests expect ../shared beside the clone"
     questions, corpus = _slice(tmp_path)
     config = EvalConfig(
         questions=questions, corpus=corpus, llms=("extractive",), retrievers=("bm25", "hybrid")

@@ -71,3 +71,16 @@ def test_json_shape() -> None:
                                    "abstention": 0.25, "false_refusal": 0.0}},
         "questions": 4,
     }
+
+
+def test_without_the_eval_extra_the_report_names_it(monkeypatch) -> None:
+    import sys
+
+    import pytest
+
+    from assistant.evaluation.report import _pyplot
+    from index.errors import MissingExtra
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
+    with pytest.raises(MissingExtra, match=r"pip install -e '\.\[eval\]'"):
+        _pyplot()

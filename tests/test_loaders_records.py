@@ -209,8 +209,8 @@ def test_title_falls_back_to_the_first_line() -> None:
     assert article.title == "First line here."
 
 
+@pytest.mark.shared
 def test_the_real_corpus_loads_as_is(settings: Settings) -> None:
-    assert CORPUS.exists(), f"missing {CORPUS}"
     counts: dict[str | None, int] = {}
     articles: dict[str, Article] = {}
     for item in load_source(CORPUS, settings):

@@ -1,25 +1,18 @@
-"""The ``local`` backend: llama-cpp-python on a GGUF file, owned by the backend object.
+"""The ``local`` backend: a packaged (or configured) GGUF model run by llama.cpp.
 
 Which file: ``settings.gguf_path`` when set (full prompt), else the packaged model that
-``settings.local_model`` names (see :data:`LOCAL_MODELS`). llama.cpp's own log lines are
-silenced: ``verbose=False`` and a no-op native log callback kept alive by the backend.
+``settings.local_model`` names (see :data:`LOCAL_MODELS`). The model runs in a supervised
+child process (:mod:`assistant.backends.served`), so a native crash costs one question, never
+the web chat; :mod:`assistant.backends.inline` keeps the in-process form for benchmarks.
 """
 
 from __future__ import annotations
 
-import ctypes
 import os
-import threading
-import time
-import weakref
-from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from assistant.answer import Source
-from assistant.backends.base import History
-from assistant.backends.condensing import acceptable, clean_question, condense_by_rules
+from assistant.backends.model_process import ModelProcess, ModelServerConfig
 from assistant.backends.packaged import (
     GEMMA_270M,
     QWEN_05B,
@@ -27,20 +20,11 @@ from assistant.backends.packaged import (
     PackagedGGUF,
     assemble_gguf,
 )
-from assistant.backends.prompting import (
-    COMPLETION,
-    FULL,
-    READER,
-    Message,
-    PromptStyle,
-    condense_messages,
-)
+from assistant.backends.prompting import COMPLETION, FULL, READER, PromptStyle
+from assistant.backends.reader import Reader
+from assistant.backends.served import ServedModelBackend
 from assistant.errors import BackendUnavailable
 from index.settings import Settings
-
-STOP = ["<end_of_turn>", "<start_of_turn>", "<|im_end|>", "<|endoftext|>", "\n\n\n"]
-COMPLETION_STOP = ["\n\n", "Question:", "Article ["]
-CONDENSE_TOKENS = 48
 
 
 @dataclass(frozen=True)
@@ -63,9 +47,13 @@ LOCAL_MODELS: dict[str, LocalModel] = {
 DEFAULT_LOCAL_MODEL = "qwen2.5-0.5b"
 
 
-def make_local_backend(settings: Settings) -> LlamaBackend:
-    """The backend ``settings`` describe (``gguf_path`` wins over ``local_model``)."""
-    prefer_passive_openmp()
+def make_local_backend(settings: Settings) -> Reader:
+    """The backend ``settings`` describe (``gguf_path`` wins over ``local_model``): a reader
+    around the served model, which also rewrites follow-ups when it is instruction-tuned.
+
+    The model process starts on the first question (a page opens at once); its log lines go
+    to ``<cache_dir>/logs/local-model.log``.
+    """
     try:
         import llama_cpp  # noqa: F401
     except ImportError as error:
@@ -73,11 +61,41 @@ def make_local_backend(settings: Settings) -> LlamaBackend:
             "The local backend needs llama-cpp-python: pip install llama-cpp-python "
             "(or choose another backend: --llm openai / --llm extractive)."
         ) from error
-    common = {
-        "n_ctx": settings.llm_context,
-        "n_threads": settings.llm_threads or default_threads(),
-        "timeout": settings.answer_timeout,
-    }
+    spec = local_model_spec(settings)
+    process = ModelProcess(
+        ModelServerConfig(
+            model_path=spec.path,
+            n_ctx=settings.llm_context,
+            n_threads=settings.llm_threads or default_threads(),
+            log_path=settings.cache_dir / "logs" / "local-model.log",
+        )
+    )
+    model = ServedModelBackend(
+        process,
+        chat=spec.style is not COMPLETION,
+        extra_stop=spec.extra_stop,
+        timeout=settings.answer_timeout,
+        name=spec.name,
+    )
+    return Reader(
+        model, spec.style, max_tokens=spec.max_tokens, name=spec.name, condenses=spec.instruct
+    )
+
+
+@dataclass(frozen=True)
+class LocalSpec:
+    """Which GGUF file the settings choose and how to prompt it."""
+
+    path: Path
+    style: PromptStyle
+    max_tokens: int
+    instruct: bool
+    extra_stop: tuple[str, ...]
+    name: str
+
+
+def local_model_spec(settings: Settings) -> LocalSpec:
+    """The file and prompt of the configured model (the packaged one assembled on first use)."""
     if settings.gguf_path is not None:
         path = Path(settings.gguf_path).expanduser()
         if not path.is_file():
@@ -85,168 +103,16 @@ def make_local_backend(settings: Settings) -> LlamaBackend:
                 f"GGUF model file not found: {path}. Fix NEWSDESK_GGUF_PATH (or --gguf)."
             )
         style = FULL.for_context(settings.llm_context, settings.max_answer_tokens)
-        return LlamaBackend(
-            path, style, max_tokens=settings.max_answer_tokens, instruct=True, **common
-        )
+        return LocalSpec(path, style, settings.max_answer_tokens, True, (), "local")
     model = LOCAL_MODELS[settings.local_model]
-    path = assemble_gguf(model.gguf, settings.cache_dir)
-    return LlamaBackend(
-        path,
+    return LocalSpec(
+        assemble_gguf(model.gguf, settings.cache_dir),
         model.style,
-        max_tokens=min(settings.max_answer_tokens, model.max_tokens or settings.max_answer_tokens),
-        instruct=model.instruct,
-        extra_stop=model.extra_stop,
-        name=f"local:{settings.local_model}",
-        **common,
+        min(settings.max_answer_tokens, model.max_tokens or settings.max_answer_tokens),
+        model.instruct,
+        model.extra_stop,
+        f"local:{settings.local_model}",
     )
-
-
-class LlamaBackend:
-    """Greedy, streamed answers from one GGUF file; the model is loaded on first use.
-
-    ``load`` builds the ``llama_cpp.Llama`` (tests pass a fake). Calls are serialised: one
-    llama.cpp context answers one question at a time.
-    """
-
-    def __init__(
-        self,
-        model_path: Path | str,
-        style: PromptStyle,
-        *,
-        n_ctx: int = 4096,
-        n_threads: int = 2,
-        max_tokens: int = 160,
-        instruct: bool = True,
-        extra_stop: Sequence[str] = (),
-        timeout: float = 120.0,
-        name: str = "local",
-        load: Callable[[LlamaBackend], Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.model_path = str(model_path)
-        self.style = style
-        self.n_ctx = n_ctx
-        self.n_threads = n_threads
-        self.max_tokens = max_tokens
-        self.instruct = instruct
-        self.extra_stop = list(extra_stop)
-        self.timeout = timeout
-        self._load_model = load or _load_llama
-        self._llama: Any = None
-        self._lock = threading.Lock()
-        self._log_callback: Any = None  # the no-op native log callback, kept alive here
-        self._finalizer: Any = None
-        self.last_prompt = ""  # what the last generation was sent (for benchmarks)
-        self.last_tokens = 0  # pieces it streamed back
-
-    def stream(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
-        """The answer to ``question`` from ``sources``, as the model writes it."""
-        yield from self.generate(self.style.messages(question, sources), self.max_tokens)
-
-    def condense(self, question: str, history: History) -> str:
-        """An instruction-tuned model rewrites the follow-up; rules otherwise or as fallback."""
-        if not history or not self.instruct:
-            return condense_by_rules(question, history)
-        text = "".join(self.generate(condense_messages(question, history), CONDENSE_TOKENS))
-        rewritten = clean_question(text)
-        if acceptable(rewritten, question, history):
-            return rewritten
-        return condense_by_rules(question, history)
-
-    def generate(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
-        """Stream the model's reply to ``messages``; past ``timeout`` seconds, a clear error."""
-        llama = self._loaded()
-        settings = {"max_tokens": max_tokens, "temperature": 0.0, "repeat_penalty": 1.1}
-        deadline = time.monotonic() + self.timeout
-        self.last_prompt = "\n\n".join(message["content"] for message in messages).rstrip()
-        self.last_tokens = 0
-        with self._lock:
-            if "tokenizer.chat_template" in (getattr(llama, "metadata", None) or {}):
-                stream = llama.create_chat_completion(
-                    messages=messages, stop=[*STOP, *self.extra_stop], stream=True, **settings
-                )
-                texts = (part["choices"][0]["delta"].get("content") or "" for part in stream)
-            else:
-                # A base model has no chat template: it continues plain text ("Answer:").
-                prompt = "\n\n".join(message["content"] for message in messages).rstrip()
-                stream = llama.create_completion(
-                    prompt, stop=[*COMPLETION_STOP, *self.extra_stop], stream=True, **settings
-                )
-                texts = (part["choices"][0]["text"] for part in stream)
-            try:
-                for text in texts:
-                    if text:
-                        self.last_tokens += 1
-                        yield text
-                    if time.monotonic() > deadline:
-                        raise BackendUnavailable(
-                            f"The local model took longer than {self.timeout:.0f} s to answer; "
-                            "ask again, or raise NEWSDESK_ANSWER_TIMEOUT."
-                        )
-            finally:
-                close = getattr(stream, "close", None)
-                if close is not None:
-                    close()
-
-    def close(self) -> None:
-        """Free the model (also done at exit)."""
-        if self._finalizer is not None:
-            self._finalizer()
-
-    def _loaded(self) -> Any:
-        with self._lock:
-            if self._llama is None:
-                self._log_callback = silence_native_logs()
-                self._llama = self._load_model(self)
-                self._finalizer = weakref.finalize(self, _close, self._llama, self._log_callback)
-            return self._llama
-
-
-def _load_llama(backend: LlamaBackend) -> Any:
-    prefer_passive_openmp()
-    from llama_cpp import Llama
-
-    try:
-        return Llama(
-            model_path=backend.model_path,
-            n_ctx=backend.n_ctx,
-            n_threads=backend.n_threads,
-            verbose=False,
-        )
-    except (ValueError, RuntimeError) as error:
-        raise BackendUnavailable(
-            f"llama.cpp could not load {backend.model_path}: {error}. "
-            "Check that it is a GGUF model file (NEWSDESK_GGUF_PATH)."
-        ) from error
-
-
-def silence_native_logs() -> Any:
-    """Route llama.cpp's native log lines to a no-op; returns the callback to keep alive."""
-    try:
-        import llama_cpp
-    except ImportError:
-        return None
-
-    @llama_cpp.llama_log_callback
-    def ignore(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
-        return None
-
-    llama_cpp.llama_log_set(ignore, ctypes.c_void_p(0))
-    return ignore
-
-
-def _close(llama: Any, log_callback: Any) -> None:
-    # Holds the callback until the model is freed, then gives llama.cpp back its own
-    # (module-level, always alive) so no freed callback is ever called.
-    close = getattr(llama, "close", None)
-    if close is not None:
-        close()
-    if log_callback is not None:
-        import llama_cpp
-
-        default = getattr(getattr(llama_cpp, "_logger", None), "llama_log_callback", None)
-        if default is not None:
-            llama_cpp.llama_log_set(default, ctypes.c_void_p(0))
 
 
 def prefer_passive_openmp() -> None:

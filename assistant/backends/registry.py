@@ -13,12 +13,8 @@ from index.settings import Settings
 
 def _local(settings: Settings, embedder: Embedder | None) -> AnswerBackend:
     from assistant.backends.local import make_local_backend
-    from assistant.backends.reader import Reader
 
-    model = make_local_backend(settings)
-    return Reader(
-        model, model.style, max_tokens=model.max_tokens, name=model.name, condenses=model.instruct
-    )
+    return make_local_backend(settings)
 
 
 def _openai(settings: Settings, embedder: Embedder | None) -> AnswerBackend:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.evaluation.metrics import MAX_ANSWER_CHARS, MAX_ANSWER_WORDS
+from index.errors import MissingExtra
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -181,7 +182,13 @@ def plot_answers(result: EvalResult, path: Path) -> None:
 
 
 def _pyplot() -> Any:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError as error:
+        raise MissingExtra(
+            "The evaluation report draws its figures with matplotlib: "
+            "pip install -e '.[eval]' (or leave out --report)."
+        ) from error
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
