@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -190,7 +190,7 @@ def _backend_errors() -> Iterator[None]:
         ) from error
 
 
-def _guarded(items: Iterator[str]) -> Iterator[str]:
+def _guarded(items: Iterator[str]) -> Generator[str, None, None]:
     """The backend's stream with its failures turned into BackendUnavailable; closes it."""
     try:
         with _backend_errors():

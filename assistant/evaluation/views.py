@@ -43,8 +43,11 @@ def gold_in_views(
 
 def view_shares(details: Sequence[Mapping[str, object]]) -> dict[str, float]:
     """Share of questions whose gold answer is in each view (questions measured only)."""
-    measured = [d["views"] for d in details if isinstance(d.get("views"), dict)]
+    measured: list[dict[str, bool]] = []
+    for detail in details:
+        views = detail.get("views")
+        if isinstance(views, dict):
+            measured.append(views)
     if not measured:
         return {}
-    keys = list(measured[0])  # type: ignore[arg-type]
-    return {key: sum(bool(m.get(key)) for m in measured) / len(measured) for key in keys}  # type: ignore[union-attr]
+    return {key: sum(bool(m.get(key)) for m in measured) / len(measured) for key in measured[0]}
