@@ -13,6 +13,7 @@ the final :class:`Answer`.
 
 from __future__ import annotations
 
+import inspect
 import re
 import time
 from collections.abc import Generator, Iterable, Iterator
@@ -77,10 +78,10 @@ class AnswerChain:
         mark = time.perf_counter()
         if analysis is None or analysis.text != standalone:
             analysis = analyse(standalone, as_of)
+        # the time phrase is resolved once; a retriever that cannot take it parses it itself
+        extra = {"constraint": analysis.time} if _takes_constraint(self.retriever) else {}
         sources = list(
-            self.retriever.search(
-                standalone, filters=filters, as_of=as_of, k=self.k, constraint=analysis.time
-            )
+            self.retriever.search(standalone, filters=filters, as_of=as_of, k=self.k, **extra)
         )
         timings["retrieve"] = time.perf_counter() - mark
         grounding = Grounding(sources, self.embedder)
@@ -164,6 +165,17 @@ class AnswerChain:
             if acceptable(rewritten, question, history):
                 return rewritten
         return condense_by_rules(question, history)
+
+
+def _takes_constraint(retriever: Any) -> bool:
+    """Whether ``retriever.search`` accepts the resolved time ``constraint``."""
+    try:
+        parameters = inspect.signature(retriever.search).parameters
+    except (TypeError, ValueError):
+        return False
+    return "constraint" in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+    )
 
 
 def _sentence_keys(text: str) -> set[str]:

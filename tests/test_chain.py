@@ -329,3 +329,18 @@ def test_the_default_reader_sends_no_example_and_the_short_answer_instruction():
     system, user = llm.sent[0]
     assert "First give the short answer" in system["content"]
     assert user["content"].endswith("Question: What is the deadline for a deal on Kosovo?\n")
+
+
+def test_a_retriever_without_the_time_constraint_still_serves():
+    class Plain:
+        def __init__(self):
+            self.calls = []
+
+        def search(self, question, filters=None, as_of=None, k=None):
+            self.calls.append(question)
+            return three_sources()
+
+    retriever = Plain()
+    chain = AnswerChain(retriever, ScriptedBackend(["December 10 [1]."]), k=5)
+    _, answer = run(chain)
+    assert retriever.calls == [QUESTION] and answer.covered

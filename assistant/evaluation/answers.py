@@ -203,16 +203,14 @@ class ExcludingRetriever:
         k: int | None = None,
         constraint: Any = None,
     ) -> list[Any]:
-        """Search with room for the excluded articles, drop them, renumber 1..k."""
+        """Search with room for the excluded articles, drop them, renumber 1..k (the resolved
+        time ``constraint`` is passed on when there is one)."""
         k = k or self.retriever.settings.k
+        extra = {"constraint": constraint} if constraint is not None else {}
         if not self.excluded:
-            return list(
-                self.retriever.search(
-                    question, filters=filters, as_of=as_of, k=k, constraint=constraint
-                )
-            )
+            return list(self.retriever.search(question, filters=filters, as_of=as_of, k=k, **extra))
         found = self.retriever.search(
-            question, filters=filters, as_of=as_of, k=k + len(self.excluded), constraint=constraint
+            question, filters=filters, as_of=as_of, k=k + len(self.excluded), **extra
         )
         kept = [source for source in found if source.article_id not in self.excluded][:k]
         return [replace(source, n=n) for n, source in enumerate(kept, start=1)]
