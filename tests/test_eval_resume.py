@@ -80,3 +80,22 @@ def test_the_choice_measure_wants_the_gold_choice_and_no_other(answer, named) ->
     gold = ["Kamala Harris"] if "Harris" in answer else ["Longwood Gardens"]
     gold_choice = "Former Vice President Kamala Harris" if "Harris" in answer else gold[0]
     assert names_only_gold_choice(answer, choices, [gold_choice]) is named
+
+
+def test_an_empty_log_given_is_the_one_written(tmp_path: Path, settings: Settings) -> None:
+    from assistant.evaluation.answers import AnswerFinder, evaluate_answers
+    from assistant.evaluation.data import load_corpus, load_questions
+    from assistant.testing import FakeRetriever
+    from tests.fixtures.answering.sources import three_sources
+
+    log = ResultLog(tmp_path / "progress.jsonl", "run")
+    assert not len(log)  # empty, hence falsy: it must still be the log written to
+    questions = load_questions(FIXTURES / "questions.jsonl")[:1]
+    details = [{"id": q.id} for q in questions]
+    finder = AnswerFinder(load_corpus(FIXTURES / "corpus.jsonl"))
+    model = ScriptedBackend([REPLY, REPLY])
+    retriever = FakeRetriever(three_sources())
+    evaluate_answers(
+        "fake", questions, details, finder, settings, retriever, answerer=model, log=log
+    )
+    assert ResultLog(tmp_path / "progress.jsonl", "run").get("fake", questions[0].id) is not None

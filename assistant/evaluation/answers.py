@@ -48,7 +48,7 @@ def evaluate_answers(
     (backend error, timeout) is recorded with its error and counted wrong; the run goes on.
     A question ``log`` already holds for this backend is not asked again.
     """
-    log = log or ResultLog(None, "")
+    log = log if log is not None else ResultLog(None, "")
     from assistant.api import Assistant
     from assistant.backends import BACKEND_NAMES
 
