@@ -110,6 +110,7 @@ class Answer:
     covered: bool = True
     kind: str = "fact"  # "fact", "briefing", "timeline" or "compare" (assistant.kinds)
     items: list[BriefItem] = field(default_factory=list)  # the dated lines of a non-fact answer
+    note: str = ""  # what the reader must know first, e.g. that another period was answered
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the ``--json`` contract)."""
@@ -121,4 +122,5 @@ class Answer:
             "timings": {name: round(value, 4) for name, value in self.timings.items()},
             "kind": self.kind,
             "items": [item.to_dict() for item in self.items],
+            "note": self.note,
         }

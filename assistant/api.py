@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Source
 from assistant.errors import IndexEmpty, InvalidQuestion
+from assistant.numbering import numbered_stream
+from assistant.protocols import AskOptions, Retriever
+from index.inputs import decode_input
 from index.settings import Settings
 
+if TYPE_CHECKING:
+    from assistant.backends import AnswerBackend
+    from assistant.briefing import BriefingDesk
+    from assistant.chain import AnswerChain
+    from assistant.filters import Filters
+    from index.embeddings import Embedder
+    from index.reader import IndexReader
+
 INDEX_EMPTY = "The index is empty: run `newsdesk index build PATH`"
-
-
-class AskOptions(TypedDict, total=False):
-    """How ``ask``/``stream`` answer; every key is optional.
-
-    ``history``: earlier (user, assistant) pairs, making the question a follow-up; ``filters``:
-    an ``assistant.filters.Filters``; ``as_of``: the reference date of words like "last week";
-    ``kind``: "fact", "briefing", "timeline", "compare" or "auto" (the default: recognised from
-    the wording, see :mod:`assistant.kinds`).
-    """
-
-    history: Sequence[tuple[str, str]] | None
-    filters: Any
-    as_of: datetime | None
-    kind: str
 
 
 class Assistant:
@@ -35,26 +30,24 @@ class Assistant:
     Parts not given are built from ``settings`` on first use: the hybrid retriever over the
     index in ``settings.home``, the embedder, and the answering backend (an
     :class:`~assistant.backends.AnswerBackend`) chosen by ``settings.llm``. Tests
-    pass fakes: any object with ``.search(question, filters=None, as_of=None, k=None)``
-    returning ``Source`` objects serves as retriever.
+    pass fakes: any :class:`~assistant.protocols.Retriever` (``.search(question,
+    filters=None, as_of=None, k=None)`` returning ``Source`` objects) serves as retriever.
     """
 
     def __init__(
         self,
         settings: Settings | None = None,
         *,
-        retriever: Any = None,
-        llm: Any = None,
-        embedder: Any = None,
+        retriever: Retriever | None = None,
+        llm: AnswerBackend | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self._retriever = retriever
         self._llm = llm
         self._embedder = embedder
-        self._chain: Any = None
-        self._stores: Any = None  # index.stores.Stores behind the retriever built here
-        self._generation: int | None = None  # the catalog generation those stores show
-        self._refreshing = threading.Lock()  # the web page refreshes from two threads
+        self._chain: AnswerChain | None = None
+        self._reader: IndexReader | None = None  # the index behind the retriever built here
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Assistant:
@@ -75,8 +68,11 @@ class Assistant:
         unknown = sorted(set(options) - AskOptions.__optional_keys__)
         if unknown:
             raise TypeError(f"unexpected option(s) of a question: {', '.join(unknown)}")
-        question = self._check(question)
-        history = [(str(user), str(reply)) for user, reply in options.get("history") or ()]
+        question = self._check(decode_input(question or ""))
+        history = [
+            (decode_input(str(user)), decode_input(str(reply)))
+            for user, reply in options.get("history") or ()
+        ]
         filters, as_of = options.get("filters"), options.get("as_of")
         self.refresh()
         from assistant.kinds import resolve_kind
@@ -92,31 +88,38 @@ class Assistant:
                 answer = desk.answer(question, found, filters=filters, as_of=as_of)
             finally:
                 desk.queries.close()
-            return iter([answer.text, answer])
-        return self.chain.stream(
-            question, history=history, filters=filters, as_of=as_of, analysis=analysis
+            return numbered_stream([answer.text, answer])
+        return numbered_stream(
+            self.chain.stream(
+                question, history=history, filters=filters, as_of=as_of, analysis=analysis
+            )
         )
 
     def brief(
-        self, question: str = "What happened?", filters: Any = None, as_of: datetime | None = None
+        self,
+        question: str = "What happened?",
+        filters: Filters | None = None,
+        as_of: datetime | None = None,
     ) -> Answer:
         """The briefing of the period (and topic) ``question`` names; default the last 7 days."""
         return self.ask(question, filters=filters, as_of=as_of, kind="briefing")
 
-    def timeline(self, topic: str, filters: Any = None, as_of: datetime | None = None) -> Answer:
+    def timeline(
+        self, topic: str, filters: Filters | None = None, as_of: datetime | None = None
+    ) -> Answer:
         """The articles on ``topic`` in date order, one line each with what changed."""
         return self.ask(topic, filters=filters, as_of=as_of, kind="timeline")
 
-    def desk(self) -> Any:
+    def desk(self) -> BriefingDesk:
         """The :class:`~assistant.briefing.BriefingDesk` over the index (built on each call)."""
         self._check_index()
         from assistant.briefing import BriefingDesk
         from assistant.briefing.vectors import EmbeddedVectors, StoredVectors
-        from index.stores.period import PeriodQueries
+        from index.reader import open_periods
 
         fallback = EmbeddedVectors(self._embedder) if self._embedder is not None else None
         return BriefingDesk(
-            PeriodQueries(self.settings.catalog_path),
+            open_periods(self.settings),
             StoredVectors.open(self.settings, fallback=fallback),
             retriever=_Lazy(lambda: self.retriever),
             stories=self.settings.briefing_stories,
@@ -127,30 +130,13 @@ class Assistant:
         """See what other processes (``newsdesk index update``, the web page) wrote since the
         last question; True when there was something new. ``stream``/``ask`` call it first.
 
-        Cheap when nothing changed: one read of the catalog's generation (on a Chroma server,
-        first one read of the server's change counter: when another machine wrote, the local
-        catalog catches up, ``index.stores.repair.follow``). When it changed, the keyword index
-        loads the new BM25 snapshot and the Chroma collection is re-opened (an embedded Chroma
-        does not follow other processes' writes). A retriever given to the constructor is left
-        alone.
+        Cheap when nothing changed (see :meth:`index.reader.IndexReader.refresh`). A retriever
+        given to the constructor is left alone.
         """
-        if self._stores is None:
-            return False
-        with self._refreshing:
-            if self.settings.chroma_url:
-                from index.stores.repair import follow
-
-                follow(self._stores)
-            generation = self._stores.catalog.generation()
-            if generation == self._generation:
-                return False
-            self._stores.keyword.refresh()
-            self._stores.chroma.refresh()
-            self._generation = generation
-            return True
+        return self._reader.refresh() if self._reader is not None else False
 
     @property
-    def chain(self) -> Any:
+    def chain(self) -> AnswerChain:
         """The :class:`~assistant.chain.AnswerChain`, built on first use."""
         if self._chain is None:
             from assistant.chain import AnswerChain
@@ -162,25 +148,24 @@ class Assistant:
         return self._chain
 
     @property
-    def retriever(self) -> Any:
+    def retriever(self) -> Retriever:
         """The retriever given, or the hybrid retriever over the index in ``settings.home``."""
         if self._retriever is None:
             self._check_index()
             from assistant.retriever import HybridRetriever
             from index.embeddings import load_embedder
-            from index.stores import open_stores
+            from index.reader import IndexReader
 
             if self._embedder is None:
                 self._embedder = load_embedder(self.settings)
-            self._stores = open_stores(self.settings)
-            self._generation = self._stores.catalog.generation()
+            self._reader = IndexReader.open(self.settings)
             self._retriever = HybridRetriever.from_settings(
-                self.settings, embedder=self._embedder, stores=self._stores
+                self.settings, embedder=self._embedder, reader=self._reader
             )
         return self._retriever
 
     @property
-    def llm(self) -> Any:
+    def llm(self) -> AnswerBackend:
         """The answering backend given, or the one ``settings.llm`` names (owned here)."""
         if self._llm is None:
             from assistant.backends import make_backend
@@ -221,8 +206,14 @@ class Assistant:
 class _Lazy:
     """A retriever built on first ``search`` (briefings never need one)."""
 
-    def __init__(self, build: Any) -> None:
+    def __init__(self, build: Callable[[], Retriever]) -> None:
         self._build = build
 
-    def search(self, *args: Any, **kwargs: Any) -> Any:
-        return self._build().search(*args, **kwargs)
+    def search(
+        self,
+        question: str,
+        filters: Filters | None = None,
+        as_of: datetime | None = None,
+        k: int | None = None,
+    ) -> list[Source]:
+        return self._build().search(question, filters=filters, as_of=as_of, k=k)

@@ -7,17 +7,21 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from assistant.backends.prompting import long_date
-from assistant.backends.registry import BACKEND_NAMES, LOCAL_MODEL_NAMES
 from assistant.cli_common import EXIT_BUSY, EXIT_ERROR, EXIT_REJECTED, NewsdeskGroup, settings_of
 from assistant.cli_index import index_group
 from assistant.evaluation.cli import eval_command
 from assistant.logs import send_library_logs_to_file
-from index.settings import Settings
+from index.settings import BACKEND_NAMES, LOCAL_MODEL_NAMES, Settings
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
+    from assistant.filters import Filters
+    from assistant.protocols import Answerer
 
 __all__ = ["EXIT_BUSY", "EXIT_ERROR", "EXIT_REJECTED", "main", "settings_of"]
 
@@ -53,7 +57,7 @@ def _parse_day(value: str | None, option: str, *, end_of_day: bool = False) -> d
         raise click.BadParameter(str(error), param_hint=option) from None
 
 
-def _filters(since: str | None, until: str | None, sources: tuple[str, ...]) -> Any:
+def _filters(since: str | None, until: str | None, sources: tuple[str, ...]) -> Filters:
     from assistant.filters import Filters
 
     return Filters(
@@ -110,7 +114,7 @@ def _answer_options(function: Any) -> Any:
     return with_assistant
 
 
-def _print_answer(answer: Any, *, with_text: bool = True) -> None:
+def _print_answer(answer: Answer, *, with_text: bool = True) -> None:
     if with_text:
         click.echo(answer.text)
     if answer.citations:
@@ -126,9 +130,9 @@ def _print_answer(answer: Any, *, with_text: bool = True) -> None:
                 click.echo(f"      {citation.url}")
 
 
-def _echo_stream(parts: Iterable[Any]) -> Any:
+def _echo_stream(parts: Iterable[str | Answer]) -> Answer | None:
     """Print the text parts of an answer stream as they come; the ``Answer`` that ends it."""
-    answer = None
+    answer: Answer | None = None
     for part in parts:
         if isinstance(part, str):
             click.echo(part, nl=False)
@@ -152,8 +156,8 @@ def _echo_stream(parts: Iterable[Any]) -> Any:
 )
 def ask(
     question: str,
-    assistant: Any,
-    filters: Any,
+    assistant: Answerer,
+    filters: Filters,
     as_json: bool,
     as_of: str | None,
     kind: str,
@@ -168,14 +172,14 @@ def ask(
         answer = assistant.ask(question, filters=filters, as_of=reference, kind=kind)
         click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
         return
-    answer = _echo_stream(assistant.stream(question, filters=filters, as_of=reference, kind=kind))
-    if answer is not None:
-        _print_answer(answer, with_text=False)
+    streamed = _echo_stream(assistant.stream(question, filters=filters, as_of=reference, kind=kind))
+    if streamed is not None:
+        _print_answer(streamed, with_text=False)
 
 
 @main.command("chat")
 @_answer_options
-def chat(assistant: Any, filters: Any) -> None:
+def chat(assistant: Answerer, filters: Filters) -> None:
     """An interactive chat in the terminal; follow-up questions use the conversation.
 
     Type /new to start a new conversation, /quit (or Ctrl-D) to leave.

@@ -101,6 +101,8 @@ def index_stats(ctx: click.Context, as_json: bool) -> None:
     )
     click.echo(f"Last indexed:   {stats['last_indexed'] or 'never'}")
     _print_source_status(stats["sources_status"])
+    if stats.get("warning"):
+        click.secho(f"Warning: {stats['warning']}", fg="yellow", err=True)
     if stats["server_changes"] is not None:  # a shared Chroma server (issue 14)
         click.echo(
             f"Server:         {stats['server_changes']} write batches; this home was "

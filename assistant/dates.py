@@ -4,7 +4,10 @@ A small explicit grammar, resolved against a reference datetime ``as_of`` (today
 question's date in evaluation). Weeks start on Monday; day boundaries are those of ``as_of``'s
 timezone. Only phrases that clearly point at a time match: "March Madness", "may" the verb and
 "the 2024 election" do not. Periods that lie wholly after ``as_of`` ("in 2030", "next week") are
-not publication ranges, so they only mark the question as wanting recent news.
+not publication ranges, so they only mark the question as wanting recent news. Explicit periods
+are phrases too: "the week of 27 March 2017", "between 1 and 7 March", "in late March".
+(The module is over 400 lines: one grammar, a rule and its resolver each; split across modules,
+the order of the rules would be lost.)
 """
 
 from __future__ import annotations
@@ -305,22 +308,98 @@ def _weekday(match: re.Match[str], today: date) -> _Period:
     return day, today
 
 
-@_rule(rf"(?P<prep>in|during|since|from|throughout|of|for|early|late|mid)?[ -]?{_MONTH},? {_YEAR}")
+@_rule(
+    rf"(?:in (?=early|late|mid))?(?P<prep>in|during|since|from|throughout|of|for|early|late|mid)?"
+    rf"[ -]?{_MONTH},? {_YEAR}"
+)
 def _month_year(match: re.Match[str], today: date) -> _Period:
     month = _month_number(match)
     if month is None:
         return None
-    first, last = _month_of(int(match.group("year")), month)
+    first, last = _part_of_month(_month_of(int(match.group("year")), month), match)
     return (first, today) if _since(match) else (first, last)
 
 
-@_rule(rf"(?P<prep>in|during|since|from|throughout|early|late|mid|earlier in)[ -]{_MONTH}(?! \d)")
+def _part_of_month(month: tuple[date, date], match: re.Match[str]) -> tuple[date, date]:
+    """Early March is the 1st-10th, mid March the 11th-20th, late March the rest."""
+    first, last = month
+    prep = (match.group("prep") or "").lower()
+    if prep == "early":
+        return first, first.replace(day=10)
+    if prep == "mid":
+        return first.replace(day=11), first.replace(day=20)
+    if prep == "late":
+        return first.replace(day=21), last
+    return first, last
+
+
+def _named_day(day_number: int, month: int, year: str | None, today: date) -> date | None:
+    """The day named; without a year the latest such day up to ``today``."""
+    try:
+        day = date(int(year) if year else today.year, month, day_number)
+        if not year and day > today:
+            day = date(today.year - 1, month, day_number)
+    except ValueError:
+        return None
+    return day
+
+
+_WEEK_OF = r"(?:in |during )?(?:the )?week (?P<how>of|beginning|starting|commencing) "
+
+
+@_rule(rf"{_WEEK_OF}(?:the )?{_DAY} (?:of )?{_MONTH}(?:,? {_YEAR})?")
+def _week_of_day_month(match: re.Match[str], today: date) -> _Period:
+    return _week_named(match, today)
+
+
+@_rule(rf"{_WEEK_OF}{_MONTH} {_DAY}(?:,? {_YEAR})?")
+def _week_of_month_day(match: re.Match[str], today: date) -> _Period:
+    return _week_named(match, today)
+
+
+def _week_named(match: re.Match[str], today: date) -> _Period:
+    month = _MONTHS[match.group("month").lower().rstrip(".")]
+    day = _named_day(int(match.group("day")), month, match.group("year"), today)
+    if day is None:
+        return None
+    if match.group("how").lower() == "of":
+        return _week_of(day)  # "the week of 27 March": the Monday-Sunday week holding it
+    return day, day + timedelta(days=6)  # "the week beginning 29 March": seven days from it
+
+
+_BETWEEN_DAYS = (
+    rf"between (?:the )?(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?: {_MONTH.replace('month', 'm1')})?"
+    rf" and (?:the )?{_DAY} (?:of )?{_MONTH}(?:,? {_YEAR})?"
+)
+
+
+@_rule(_BETWEEN_DAYS)
+def _between(match: re.Match[str], today: date) -> _Period:
+    month = _MONTHS[match.group("month").lower().rstrip(".")]
+    first_month = _MONTHS[match.group("m1").lower().rstrip(".")] if match.group("m1") else month
+    year = match.group("year")
+    last = _named_day(int(match.group("day")), month, year, today)
+    if last is None:
+        return None
+    try:
+        first = date(last.year, first_month, int(match.group("d1")))
+    except ValueError:
+        return None
+    if first > last:
+        first = first.replace(year=last.year - 1)
+    return first, last
+
+
+@_rule(
+    rf"(?:in (?=early|late|mid))?(?P<prep>in|during|since|from|throughout|early|late|mid|"
+    rf"earlier in)[ -]{_MONTH}(?! \d)"
+)
 def _month_only(match: re.Match[str], today: date) -> _Period:
     month = _MONTHS[match.group("month").lower().rstrip(".")]
     if 0 < (month - today.month) % 12 <= _NEAR_FUTURE_MONTHS:
         return _FUTURE  # "in November", asked in October, is the coming November
     year = today.year if month <= today.month else today.year - 1
-    first, last = _month_of(year, month)
+    first, last = _part_of_month(_month_of(year, month), match)
     return (first, today) if _since(match) else (first, last)
 
 

@@ -29,5 +29,6 @@ def send_library_logs_to_file(folder: Path) -> Path:
         root.setLevel(logging.INFO)
         logging.captureWarnings(True)  # warnings.warn(...) -> the "py.warnings" logger -> file
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # "Loading weights" bars
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     return path

@@ -26,7 +26,7 @@ from assistant.retrieval.search import DenseSearch, KeywordSearch, QueryEmbedder
 from index.settings import Settings
 
 if TYPE_CHECKING:
-    from index.stores import Stores
+    from index.reader import IndexReader
 
 __all__ = [
     "DenseSearch",
@@ -81,25 +81,20 @@ class HybridRetriever(BaseRetriever):
         settings: Settings,
         *,
         embedder: QueryEmbedder | None = None,
-        stores: Stores | None = None,
+        reader: IndexReader | None = None,
         **fields: Any,
     ) -> HybridRetriever:
-        """A retriever over the index of ``settings`` (opens the stores and the embedding model)."""
-        if stores is None:
-            from index.stores import open_stores
+        """A retriever over the index of ``settings`` (opens the reader and the embedding model
+        unless given); the reader answers both searches."""
+        if reader is None:
+            from index.reader import IndexReader
 
-            stores = open_stores(settings)
+            reader = IndexReader.open(settings)
         if embedder is None and fields.get("mode", "hybrid") != "keyword":
             from index.embeddings import load_embedder
 
             embedder = load_embedder(settings)
-        return cls(
-            settings=settings,
-            embedder=embedder,
-            dense=stores.chroma,
-            keyword=stores.keyword,
-            **fields,
-        )
+        return cls(settings=settings, embedder=embedder, dense=reader, keyword=reader, **fields)
 
     def search(
         self,

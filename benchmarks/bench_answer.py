@@ -1,6 +1,8 @@
-"""Answer latency of the default local model (Gemma 3 270M GGUF), against the naive LangChain way.
+"""Answer latency of the default local model (Qwen2.5-Coder-0.5B GGUF): out of process (as users
+run it), in process, and the naive LangChain way.
 
-    python benchmarks/bench_answer.py [--home DIR] [--limit N] [--others N] [--no-naive] [--json]
+    python benchmarks/bench_answer.py [--home DIR] [--limit N] [--others N] [--no-naive]
+        [--no-inline] [--json]
 
 Indexes a slice of RealTimeQA into ``--home`` (reused when it already holds articles): the
 articles holding the answers of the first ``--limit`` questions plus ``--others`` other articles
@@ -10,6 +12,12 @@ records per question: time to the first text the caller receives, the model's fi
 (``timings["first_token"]``), total time, retrieval and generation time, prompt tokens and
 generated tokens, and the process's CPU seconds (less distorted by a busy machine than wall
 time). The model is loaded once and warmed up with one untimed question.
+
+The cost of the process boundary, in the same run and interleaved: the same questions through
+the same API with the model loaded into the benchmark's own process
+(``assistant.backends.inline``: llama.cpp called directly, no HTTP, no child) beside the
+default, where the model runs in its supervised child process and is reached over loopback
+HTTP through the OpenAI-compatible client.
 
 Baseline, in the same run and interleaved question by question: the naive LangChain pipeline on
 the same slice (``newsdesk eval``'s ``NaiveBaseline``: ``RecursiveCharacterTextSplitter(1000,
@@ -74,18 +82,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     embedder = load_embedder(settings)
     ours = OursRunner(settings, embedder)
     ours.ask(warmup.question, warmup.as_of)  # loads the model; untimed
+    inline = None
+    if not args.no_inline:
+        from assistant.backends.inline import make_inline_backend
+
+        inline = OursRunner(settings, embedder, llm=make_inline_backend(settings))
+        inline.ask(warmup.question, warmup.as_of)
     naive = None
     if not args.no_naive:
         naive = NaiveRunner(settings, embedder, ours.max_tokens)
         naive.ask(warmup.question)
 
-    rows: dict[str, list[dict[str, Any]]] = {"ours": [], "naive": []} if naive else {"ours": []}
+    rows: dict[str, list[dict[str, Any]]] = {"ours": []}
+    if inline:
+        rows["inline"] = []
+    if naive:
+        rows["naive"] = []
     for number, question in enumerate(questions, start=1):
-        # Interleaved, so that a change in the machine's load hits both pipelines alike.
+        # Interleaved, so that a change in the machine's load hits every pipeline alike.
         for name in rows:
             if name == "ours":
                 row = ours.ask(question.question, question.as_of)
+            elif name == "inline":
+                assert inline is not None
+                row = inline.ask(question.question, question.as_of)
             else:
+                assert naive is not None
                 row = naive.ask(question.question)
             row["correct"] = contains_answer(row["text"], question.answers)
             row["id"] = question.id
@@ -94,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {number}/{len(questions)} {totals}", file=sys.stderr)
     report = {
         "questions": len(questions),
+        "model": settings.local_model,
         "threads": ours.threads,
         "max_tokens": ours.max_tokens,
         "load": os.getloadavg(),
@@ -110,12 +133,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 class OursRunner:
     """Newsdesk through its public API, with the local backend."""
 
-    def __init__(self, settings: Settings, embedder: Any) -> None:
+    def __init__(self, settings: Settings, embedder: Any, llm: Any = None) -> None:
         from assistant import Assistant
+        from assistant.backends.local import default_threads, local_model_spec
 
-        self.assistant = Assistant(settings, embedder=embedder)
-        self.threads = self.assistant.llm.n_threads
+        self.assistant = Assistant(settings, embedder=embedder, llm=llm)
+        self.threads = settings.llm_threads or default_threads()
         self.max_tokens = self.assistant.llm.max_tokens
+        self.model_path = local_model_spec(settings).path
         self._tokenizer: Any = None
 
     def ask(self, question: str, as_of: Any) -> dict[str, Any]:
@@ -145,14 +170,17 @@ class OursRunner:
             "first_token_cpu": first_cpu if first_cpu is not None else total_cpu,
             "total_cpu": total_cpu,
             "prompt_tokens": self._count(self.assistant.llm.last_prompt),
-            "generated_tokens": self.assistant.llm.last_tokens,
+            "generated_tokens": self.assistant.llm.model.last_tokens,  # the reader's model
         }
 
     def _count(self, prompt: str) -> int:
         if not prompt:
             return 0
-        llama = self.assistant.llm._loaded()  # the backend's, already loaded model
-        return len(llama.tokenize(prompt.encode("utf-8")))
+        if self._tokenizer is None:  # the model's vocabulary only: no weights
+            from llama_cpp import Llama
+
+            self._tokenizer = Llama(str(self.model_path), vocab_only=True, verbose=False)
+        return len(self._tokenizer.tokenize(prompt.encode("utf-8")))
 
 
 class NaiveRunner:
@@ -161,8 +189,8 @@ class NaiveRunner:
     def __init__(self, settings: Settings, embedder: Any, max_tokens: int) -> None:
         from llama_cpp import Llama
 
-        from assistant.backends.local import default_threads
-        from assistant.backends.packaged import GEMMA_270M, assemble_gguf
+        from assistant.backends.local import LOCAL_MODELS, default_threads
+        from assistant.backends.packaged import assemble_gguf
         from assistant.evaluation.runner import corpus_fingerprint
 
         corpus = slice_path(settings)
@@ -170,7 +198,9 @@ class NaiveRunner:
         self.baseline.ensure_built(corpus_fingerprint(settings, corpus, embedder))
         self.max_tokens = max_tokens
         self.llama = Llama(
-            model_path=str(assemble_gguf(GEMMA_270M, settings.cache_dir)),
+            model_path=str(
+                assemble_gguf(LOCAL_MODELS[settings.local_model].gguf, settings.cache_dir)
+            ),
             n_ctx=settings.llm_context,
             n_threads=settings.llm_threads or default_threads(),
             verbose=False,
@@ -269,7 +299,7 @@ def markdown(report: dict[str, Any]) -> str:
     ours, naive = report["summary"]["ours"], report["summary"].get("naive")
     load = ", ".join(f"{value:.2f}" for value in report["load"])
     lines = [
-        f"Answer latency on RealTimeQA ({report['questions']} questions, Gemma 3 270M Q4_K_M, "
+        f"Answer latency on RealTimeQA ({report['questions']} questions, {report['model']}, "
         f"{report['threads']} threads, max {report['max_tokens']} tokens, load {load})",
         "",
         "| pipeline | first text p50 / p95 s | model first token p50 / p95 s | total p50 / p95 s "
@@ -277,7 +307,11 @@ def markdown(report: dict[str, Any]) -> str:
         "| prompt tokens p50 | generated tokens p50 | accuracy |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    labels = {"ours": "Newsdesk (local)", "naive": "naive LangChain"}
+    labels = {
+        "ours": "Newsdesk (local, model in its child process)",
+        "inline": "Newsdesk (local, model in this process)",
+        "naive": "naive LangChain",
+    }
     for name, r in report["summary"].items():
         lines.append(
             f"| {labels[name]} | {r['first_text_p50']:.2f} / {r['first_text_p95']:.2f} "
@@ -288,6 +322,15 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {r['prompt_tokens_p50']:.0f} | {r['generated_tokens_p50']:.0f} "
             f"| {r['accuracy']:.2f} |"
         )
+    inline = report["summary"].get("inline")
+    if inline:
+        lines += [
+            "",
+            "child process / in process, p50 (the process boundary's cost): "
+            f"first text {_ratio(ours['first_text_p50'], inline['first_text_p50'])}, "
+            f"model first token {_ratio(ours['first_token_p50'], inline['first_token_p50'])}, "
+            f"total {_ratio(ours['total_p50'], inline['total_p50'])}",
+        ]
     if naive:
         lines += [
             "",
@@ -303,8 +346,6 @@ def markdown(report: dict[str, Any]) -> str:
         f", whole answer < 4 s p50 ({_met(ours['total_p50'] < 4.0)})",
     ]
     return "\n".join(lines)
-
-
 
 
 def _ratio(ours: float, naive: float) -> str:
@@ -323,6 +364,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--limit", type=int, default=20, help="first N questions (timed)")
     parser.add_argument("--others", type=int, default=40, help="articles besides the answers'")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    parser.add_argument(
+        "--no-inline", action="store_true", help="skip the in-process model (boundary cost)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 

@@ -103,12 +103,22 @@ class BuildRun:
         listings = {s: list(folder_files(Path(s))) for s in sources if _is_folder(s)}
         total = estimate_articles(sources, listings)
         for source in sources:
-            self.consume(load_located(source, self.settings, files=listings.get(source)), total)
+            items = load_located(
+                source, self.settings, files=listings.get(source), memo=self.catalog
+            )
+            self.consume(items, total)
         self.flush()
         if prune:
             self.prune(sources)
         self.relink()
         return self.report
+
+    def read_once(self, source: str) -> bool:
+        """True when ``source`` was read: an article came from it, or it was not rejected as a
+        whole (only such sources are recorded for ``update``)."""
+        if any(_within(origin, source) for origin in self.seen_origins):
+            return True
+        return not any(rejection.input == source for rejection in self.report.rejected)
 
     def consume(
         self,
@@ -266,6 +276,10 @@ class BuildRun:
             check_model(self.catalog, embedder)
             self._embedder = embedder
         return self._embedder
+
+    def embed_texts(self, texts: list[str]) -> np.ndarray:
+        """Vectors of ``texts`` (``repair`` re-embeds chunks whose vectors were lost)."""
+        return self._embed(texts)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         """Embed in ``embedding_batch_size`` slices of similar length (less padding)."""

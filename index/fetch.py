@@ -57,10 +57,38 @@ def system_resolver(host: str, port: int) -> list[str]:
 
 def is_public(address: IPAddress) -> bool:
     """True for a globally routable unicast address (never loopback, private, link-local,
-    metadata, shared, multicast, reserved or unspecified; IPv4-mapped IPv6 is judged as IPv4)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    metadata, shared, multicast, reserved, site-local or unspecified). An IPv6 address that
+    carries an IPv4 one (mapped, NAT64, 6to4, IPv4-compatible or -translated) is judged by the
+    IPv4 address it carries."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.is_site_local or address in _LOCAL_NAT64:
+            return False
+        embedded = embedded_ipv4(address)
+        if embedded is not None:
+            address = embedded
     return address.is_global and not address.is_multicast
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries, or None: ``::ffff:a.b.c.d`` (mapped),
+    ``64:ff9b::a.b.c.d`` (NAT64), ``2002:AABB:CCDD::`` (6to4), ``::a.b.c.d`` (compatible) and
+    ``::ffff:0:a.b.c.d`` (translated); ``::`` and ``::1`` carry none."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    low = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if any(address in network for network in _CARRIERS):
+        return low
+    if address in _COMPATIBLE and int(address) > 1:
+        return low
+    return None
+
+
+# IPv6 prefixes whose last 32 bits are an IPv4 address (RFC 6052 NAT64, RFC 2765 translated).
+_CARRIERS = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("::ffff:0:0:0/96"))
+_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated IPv4-compatible ``::a.b.c.d``
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215: local networks only
 
 
 def check_url(

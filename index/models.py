@@ -44,8 +44,13 @@ class Article:
         """Hash of everything that, when changed, requires re-indexing."""
         published = self.published.isoformat() if self.published else ""
         return content_hash(
-            self.title, self.text, self.source or "", self.url or "", published,
-            "|".join(self.authors), self.place or "",
+            self.title,
+            self.text,
+            self.source or "",
+            self.url or "",
+            published,
+            "|".join(self.authors),
+            self.place or "",
         )
 
 
@@ -55,6 +60,8 @@ class Rejection:
 
     input: str
     reason: str
+    # over a size limit (index.loaders.limits): not read again while unchanged; not compared
+    too_large: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         return f"{self.input}: {self.reason}"

@@ -125,6 +125,9 @@ def _export(model_id: str, location: str, staging: Path) -> None:
     if tokenizer is None:
         raise OnnxExportUnsupported(f"{model_id} has no fast tokenizer; use the torch runtime")
     tokenizer.save(str(staging / TOKENIZER_FILE))
+    max_seq_length = model.max_seq_length
+    if max_seq_length is None:
+        raise OnnxExportUnsupported(f"{model_id} names no max_seq_length; use the torch runtime")
 
     input_names = tuple(
         name
@@ -157,7 +160,7 @@ def _export(model_id: str, location: str, staging: Path) -> None:
     meta: dict[str, Any] = {
         "model_id": model_id,
         "dimension": embedding_dimension(model),
-        "max_seq_length": int(model.max_seq_length),
+        "max_seq_length": int(max_seq_length),
         "pooling": pooling,
         "lowercase": bool(getattr(transformer, "do_lower_case", False)),
         "input_names": list(input_names),

@@ -31,7 +31,8 @@ from index.settings import Settings
 from index.stores import Stores, open_stores
 from index.stores.catalog import Catalog
 from index.stores.changes import ChangeCounter, SyncMark
-from index.stores.chroma_store import ChromaStore
+from index.stores.chroma_store import ChromaStore, WriteGuard
+from index.stores.health import store_errors, vectors_missing
 from index.stores.lease import writer_lease
 from index.stores.records import IndexStats
 from index.stores.repair import repair, repair_shared
@@ -75,11 +76,12 @@ def build(
 
     Unchanged articles are skipped, changed ones replaced (and, with ``prune``, gone ones
     removed: ``BuildOptions``). Bad input is reported in ``BuildReport.rejected``, never raised,
-    and never removes what is indexed from it. The sources are recorded for ``update``. Runs
+    and never removes what is indexed from it. The sources read successfully (not rejected as
+    a whole) are recorded for ``update``. Runs
     under the home's writer lock (``index.writing``).
     """
     _check(options)
-    with writer(settings, "index build", wait=options.get("wait", True)):
+    with store_errors(settings), writer(settings, "index build", wait=options.get("wait", True)):
         return _build(sources, settings, "index build", options)
 
 
@@ -88,7 +90,7 @@ def update(settings: Settings, **options: Unpack[BuildOptions]) -> BuildReport:
     _check(options)
     if not settings.catalog_path.exists():
         raise IndexEmpty(_NO_SOURCES.format(home=settings.home))
-    with writer(settings, "index update", wait=options.get("wait", True)):
+    with store_errors(settings), writer(settings, "index update", wait=options.get("wait", True)):
         catalog = Catalog.open(settings)
         try:
             sources = catalog.recorded_sources()
@@ -113,7 +115,7 @@ def _build(
 
     embedder = options.get("embedder")
     started = time.perf_counter()
-    located = [locate(source) for source in sources]  # each path resolved once, here
+    located = [locate(source, settings) for source in sources]  # each path resolved once, here
     names = [name for name in located if isinstance(name, str)]
     with (
         chroma_lost_is_one_line(settings),
@@ -123,13 +125,15 @@ def _build(
         stores.chroma.guard = lease  # on a shared server: every write checks the lease
         if embedder is not None:
             check_model(stores.catalog, embedder)
+        run = BuildRun(stores, settings, embedder, options.get("progress"))
         if lease is not None:
             repair_shared(stores)
-        else:
-            repair(stores)
-        stores.catalog.record_sources(name for name in names if _recordable(name, settings))
-        run = BuildRun(stores, settings, embedder, options.get("progress"))
+        else:  # chunks whose vectors are gone (a deleted Chroma folder) are embedded again
+            repair(stores, embed=run.embed_texts)
         report = run.run(names, prune=options.get("prune", False))
+        stores.catalog.record_sources(
+            name for name in names if _recordable(name, settings) and run.read_once(name)
+        )
         report.rejected[:0] = [name for name in located if isinstance(name, Rejection)]
         stores.keyword.refresh()  # saved now, so the first question does not wait for it
     report.seconds = time.perf_counter() - started
@@ -150,29 +154,45 @@ def stats(settings: Settings) -> IndexStats:
             )
     if not settings.catalog_path.exists():
         return IndexStats()
-    catalog = Catalog.open(settings)
-    try:
-        return catalog.stats()
-    finally:
-        catalog.close()
+    with store_errors(settings):
+        catalog = Catalog.open(settings)
+        try:
+            found = catalog.stats()
+        finally:
+            catalog.close()
+    return replace(found, warning=vectors_missing(settings, found.chunks))
 
 
 def clear(settings: Settings, *, wait: bool = True) -> None:
     """Delete the index of ``settings``: the Chroma collection first, then the catalog (a crash
     in between leaves a catalog whose chunks are missing, which ``repair`` drops), then the saved
-    keyword index. Under the writer lock, as ``build``; on a shared server, only the writer
-    lease's holder may clear."""
+    keyword index. A damaged embedded Chroma database is deleted as a folder. Under the writer
+    lock, as ``build``; on a shared server, only the writer lease's holder may clear."""
     with (
         writer(settings, "index clear", wait=wait),
         writer_lease(settings, "index clear", wait=wait) as lease,
     ):
-        store = ChromaStore.open(settings)
-        store.guard = lease
-        store.reset()
+        _reset_chroma(settings, lease)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{settings.catalog_path}{suffix}").unlink(missing_ok=True)
         shutil.rmtree(settings.keyword_path, ignore_errors=True)
         SyncMark(settings.home).clear()
+
+
+def _reset_chroma(settings: Settings, lease: WriteGuard | None) -> None:
+    """Empty the Chroma collection; an embedded database that cannot even be opened (damaged)
+    is deleted as a folder, so ``clear`` works whatever state the store is in."""
+    try:
+        store = ChromaStore.open(settings)
+        store.guard = lease
+        store.reset()
+    except Exception:
+        if settings.chroma_url:
+            raise
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+        shutil.rmtree(settings.chroma_path, ignore_errors=True)
 
 
 def _server_changes(stores: Stores) -> int:

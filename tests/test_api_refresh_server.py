@@ -42,6 +42,6 @@ def test_a_reader_replica_answers_from_what_the_indexer_wrote_since(
     assert wheat_sources, [source.title for source in after.sources]
     # the local catalog caught up, so the keyword side (BM25 over it) knows the article too,
     # not only the dense search that reads the server directly
-    hits = bot._stores.keyword.search(["wheat", "futures", "Kansas"], 1).chunks
+    hits = bot._reader.search(["wheat", "futures", "Kansas"], 1).chunks
     assert hits and "Wheat" in hits[0].metadata["title"]
     assert bot.refresh() is False

@@ -46,12 +46,14 @@ def test_summary_and_table_report_medians_ratios_and_accuracy() -> None:
     assert abs(ours["accuracy"] - 2 / 3) < 1e-9 and ours["prompt_tokens_p50"] == 400
     report = {
         "questions": 3,
+        "model": "qwen2.5-0.5b",
         "threads": 2,
         "max_tokens": 48,
         "load": (1.0, 1.0, 1.0),
         "summary": {"ours": ours, "naive": naive},
     }
     table = markdown(report)
+    assert table.startswith("Answer latency on RealTimeQA (3 questions, qwen2.5-0.5b, 2 threads")
     assert "| Newsdesk (local) | 2.00 / " in table and "| naive LangChain | 6.00 / " in table
     assert "total 0.33x" in table
     del report["summary"]["naive"]

@@ -100,6 +100,25 @@ def test_an_empty_period_names_its_dates_and_the_index_range(assistant: Assistan
     )
 
 
+def test_a_period_after_the_index_gets_its_last_week_and_says_so(assistant: Assistant) -> None:
+    answer = assistant.ask("What happened this week?", as_of=datetime(2026, 12, 4, tzinfo=UTC))
+
+    assert answer.covered and answer.kind == "briefing"
+    assert answer.note == (
+        "Your index ends on 13 March 2025; here is its last week (7 March 2025 to 13 March 2025)."
+    )
+    assert answer.text.splitlines()[0] == answer.note  # the CLI prints the text
+    assert answer.to_dict()["note"] == answer.note
+    assert len(answer.items) == 3  # summit, strike, museum: as "this week" on 14 March 2025
+    assert "flood" not in answer.text.lower()  # 5 March: before that last week
+
+
+def test_an_explicit_week_in_the_index_is_a_briefing(assistant: Assistant) -> None:
+    answer = assistant.ask("What happened in the week of 3 March 2025?", as_of=AS_OF)
+    assert answer.kind == "briefing" and not answer.note
+    assert ["flood" in item.text.lower() for item in answer.items] == [True]
+
+
 def test_a_long_briefing_is_cut_to_the_setting_with_a_count_of_the_rest(
     briefing_settings: Settings,
 ) -> None:

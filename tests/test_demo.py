@@ -85,7 +85,7 @@ def test_failed_download_is_explained(settings, tmp_path, monkeypatch) -> None:
 
 def test_estimates_read_well() -> None:
     assert demo.describe_estimate(60, rate=6.0) == "about 10 seconds"
-    assert demo.describe_estimate(3788, rate=6.0) == "about 11 minutes"
+    assert demo.describe_estimate(3748, rate=6.0) == "about 10 minutes"
 
 
 def test_index_demo_builds_an_index(demo_settings, fake_embedder) -> None:
@@ -93,8 +93,12 @@ def test_index_demo_builds_an_index(demo_settings, fake_embedder) -> None:
     from assistant.webui.library import Library
 
     steps: list[tuple[int, int | None, str]] = []
-    report = demo.index_demo(demo_settings, limit=3, embedder=fake_embedder,
-                             progress=lambda done, total, stage: steps.append((done, total, stage)))
+    report = demo.index_demo(
+        demo_settings,
+        limit=3,
+        embedder=fake_embedder,
+        progress=lambda done, total, stage: steps.append((done, total, stage)),
+    )
 
     assert report.new == 3 and not report.rejected
     stats = index.stats(demo_settings)

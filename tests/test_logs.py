@@ -16,6 +16,9 @@ warnings.warn("a TracerWarning from a library")
 logging.getLogger("bm25s").debug("DEBUG:bm25s tokenising")
 logging.warning("Please consider to run pre-processing before quantization")
 logging.getLogger("newsdesk.ui").info("answered in 2 s")
+from transformers.utils.logging import tqdm
+for _ in tqdm(range(3), desc="Loading weights"):
+    pass
 print("the answer")
 """
 

@@ -198,10 +198,10 @@ def test_the_refresher_thread_stops(tmp_path: Path, feed_server: tuple[Server, F
 
 def test_watch_stops_cleanly_on_sigterm(tmp_path: Path, feed_server: tuple[Server, Feed]) -> None:
     server, feed = feed_server
-    feed.mode = "500"
     home = tmp_path / "home"
     url = f"{server.base}/feed.xml"
-    index.build([url], settings_for(home), embedder=FakeEmbedder())  # rejected, but recorded
+    index.build([url], settings_for(home), embedder=FakeEmbedder())  # read once: recorded
+    feed.mode = "500"
     env = {**os.environ, "PYTHONPATH": str(REPO), "NEWSDESK_ALLOW_PRIVATE_URLS": "1"}
     watch = subprocess.Popen(
         [*CLI, "--home", str(home), "index", "watch", "--every", "1h"],

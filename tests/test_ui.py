@@ -124,6 +124,9 @@ class FakeLibrary:
         return IndexView(stats=stats, outlets=sorted({s.outlet for s in self.stories}),
                             examples=example_questions(titles))
 
+    def demo_rate(self) -> float:
+        return 5.0  # demo articles per second "measured" on this machine
+
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -36,8 +36,15 @@ def test_fact_answers_render_no_list() -> None:
     assert render_items(Answer("text", [], [], "q"), turn=0) == ""
 
 
-def test_the_example_question_needs_news_of_the_last_seven_days() -> None:
-    now = datetime(2025, 3, 14, tzinfo=UTC)
-    assert briefing_example(datetime(2025, 3, 10, tzinfo=UTC), now) == "What happened this week?"
-    assert briefing_example(datetime(2025, 2, 1, tzinfo=UTC), now) is None
-    assert briefing_example(None, now) is None
+def test_the_example_question_is_offered_whenever_the_index_holds_dated_news() -> None:
+    # An old index (the 2017 demo) answers "this week" with its last week, so it gets it too.
+    assert briefing_example(datetime(2017, 3, 30, tzinfo=UTC)) == "What happened this week?"
+    assert briefing_example(None) is None
+
+
+def test_a_note_is_shown_above_the_list() -> None:
+    answer = _answer()
+    answer.note = "Your index ends on 30 March 2017; here is its last week."
+    page = render_items(answer, turn=0)
+    assert "<p class='nd-brief-note'>Your index ends on 30 March 2017;" in page
+    assert page.index("nd-brief-note") < page.index("nd-brief-list")

@@ -34,17 +34,23 @@ def test_render_answer_links_markers_and_escapes_text() -> None:
 
 def test_safe_markdown_neutralises_html_links_and_images() -> None:
     shown = safe_markdown('![x](http://evil/p.png) [a](javascript:alert(1)) <i>"q"</i>')
-    assert shown == ('!\\[x\\](http\\://evil/p\\.png) \\[a\\](javascript\\:alert(1)) '
-                     '&lt;i&gt;"q"&lt;/i&gt;')
+    assert shown == (
+        '!\\[x\\](http\\://evil/p\\.png) \\[a\\](javascript\\:alert(1)) &lt;i&gt;"q"&lt;/i&gt;'
+    )
 
 
 def test_source_card_escapes_and_highlights() -> None:
-    story = Story('<script>window.__pwned=1</script> "Q"', "<b>Outlet</b>",
-                  datetime(2025, 1, 2, tzinfo=UTC), "Before. The cited passage here. After.",
-                  "javascript:alert(1)")
+    story = Story(
+        '<script>window.__pwned=1</script> "Q"',
+        "<b>Outlet</b>",
+        datetime(2025, 1, 2, tzinfo=UTC),
+        "Before. The cited passage here. After.",
+        "javascript:alert(1)",
+    )
     source = make_source(1, story)
-    citation = Citation(1, "a1", story.title, story.outlet, None, story.published,
-                        "The cited passage here.")
+    citation = Citation(
+        1, "a1", story.title, story.outlet, None, story.published, "The cited passage here."
+    )
     card = source_card(source, citation, turn=1)
 
     assert "<script>" not in card and "&lt;script&gt;" in card
@@ -55,21 +61,39 @@ def test_source_card_escapes_and_highlights() -> None:
 
 
 def test_example_questions_come_from_titles() -> None:
-    titles = [("Kim Jong Nam's body released to North Korea", "BBC"),
-              ("Another BBC story about something else", "BBC"),
-              ("Boy awarded \ufffd1.5m", "RTÉ"),
-              ("Grenoble lifts suspension against rugby players", "RTÉ")]
+    titles = [
+        ("Kim Jong Nam's body released to North Korea", "BBC"),
+        ("Another BBC story about something else", "BBC"),
+        ("Boy awarded \ufffd1.5m", "RTÉ"),
+        ("Grenoble lifts suspension against rugby players", "RTÉ"),
+    ]
     assert example_questions(titles) == [
         "What happened: Kim Jong Nam's body released to North Korea?",
         "What happened: Grenoble lifts suspension against rugby players?",
     ]
 
 
+def test_example_questions_never_leave_a_quote_open() -> None:
+    titles = [
+        ("Egypt 'one of the biggest prisons for journalists' - CPJ", "Al Jazeera"),
+        ("'We will fight on, and win', vows the minister", "CNN"),
+        ("Trump's 'Muslim ban' blocked again by judges", "BBC"),
+    ]
+    assert example_questions(titles) == [
+        "What happened: Egypt 'one of the biggest prisons for journalists'?",
+        "What happened: We will fight on?",
+        "What happened: Trump's 'Muslim ban' blocked again by judges?",
+    ]
+
+
 def test_long_snippets_highlight_the_sentences_the_answer_uses() -> None:
-    answer = ("Park was arrested, a court said [1]. Prosecutors had asked for it [2]. "
-              "A cell awaits [1].")
-    snippet = ("Park was arrested on Friday, a court spokesman said.\n...\nThe weather was mild. "
-               "She can be held in a cell for 20 days.")
+    answer = (
+        "Park was arrested, a court said [1]. Prosecutors had asked for it [2]. A cell awaits [1]."
+    )
+    snippet = (
+        "Park was arrested on Friday, a court spokesman said.\n...\nThe weather was mild. "
+        "She can be held in a cell for 20 days."
+    )
     claims = claims_citing(answer, 1)
 
     assert claims == ["Park was arrested, a court said [1].", "A cell awaits [1]."]
@@ -82,12 +106,15 @@ def test_long_snippets_highlight_the_sentences_the_answer_uses() -> None:
 
 
 AUTOLINKS = re.compile(  # what GFM (Gradio's Markdown) turns into a link without brackets
-    r"(?:https?|ftp|mailto|javascript):|www\.|[\w.+-]+@[\w-]+\.\w|<[a-z]+:", re.IGNORECASE)
+    r"(?:https?|ftp|mailto|javascript):|www\.|[\w.+-]+@[\w-]+\.\w|<[a-z]+:", re.IGNORECASE
+)
 
 
 def test_bare_urls_in_an_answer_never_become_links() -> None:
-    text = ("Visit www.evil-zorb.example or https://evil.example/x?a=1 and mail bad@evil.example "
-            "<http://evil.example> at 10:30 [1].")
+    text = (
+        "Visit www.evil-zorb.example or https://evil.example/x?a=1 and mail bad@evil.example "
+        "<http://evil.example> at 10:30 [1]."
+    )
     sources = [make_source(1, STORIES[0])]
     rendered = render_answer(text, sources, turn=1)
 
@@ -99,9 +126,13 @@ def test_bare_urls_in_an_answer_never_become_links() -> None:
 
 
 def test_only_the_cards_own_url_is_a_link() -> None:
-    story = Story("Title www.title.example", "Outlet", None,
-                  "See https://other.example/page and www.other.example.",
-                  "https://outlet.example/story")
+    story = Story(
+        "Title www.title.example",
+        "Outlet",
+        None,
+        "See https://other.example/page and www.other.example.",
+        "https://outlet.example/story",
+    )
     card = source_card(make_source(1, story), None, turn=1)
     assert re.findall(r"href='([^']*)'", card) == ["https://outlet.example/story"]
     assert card.count("<a ") == 1

@@ -19,9 +19,11 @@ from typing import Any
 
 from assistant.backends.base import Message
 from assistant.backends.guard import check_model_load
-from assistant.backends.local import prefer_passive_openmp
+from assistant.backends.local import default_threads, local_model_spec, prefer_passive_openmp
+from assistant.backends.reader import Reader
 from assistant.backends.served import COMPLETION_STOP, STOP
 from assistant.errors import BackendUnavailable
+from index.settings import Settings
 
 
 class LlamaBackend:
@@ -152,3 +154,20 @@ def _close(llama: Any, log_callback: Any) -> None:
         default = getattr(getattr(llama_cpp, "_logger", None), "llama_log_callback", None)
         if default is not None:
             llama_cpp.llama_log_set(default, ctypes.c_void_p(0))
+
+
+def make_inline_backend(settings: Settings) -> Reader:
+    """The configured local model loaded into this process (benchmarks: the boundary's cost),
+    behind a reader as the served one is."""
+    spec = local_model_spec(settings)
+    model = LlamaBackend(
+        spec.path,
+        n_ctx=settings.llm_context,
+        n_threads=settings.llm_threads or default_threads(),
+        extra_stop=spec.extra_stop,
+        timeout=settings.answer_timeout,
+        name=f"{spec.name}:inline",
+    )
+    return Reader(
+        model, spec.style, max_tokens=spec.max_tokens, name=model.name, condenses=spec.instruct
+    )

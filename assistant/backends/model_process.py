@@ -23,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
@@ -169,9 +170,9 @@ class ModelProcess:
             self._socket = None
         self._ready = False
 
-    def _open_log(self):  # type: ignore[no-untyped-def]
+    def _open_log(self) -> BinaryIO:
         if self.config.log_path is None:
-            return open(os.devnull, "wb")
+            return open(os.devnull, "wb")  # handed to the child, closed after
         self.config.log_path.parent.mkdir(parents=True, exist_ok=True)
         return self.config.log_path.open("ab")
 

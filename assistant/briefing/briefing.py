@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.answer import Answer
 from assistant.briefing.compose import Line, compose, date_label, not_covered
 from assistant.briefing.stories import Story, best_sentence, group_stories, relevance
 from assistant.briefing.vectors import ArticleVectors
 from assistant.dates import parse_time_constraints
-from index.stores.period import PeriodArticle, PeriodQueries
+from index.reader import PeriodArticle, PeriodQueries
 
-__all__ = ["DEFAULT_DAYS", "Period", "briefing", "period_of", "period_stories", "rank_stories"]
+if TYPE_CHECKING:
+    from assistant.filters import Filters
+
+__all__ = [
+    "DEFAULT_DAYS",
+    "Period",
+    "briefing",
+    "last_week_held",
+    "period_of",
+    "period_stories",
+    "rank_stories",
+]
 
 DEFAULT_DAYS = 7  # the period of a briefing whose question and filters name none
 MIN_RELEVANCE = 0.5  # share of the topic's words a story must contain
@@ -27,7 +38,7 @@ class Period:
     until: datetime | None
 
 
-def period_of(question: str, filters: Any, as_of: datetime | None) -> Period:
+def period_of(question: str, filters: Filters | None, as_of: datetime | None) -> Period:
     """The question's time words, narrowed by the filters; else the 7 days before ``as_of``."""
     as_of = _aware(as_of or datetime.now(UTC))
     asked = parse_time_constraints(question, as_of)
@@ -73,6 +84,12 @@ def briefing(
 ) -> Answer:
     """The briefing for ``period`` (and ``topic``): one line per story, the top ``limit``."""
     articles, ranked = period_stories(queries, vectors, period, topic, sources, threshold)
+    note = ""
+    if not articles and (latest := last_week_held(queries, period)) is not None:
+        # The period lies after the index's newest news (the 2017 demo asked "this week"):
+        # answer with the newest week the index holds, and say so.
+        period, note = latest, _ends_note(latest)
+        articles, ranked = period_stories(queries, vectors, period, topic, sources, threshold)
     if not articles:
         return not_covered("briefing", _empty_message(queries, period), question)
     if not ranked:
@@ -92,7 +109,32 @@ def briefing(
         if rest > 0
         else ""
     )
-    return compose("briefing", lines, question, footer)
+    answer = compose("briefing", lines, question, footer)
+    if note:
+        answer.note, answer.text = note, f"{note}\n{answer.text}"
+    return answer
+
+
+def last_week_held(queries: PeriodQueries, period: Period) -> Period | None:
+    """The newest 7 days the index holds, when ``period`` starts after its last article."""
+    _, last = queries.date_range()
+    if last is None or period.since is None or last >= period.since:
+        return None
+    tz = period.since.tzinfo
+    end = datetime.combine(last.astimezone(tz).date(), time.max, tzinfo=tz)
+    return Period(end - timedelta(days=DEFAULT_DAYS) + timedelta(microseconds=1), end)
+
+
+def _ends_note(period: Period) -> str:
+    assert period.since is not None and period.until is not None
+    return (
+        f"Your index ends on {_long_day(period.until)}; here is its last week "
+        f"({_long_day(period.since)} to {_long_day(period.until)})."
+    )
+
+
+def _long_day(value: datetime) -> str:
+    return f"{value.day} {value:%B %Y}"
 
 
 def period_stories(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assistant.answer import Answer, BriefItem, Citation, RetrievedChunk, Source
-from index.stores.period import PeriodArticle
+from index.reader import PeriodArticle
 
 __all__ = ["Line", "compose", "date_label", "not_covered"]
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.answer import Answer
 from assistant.briefing.briefing import briefing, period_of
+from assistant.briefing.stories import Story
 from assistant.briefing.timeline import comparison, timeline, topic_stories
 from assistant.briefing.vectors import ArticleVectors
 from assistant.kinds import QuestionKind
-from index.stores.period import PeriodQueries
+from index.reader import PeriodQueries
+
+if TYPE_CHECKING:
+    from assistant.filters import Filters
+    from assistant.protocols import Retriever
 
 __all__ = ["BriefingDesk"]
 
@@ -27,7 +32,7 @@ class BriefingDesk:
         queries: PeriodQueries,
         vectors: ArticleVectors | None,
         *,
-        retriever: Any = None,
+        retriever: Retriever | None = None,
         stories: int = 10,
         threshold: float,
     ) -> None:
@@ -38,7 +43,11 @@ class BriefingDesk:
         self.threshold = threshold
 
     def answer(
-        self, question: str, kind: QuestionKind, filters: Any = None, as_of: datetime | None = None
+        self,
+        question: str,
+        kind: QuestionKind,
+        filters: Filters | None = None,
+        as_of: datetime | None = None,
     ) -> Answer:
         """The ``kind.kind`` answer to ``question`` about ``kind.topic``."""
         if kind.kind == "briefing":
@@ -53,6 +62,8 @@ class BriefingDesk:
                 limit=self.stories,
                 threshold=self.threshold,
             )
+        if self.retriever is None:
+            raise ValueError(f"{kind.kind} questions need a retriever: give the desk one")
         topic = kind.topic or question
         stories, ranked = topic_stories(
             self.retriever,
@@ -70,7 +81,7 @@ class BriefingDesk:
         raise ValueError(f"the briefing desk does not answer {kind.kind!r} questions")
 
 
-def _main_story(stories: list[Any], ranked: list[str]) -> Any:
+def _main_story(stories: list[Story], ranked: list[str]) -> Story | None:
     """The story of the best retrieved articles that most outlets ran."""
     top = set(ranked[:3])
     candidates = [s for s in stories if top & {a.article_id for a in s.articles}]
@@ -78,7 +89,7 @@ def _main_story(stories: list[Any], ranked: list[str]) -> Any:
         return None
     position = {article_id: i for i, article_id in enumerate(ranked)}
 
-    def first_rank(story: Any) -> int:
+    def first_rank(story: Story) -> int:
         return min(position.get(a.article_id, len(ranked)) for a in story.articles)
 
     return max(candidates, key=lambda s: (len(s.outlets), -first_rank(s)))

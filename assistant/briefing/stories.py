@@ -20,7 +20,7 @@ from datetime import datetime
 import numpy as np
 
 from assistant.text import content_stems, split_sentences
-from index.stores.period import PeriodArticle
+from index.reader import PeriodArticle
 
 __all__ = ["Story", "best_sentence", "group_stories", "lede_sentences", "relevance"]
 

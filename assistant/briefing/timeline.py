@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.answer import Answer
 from assistant.briefing.compose import Line, compose, not_covered
 from assistant.briefing.stories import Story, group_stories, lede_sentences
 from assistant.briefing.vectors import ArticleVectors
 from assistant.text import content_stems
-from index.stores.period import PeriodArticle, PeriodQueries
+from index.reader import PeriodArticle, PeriodQueries
+
+if TYPE_CHECKING:
+    from assistant.filters import Filters
+    from assistant.protocols import Retriever
 
 __all__ = ["comparison", "timeline", "topic_stories"]
 
@@ -19,12 +23,12 @@ NOVELTY = 0.3  # share of new words that makes a lede sentence "what changed"
 
 
 def topic_stories(
-    retriever: Any,
+    retriever: Retriever,
     queries: PeriodQueries,
     vectors: ArticleVectors | None,
     *,
     topic: str,
-    filters: Any,
+    filters: Filters | None,
     as_of: datetime | None,
     threshold: float,
 ) -> tuple[list[Story], list[str]]:
@@ -93,7 +97,7 @@ def comparison(story: Story | None, *, question: str, topic: str) -> Answer:
     return compose("compare", lines, question)
 
 
-def _inside(article: PeriodArticle, filters: Any, as_of: datetime | None) -> bool:
+def _inside(article: PeriodArticle, filters: Filters | None, as_of: datetime | None) -> bool:
     published = article.published
     since = getattr(filters, "since", None)
     until = getattr(filters, "until", None)

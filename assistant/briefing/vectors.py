@@ -7,11 +7,15 @@ title and lede with an embedder (the fake for tests, or when the stored vectors 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from index.stores.period import PeriodArticle
+from index.reader import ChunkVectors, PeriodArticle
+from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.embeddings import Embedder
 
 __all__ = ["ArticleVectors", "EmbeddedVectors", "StoredVectors"]
 
@@ -26,25 +30,17 @@ class StoredVectors:
     """The stored vector of each article's first chunk; articles without one are embedded by
     ``fallback`` (or get a zero row, which joins no story, when there is none)."""
 
-    def __init__(self, collection: Any, fallback: ArticleVectors | None = None) -> None:
-        self._collection = collection
+    def __init__(self, stored: ChunkVectors, fallback: ArticleVectors | None = None) -> None:
+        self._stored = stored
         self._fallback = fallback
 
     @classmethod
-    def open(cls, settings: Any, fallback: ArticleVectors | None = None) -> StoredVectors:
+    def open(cls, settings: Settings, fallback: ArticleVectors | None = None) -> StoredVectors:
         """On the Chroma collection of ``settings`` (opened read-only: nothing is created)."""
-        from index.stores.chroma_store import connect
-
-        client = connect(settings)
-        return cls(client.get_collection(settings.collection, embedding_function=None), fallback)
+        return cls(ChunkVectors.open(settings), fallback)
 
     def vectors(self, articles: Sequence[PeriodArticle]) -> np.ndarray:
-        ids = [article.chunk_id for article in articles]
-        found: dict[str, np.ndarray] = {}
-        for start in range(0, len(ids), 2000):
-            result = self._collection.get(ids=ids[start : start + 2000], include=["embeddings"])
-            for chunk_id, vector in zip(result["ids"], result["embeddings"], strict=True):
-                found[chunk_id] = np.asarray(vector, dtype=np.float32)
+        found = self._stored.vectors([article.chunk_id for article in articles])
         if not found and not articles:
             return np.zeros((0, 1), dtype=np.float32)
         missing = [article for article in articles if article.chunk_id not in found]
@@ -68,24 +64,18 @@ class StoredVectors:
         rows = self.vectors(articles)
         if not len(rows):
             return []
-        result = self._collection.query(
-            query_embeddings=rows,
-            n_results=n,
-            where={"chunk_index": 0},
-            include=["metadatas", "distances"],
-        )
         found: dict[str, None] = {}
-        for metadatas, distances in zip(result["metadatas"], result["distances"], strict=True):
-            for metadata, distance in zip(metadatas, distances, strict=True):
-                if 1.0 - float(distance) >= threshold and metadata.get("article_id"):
-                    found[str(metadata["article_id"])] = None
+        for nearest in self._stored.nearest_first_chunks(rows, n):
+            for article_id, similarity in nearest:
+                if similarity >= threshold and article_id:
+                    found[article_id] = None
         return list(found)
 
 
 class EmbeddedVectors:
     """Vectors of "title. lede" computed with ``embedder`` (``index.embeddings.Embedder``)."""
 
-    def __init__(self, embedder: Any) -> None:
+    def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
 
     def vectors(self, articles: Sequence[PeriodArticle]) -> np.ndarray:

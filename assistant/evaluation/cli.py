@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,10 @@ from assistant.progress import ProgressBar
 from index.errors import NewsdeskError
 from index.settings import Settings
 
+if TYPE_CHECKING:
+    from assistant.backends import AnswerBackend
+    from index.embeddings import Embedder
+
 PROGRESS_FILE = "progress.jsonl"
 """Per-question results, written as they are known (``--report`` folder): a run resumes here."""
 
@@ -26,8 +30,8 @@ class EvalDeps:
     """Parts that replace the real ones (tests pass this as the click context object)."""
 
     settings: Settings | None = None
-    embedder: Any = None
-    backends: dict[str, Any] = field(default_factory=dict)  # name -> AnswerBackend
+    embedder: Embedder | None = None
+    backends: dict[str, AnswerBackend] = field(default_factory=dict)
 
 
 def _input_file(flag: str, name: str, help: str) -> Callable[[Any], Any]:

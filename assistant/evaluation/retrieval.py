@@ -10,7 +10,7 @@ indexer's dedup) count as gold.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.answer import Source
 from assistant.evaluation.data import CorpusArticle, Question
@@ -18,33 +18,37 @@ from assistant.evaluation.metrics import normalize
 from assistant.evaluation.naive import NaiveBaseline
 from index.settings import Settings
 
+if TYPE_CHECKING:
+    from assistant.retriever import HybridRetriever
+    from index.embeddings import Embedder
+
 RETRIEVERS = ("dense", "bm25", "hybrid", "naive")
 _MODES = {"dense": "dense", "bm25": "keyword"}
 
 
 def make_retrievers(
-    settings: Settings, embedder: Any, names: Sequence[str], **tuning: Any
-) -> dict[str, Any]:
+    settings: Settings, embedder: Embedder | None, names: Sequence[str], **tuning: Any
+) -> dict[str, HybridRetriever]:
     """Newsdesk's retriever in each requested mode over the index of ``settings``; ``tuning``
     overrides ``HybridRetriever`` fields in every mode (``benchmarks/bench_retrieval.py --set``)."""
     from assistant.retriever import HybridRetriever
-    from index.stores import open_stores
+    from index.reader import IndexReader
 
     wanted = [name for name in names if name in {"dense", "bm25", "hybrid"}]
     if not wanted:
         return {}
-    stores = open_stores(settings)
+    reader = IndexReader.open(settings)
     plain = settings.with_overrides(relevance_floor=-1.0)
     retrievers = {}
     for name in wanted:
         if name == "hybrid":
             retrievers[name] = HybridRetriever.from_settings(
-                settings, embedder=embedder, stores=stores, **tuning
+                settings, embedder=embedder, reader=reader, **tuning
             )
         else:
             fields = {"keyword_coverage": 0.0, "article_weight": 0.0, **tuning}
             retrievers[name] = HybridRetriever.from_settings(
-                plain, embedder=embedder, stores=stores, mode=_MODES[name], **fields
+                plain, embedder=embedder, reader=reader, mode=_MODES[name], **fields
             )
     return retrievers
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.evaluation.answers import (
     AnswerFinder,
@@ -43,6 +43,9 @@ from assistant.evaluation.views import gold_in_views, view_shares
 from index.errors import IndexEmpty
 from index.models import Progress
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.embeddings import Embedder
 
 TOP_K = 10
 CONTEXT_K = 5  # sources whose text counts for the label-free "answer in top 5"
@@ -146,7 +149,7 @@ def run_evaluation(
     config: EvalConfig,
     settings: Settings,
     *,
-    embedder: Any = None,
+    embedder: Embedder | None = None,
     backends: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> EvalResult:
@@ -181,7 +184,9 @@ def run_evaluation(
     mark = time.perf_counter()
     log = ResultLog(config.results, config.run_name())
     retrievers = make_retrievers(index_settings, embedder, config.retrievers)
-    details = [{"id": q.id, "question": q.question, "answer": list(q.answers)} for q in questions]
+    details: list[dict[str, Any]] = [
+        {"id": q.id, "question": q.question, "answer": list(q.answers)} for q in questions
+    ]
     ranks: dict[str, list[int | None]] = {name: [] for name in config.retrievers}
     in_context: dict[str, list[bool]] = {name: [] for name in config.retrievers}
     for done, (question, detail) in enumerate(zip(questions, details, strict=True), start=1):
@@ -273,7 +278,7 @@ def _rounded(scores: Mapping[str, float | None]) -> dict[str, float | None]:
 
 
 def _ensure_index(
-    config: EvalConfig, settings: Settings, embedder: Any, progress: Progress | None
+    config: EvalConfig, settings: Settings, embedder: Embedder | None, progress: Progress | None
 ) -> None:
     """Build (incrementally) the index of the corpus, or check the one given is not empty."""
     import index
@@ -287,12 +292,12 @@ def _ensure_index(
         )
 
 
-def eval_folder(settings: Settings, corpus: Path, embedder: Any = None) -> Path:
+def eval_folder(settings: Settings, corpus: Path, embedder: Embedder | None = None) -> Path:
     """``settings.home/eval/<hash>``: one folder per corpus content and embedding setup."""
     return settings.home / "eval" / corpus_fingerprint(settings, corpus, embedder)[:16]
 
 
-def corpus_fingerprint(settings: Settings, corpus: Path, embedder: Any = None) -> str:
+def corpus_fingerprint(settings: Settings, corpus: Path, embedder: Embedder | None = None) -> str:
     """Hash of the corpus bytes (a copy elsewhere is the same corpus), the embedding and
     chunking settings and the model."""
     with corpus.open("rb") as file:

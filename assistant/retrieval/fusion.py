@@ -20,7 +20,7 @@ from assistant.answer import RetrievedChunk, Source
 from assistant.filters import aware
 from assistant.retrieval.plan import SearchPlan
 from assistant.retrieval.search import Pool
-from index.stores.records import StoredHit
+from index.reader import StoredHit
 
 __all__ = ["Fusion", "fuse_rankings", "published_of"]
 

@@ -16,7 +16,7 @@ from typing import Literal
 
 from assistant.dates import TimeConstraint, parse_time_constraints
 from assistant.filters import Filters, aware, resolve_outlets
-from index.stores.bounds import SearchBounds
+from index.reader import SearchBounds
 from index.text import QUERY_STOPWORDS, bare_words
 
 TimeWords = Literal["prefer", "filter", "ignore"]

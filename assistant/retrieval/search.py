@@ -1,7 +1,7 @@
 """Searching: the candidate chunks of the dense and keyword searches, pooled.
 
-The top ``candidates`` chunks of each search (dense: Chroma; keyword: the in-memory BM25 of
-``index.stores.KeywordIndex``) and the best chunk of each of the top ``candidates / 2``
+The top ``candidates`` chunks of each search (dense: Chroma; keyword: the keyword index, both
+read through ``index.reader.IndexReader``) and the best chunk of each of the top ``candidates / 2``
 articles by BM25 over whole articles; inside the question's period each search counts once
 more (a ``-window`` ranking).
 """
@@ -15,9 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.retrieval.plan import SearchPlan, Window, term_coverage
-from index.stores.bounds import SearchBounds
-from index.stores.keyword_index import KeywordHits
-from index.stores.records import StoredHit
+from index.reader import KeywordHits, SearchBounds, StoredHit
 
 
 class QueryEmbedder(Protocol):
@@ -27,7 +25,7 @@ class QueryEmbedder(Protocol):
 
 
 class DenseSearch(Protocol):
-    """Nearest chunks to a vector within bounds (``index.stores.ChromaStore``)."""
+    """Nearest chunks to a vector within bounds (``index.reader.IndexReader``: Chroma)."""
 
     def query(
         self, embedding: np.ndarray, n: int, bounds: SearchBounds = ...
@@ -35,7 +33,7 @@ class DenseSearch(Protocol):
 
 
 class KeywordSearch(Protocol):
-    """BM25 search and the article facts of the catalog (``index.stores.KeywordIndex``)."""
+    """BM25 search and the article facts of the catalog (``index.reader.IndexReader``)."""
 
     def search(
         self,

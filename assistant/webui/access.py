@@ -6,7 +6,8 @@ typed their path. Paths are checked on their real location (``..`` and symlinks 
 folder holding a link that leads out of the roots is refused as a whole. URL addresses
 (loopback, private networks) are checked where URLs are fetched (``index/fetch.py``); here only
 the scheme. Every refusal raises ``SourceRejected`` with one line that does not say whether the
-path exists.
+path exists. The same check runs again each time a recorded source is read
+(``index.loaders.confine``), so a link planted after a folder was added is not followed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from index import OUTSIDE, inside, link_out_of
 from index.errors import SourceRejected
 from index.settings import Settings
 
@@ -26,7 +28,6 @@ NO_ROOTS = (
     "server folders cannot be added from the web page; upload the files instead "
     "(the server's admin can allow folders with NEWSDESK_UI_SOURCE_ROOTS)"
 )
-OUTSIDE = "outside the folders this server allows (NEWSDESK_UI_SOURCE_ROOTS)"
 
 
 def check_location(location: str, settings: Settings) -> str:
@@ -71,26 +72,6 @@ def check_path(path: str, roots: Sequence[Path]) -> str:
                 f"folders ({os.path.relpath(escape, real)}); remove it"
             )
     return real
-
-
-def inside(path: str, root: str) -> bool:
-    """True when the real path ``path`` is ``root`` or below it."""
-    try:
-        return os.path.commonpath([path, root]) == root
-    except ValueError:  # different drives, or relative against absolute
-        return False
-
-
-def link_out_of(folder: str, roots: Sequence[str]) -> str | None:
-    """The first symlink under ``folder`` whose target is outside every root, else None."""
-    for top, dirs, files in os.walk(folder):  # symlinked folders are listed, not entered
-        for name in sorted(dirs) + sorted(files):
-            entry = os.path.join(top, name)
-            if os.path.islink(entry):
-                target = os.path.realpath(entry)
-                if not any(inside(target, root) for root in roots):
-                    return entry
-    return None
 
 
 def upload_dirs() -> list[Path]:

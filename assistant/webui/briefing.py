@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from assistant.answer import Answer, BriefItem
+from assistant.public_ids import public_id
 from assistant.webui.render import card_id
 
 __all__ = ["KIND_TITLES", "briefing_example", "render_items"]
@@ -24,19 +25,18 @@ def render_items(answer: Answer, turn: int) -> str:
     title = html.escape(KIND_TITLES.get(answer.kind, answer.kind.title()))
     rows = "".join(_item(item, turn) for item in answer.items)
     footer = _footer(answer)
+    note = f"<p class='nd-brief-note'>{html.escape(answer.note)}</p>" if answer.note else ""
     return (
         f"<section class='nd-brief nd-brief-{html.escape(answer.kind, quote=True)}'>"
-        f"<h3 class='nd-brief-title'>{title}</h3><ol class='nd-brief-list'>{rows}</ol>"
+        f"<h3 class='nd-brief-title'>{title}</h3>{note}<ol class='nd-brief-list'>{rows}</ol>"
         f"{footer}</section>"
     )
 
 
-def briefing_example(last_published: datetime | None, now: datetime, days: int = 7) -> str | None:
-    """The example question "What happened this week?" when the index has news of the last
-    ``days`` days, else None."""
-    if last_published is None:
-        return None
-    return EXAMPLE if (now - last_published).total_seconds() <= days * 86400 else None
+def briefing_example(last_published: datetime | None) -> str | None:
+    """The example question "What happened this week?" when the index holds dated news (an
+    index whose news ended long ago answers with its last week, saying so), else None."""
+    return EXAMPLE if last_published is not None else None
 
 
 def _item(item: BriefItem, turn: int) -> str:
@@ -45,7 +45,7 @@ def _item(item: BriefItem, turn: int) -> str:
         f"<a class='nd-cite' href='#{card_id(turn, n)}'>[{n}]</a>" for n in item.citations
     )
     return (
-        f"<li class='nd-brief-item' data-story='{html.escape(item.story_id, quote=True)}'>"
+        f"<li class='nd-brief-item' data-story='{public_id(item.story_id)}'>"
         f"<time class='nd-brief-date'>{html.escape(date)}</time> "
         f"<span class='nd-brief-text'>{html.escape(item.text)}</span> {links}</li>"
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Citation
 from assistant.webui.briefing import render_items
 from assistant.webui.render import (
     claims_citing,
@@ -29,16 +29,19 @@ Turn = dict[str, Any]
 
 def finish_turn(turn: Turn, answer: Answer, number: int) -> None:
     """Mark ``turn`` done with ``answer``: its Markdown, cited cards and consulted cards."""
-    by_n = {}
+    by_n: dict[int, Citation] = {}
     for citation in answer.citations:
         by_n.setdefault(citation.n, citation)
     cited = [s for s in answer.sources if s.n in by_n]
     consulted = [s for s in answer.sources if s.n not in by_n]
     turn.update(
-        status="done", answer=answer.text, number=number,
+        status="done",
+        answer=answer.text,
+        number=number,
         rendered=render_items(answer, number) or render_answer(answer.text, answer.sources, number),
-        cards="".join(source_card(s, by_n[s.n], number, claims_citing(answer.text, s.n))
-                      for s in cited),
+        cards="".join(
+            source_card(s, by_n[s.n], number, claims_citing(answer.text, s.n)) for s in cited
+        ),
         consulted="".join(source_card(s, None, number) for s in consulted),
         covered=answer.covered,
     )
@@ -72,31 +75,44 @@ def sources_html(state: list[Turn]) -> str:
     """The sources panel: the latest answer's cards, earlier answers' cards folded away."""
     answered = [t for t in state if t["status"] == "done"]
     if not answered:
-        return sources_placeholder()
+        return sources_placeholder(len(state))
     latest, earlier = answered[-1], answered[-2::-1]
-    parts = ["<div class='nd-sources'><h3 class='nd-h'>Sources</h3>",
-             _turn_sources(latest)]
+    parts = [
+        f"<div class='nd-sources' data-nd-turns='{len(state)}'><h3 class='nd-h'>Sources</h3>",
+        _turn_sources(latest),
+    ]
     for turn in earlier:
-        parts.append(f"<details class='nd-earlier'><summary>Earlier: "
-                     f"{html.escape(shorten(turn['question'], 60))}</summary>"
-                     f"{_turn_sources(turn)}</details>")
+        parts.append(
+            f"<details class='nd-earlier'><summary>Earlier: "
+            f"{html.escape(shorten(turn['question'], 60))}</summary>"
+            f"{_turn_sources(turn)}</details>"
+        )
     parts.append("</div>")
     return "".join(parts)
 
 
-def sources_placeholder() -> str:
-    """The sources panel before the first answer."""
-    return ("<div class='nd-sources nd-empty'><h3 class='nd-h'>Sources</h3><p class='nd-muted'>"
-            "Each answer cites the articles it used. They appear here as numbered cards; click a "
-            "marker like [1] in the answer to jump to its card.</p></div>")
+def sources_placeholder(turns: int = 0) -> str:
+    """The sources panel before the first answer. ``data-nd-turns`` (on every form of the
+    panel) counts the turns it was made for: the page script sees an answer arrive by it."""
+    return (
+        f"<div class='nd-sources nd-empty' data-nd-turns='{turns}'><h3 class='nd-h'>Sources"
+        "</h3><p class='nd-muted'>"
+        "Each answer cites the articles it used. They appear here as numbered cards; click a "
+        "marker like [1] in the answer to jump to its card.</p></div>"
+    )
 
 
 def _turn_sources(turn: Turn) -> str:
     body = turn["cards"]
     if not body:
-        body = ("<p class='nd-muted'>No indexed article supports an answer to this question."
-                "</p>" if not turn.get("covered", True) or not turn["consulted"] else "")
+        body = (
+            "<p class='nd-muted'>No indexed article supports an answer to this question.</p>"
+            if not turn.get("covered", True) or not turn["consulted"]
+            else ""
+        )
     if turn["consulted"]:
-        body += ("<details class='nd-consulted'><summary>Also consulted</summary>"
-                 f"{turn['consulted']}</details>")
+        body += (
+            "<details class='nd-consulted'><summary>Also consulted</summary>"
+            f"{turn['consulted']}</details>"
+        )
     return body

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import gradio as gr
@@ -31,6 +31,22 @@ def make_filters(since: str | None, until: str | None, outlets: Sequence[str] | 
 
     filters = Filters.parse(_day(since), _day(until), tuple(outlets or ()))
     return None if filters.is_empty else filters
+
+
+def make_as_of(value: str | float | None) -> datetime | None:
+    """The reference date from the form or ``/chat`` (None: today), as noon UTC of that day."""
+    from index.errors import InvalidQuestion
+
+    day = _day(value)
+    if day is None:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(day), time(12), UTC)
+    except ValueError:
+        raise InvalidQuestion(
+            f"The reference date {day!r} is not a date: use YYYY-MM-DD, or leave it empty "
+            "for today."
+        ) from None
 
 
 def example_text(event: gr.SelectData) -> str:

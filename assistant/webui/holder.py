@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING
 
 from index.errors import BackendUnavailable, NewsdeskError
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.protocols import Answerer
 
 log = logging.getLogger("newsdesk.ui")
 
@@ -17,12 +20,12 @@ class AssistantHolder:
     """Holds ``assistant`` (anything with ``ask``/``stream``), or builds the real ``Assistant``
     from ``settings`` on first use."""
 
-    def __init__(self, assistant: Any = None, settings: Settings | None = None) -> None:
+    def __init__(self, assistant: Answerer | None = None, settings: Settings | None = None) -> None:
         self._assistant = assistant
         self._settings = settings
         self._lock = threading.Lock()
 
-    def get(self) -> Any:
+    def get(self) -> Answerer:
         """The assistant; raises ``BackendUnavailable`` with the reason when it cannot load."""
         with self._lock:
             if self._assistant is None:
@@ -45,5 +48,6 @@ class AssistantHolder:
 
     def refresh(self) -> None:
         """Tell the assistant the index changed, when it cares."""
-        if self._assistant is not None and hasattr(self._assistant, "refresh"):
-            self._assistant.refresh()
+        refresh = getattr(self._assistant, "refresh", None)
+        if callable(refresh):
+            refresh()

@@ -15,26 +15,30 @@ import logging
 import os
 import re
 import shutil
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.webui.access import check_location, inside, upload_dirs
 from assistant.webui.render import example_questions, explain
-from index import demo
+from index import demo, human_size, upload_suffixes
 from index.errors import SourceRejected
-from index.loaders.decoding import human_size
-from index.loaders.estimate import upload_suffixes
 from index.models import BuildReport, Progress, Rejection
+from index.reader import diagnose, recorded_sources
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.embeddings import Embedder
 
 log = logging.getLogger("newsdesk.ui")
 
 UPLOAD_TYPES = upload_suffixes()
 
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+RATE_KEPT_SECONDS = 300.0  # a demo rate measured on this machine is reused this long
 
 
 @dataclass
@@ -59,16 +63,22 @@ class Library:
     default): a "file" naming any other server path is refused.
     """
 
-    def __init__(self, settings: Settings, *, embedder: Any = None,
-                 uploaded_from: Sequence[Path] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        uploaded_from: Sequence[Path] | None = None,
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.uploaded_from = list(uploaded_from) if uploaded_from is not None else upload_dirs()
+        self._measured: tuple[float, float | None] = (0.0, None)  # (when, demo articles/s)
 
     @property
     def uploads_folder(self) -> Path:
         """Where staged uploads are kept (``<home>/uploads/<one folder per upload>``)."""
-        return self.settings.home / "uploads"
+        return self.settings.uploads_path
 
     def view(self) -> IndexView:
         """Stats, outlets and example questions; an ``error`` message instead of raising."""
@@ -77,21 +87,22 @@ class Library:
         try:
             stats = index.stats(self.settings).to_dict()
         except Exception as error:
-            return IndexView(error=explain(error))
-        outlets = sorted((name for name in stats.get("sources") or {} if name != "unknown"),
-                         key=str.casefold)
+            return IndexView(error=explain(diagnose(self.settings) or error))
+        outlets = sorted(
+            (name for name in stats.get("sources") or {} if name != "unknown"), key=str.casefold
+        )
         titles = self.recent_titles(24) if stats.get("articles") else []
         return IndexView(stats=stats, outlets=outlets, examples=example_questions(titles))
 
     def recent_titles(self, n: int) -> list[tuple[str, str]]:
         """(title, outlet) of the ``n`` most recently published titled articles."""
-        from index.stores import open_stores
+        from index.reader import IndexReader
 
         if not self.settings.catalog_path.exists():
             return []
         try:
-            with open_stores(self.settings) as stores:
-                articles = stores.catalog.recent_articles(n)
+            with IndexReader.open(self.settings) as reader:
+                articles = reader.recent_articles(n)
         except Exception as error:  # example questions are a nicety: never break the page
             log.warning("no example questions: %s", error)
             return []
@@ -127,12 +138,33 @@ class Library:
             except SourceRejected as error:
                 refused.append(Rejection(source.strip(), str(error)))
         if not allowed:
+            self.discard_uploads(sources)
             return BuildReport(rejected=refused)
-        report = index.build(
-            allowed, self.settings, embedder=self.embedder, progress=progress, wait=False
-        )
+        try:
+            report = index.build(
+                allowed, self.settings, embedder=self.embedder, progress=progress, wait=False
+            )
+        except BaseException:  # WriterBusy, a damaged store...: nothing of the uploads is kept
+            self.discard_uploads(sources)
+            raise
         report.rejected[:0] = refused
+        kept = {os.path.realpath(source) for source in self.recorded()}
+        self.discard_uploads(s for s in sources if os.path.realpath(s) not in kept)
         return report
+
+    def recorded(self) -> list[str]:
+        """The sources the index records (re-read by "Update index")."""
+        return recorded_sources(self.settings)
+
+    def discard_uploads(self, sources: Iterable[str]) -> None:
+        """Delete the staged uploads among ``sources`` (refused, or never indexed), each with
+        its own folder, so no upload stays in ``<home>/uploads`` without being indexed."""
+        uploads = os.path.realpath(self.uploads_folder)
+        for source in sources:
+            real = os.path.realpath(source) if not re.match(r"^\w+:", source) else ""
+            folder = os.path.dirname(real)
+            if real and os.path.dirname(folder) == uploads:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _check_source(self, source: str) -> str:
         real = os.path.realpath(source) if source and not re.match(r"^\w+:", source) else ""
@@ -144,7 +176,8 @@ class Library:
         name = path.name
         if not any(name.lower().endswith(ext) for ext in UPLOAD_TYPES):
             raise SourceRejected(
-                f"{name}: not a supported file type; upload {', '.join(UPLOAD_TYPES)} files")
+                f"{name}: not a supported file type; upload {', '.join(UPLOAD_TYPES)} files"
+            )
         real = os.path.realpath(path)
         roots = [os.path.realpath(folder) for folder in self.uploaded_from]
         if not any(inside(real, root) for root in roots) or not os.path.isfile(real):
@@ -152,8 +185,10 @@ class Library:
         size = os.path.getsize(real)
         limit = self.settings.ui_max_upload_bytes
         if size > limit:
-            raise SourceRejected(f"{name}: {human_size(size)}, over the {human_size(limit)} "
-                                 "upload limit (NEWSDESK_UI_MAX_UPLOAD_BYTES)")
+            raise SourceRejected(
+                f"{name}: {human_size(size)}, over the {human_size(limit)} "
+                "upload limit (NEWSDESK_UI_MAX_UPLOAD_BYTES)"
+            )
         return Path(real)
 
     def update(self, progress: Progress) -> Any:
@@ -161,6 +196,27 @@ class Library:
         import index
 
         return index.update(self.settings, embedder=self.embedder, progress=progress, wait=False)
+
+    def demo_rate(self) -> float | None:
+        """Demo articles per second on this machine: the last demo build's, else measured now
+        with the embedder (loaded here once and kept for the build); None when it fails."""
+        rate = demo.recorded_rate(self.settings)
+        if rate is not None:
+            return rate
+        measured_at, rate = self._measured
+        if rate is not None and time.monotonic() - measured_at < RATE_KEPT_SECONDS:
+            return rate  # every page load would otherwise take the CPU for a few seconds
+        try:
+            if self.embedder is None:
+                from index.embeddings import load_embedder
+
+                self.embedder = load_embedder(self.settings)
+            rate = demo.measure_rate(self.embedder)
+        except Exception as error:  # an estimate is a nicety: never break the page
+            log.warning("could not measure the demo's indexing rate: %s", error)
+            return None
+        self._measured = (time.monotonic(), rate)
+        return rate
 
     def index_demo(self, limit: int | None, progress: Progress) -> Any:
         """Index the demo corpus (``limit`` most recent articles, or all)."""

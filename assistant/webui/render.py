@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from assistant.answer import Answer, Citation, Source
+from assistant.public_ids import public_id
 from assistant.text import BRACKETED_CITATION as _MARKER
 from index.errors import BackendUnavailable, IndexEmpty, NewsdeskError
 from index.server_lost import ChromaLost
@@ -42,10 +43,11 @@ def render_answer(text: str, sources: Sequence[Source], turn: int) -> str:
     parts: list[str] = []
     position = 0
     for match in _MARKER.finditer(text):
-        parts.append(safe_markdown(text[position:match.start()]))
+        parts.append(safe_markdown(text[position : match.start()]))
         numbers = [int(x) for x in re.findall(r"\d+", match.group(0))]
-        parts.append("".join(
-            f"[\\[{n}\\]](#{card_id(turn, n)})" if n in known else "" for n in numbers))
+        parts.append(
+            "".join(f"[\\[{n}\\]](#{card_id(turn, n)})" if n in known else "" for n in numbers)
+        )
         position = match.end()
     parts.append(safe_markdown(text[position:]))
     return "".join(parts)
@@ -59,29 +61,56 @@ def safe_markdown(text: str) -> str:
     return _AUTOLINK_PUNCT.sub(r"\\\1", escaped)
 
 
-def source_card(source: Source, citation: Citation | None, turn: int,
-                claims: Sequence[str] = ()) -> str:
+def source_card(
+    source: Source, citation: Citation | None, turn: int, claims: Sequence[str] = ()
+) -> str:
     """One numbered card: title, outlet, date, link, and the supporting passage highlighted.
 
     ``claims`` are the answer's sentences citing this source; when the citation's snippet is
     long, only its sentences closest to them are highlighted.
     """
     title = html.escape(source.title or "Untitled")
-    meta = " · ".join(html.escape(part) for part in (
-        source.source or "Unknown outlet", date_label(source.published)) if part)
+    meta = " · ".join(
+        html.escape(part)
+        for part in (source.source or "Unknown outlet", date_label(source.published))
+        if part
+    )
     if source.also_in:
         meta += " · also in " + html.escape(", ".join(source.also_in))
     link = ""
     if source.url and source.url.lower().startswith(("http://", "https://")):
-        link = (f"<a class='nd-link' href='{html.escape(source.url, quote=True)}' "
-                "target='_blank' rel='noopener noreferrer nofollow'>Read the original ↗</a>")
+        link = (
+            f"<a class='nd-link' href='{html.escape(source.url, quote=True)}' "
+            "target='_blank' rel='noopener noreferrer nofollow'>Read the original ↗</a>"
+        )
     passages = cited_passages(citation.snippet, claims) if citation else []
-    excerpt_html = excerpt(source.text, passages)
+    excerpt_html = excerpt(card_text(source), passages)
     cited = " nd-cited" if citation else ""
-    return (f"<article class='nd-card{cited}' id='{card_id(turn, source.n)}'>"
-            f"<div class='nd-card-head'><span class='nd-num'>{source.n}</span>"
-            f"<div><div class='nd-title'>{title}</div><div class='nd-meta'>{meta}</div></div>"
-            f"</div><p class='nd-snippet'>{excerpt_html}</p>{link}</article>")
+    return (
+        f"<article class='nd-card{cited}' id='{card_id(turn, source.n)}'>"
+        f"<div class='nd-card-head'><span class='nd-num'>{source.n}</span>"
+        f"<div><div class='nd-title'>{title}</div><div class='nd-meta'>{meta}</div></div>"
+        f"</div><p class='nd-snippet'>{excerpt_html}</p>{link}</article>"
+    )
+
+
+def card_text(source: Source) -> str:
+    """The source's chunks as one text, each sentence once: overlapping chunks repeat the
+    sentences they share, which a card must not show twice. Chunks that do not touch are
+    joined with " … "."""
+    seen: set[str] = set()
+    parts: list[str] = []
+    for chunk in source.chunks:
+        sentences = [s for s in _SENTENCE_BREAK.split(" ".join(chunk.body.split())) if s.strip()]
+        fresh = [s for s in sentences if s not in seen]
+        if not fresh:
+            continue
+        touches = len(fresh) < len(sentences) and sentences[0] in seen
+        if parts:
+            parts.append(" " if touches else " … ")
+        parts.append(" ".join(fresh))
+        seen.update(sentences)
+    return "".join(parts)
 
 
 def cited_passages(snippet: str, claims: Sequence[str]) -> list[str]:
@@ -100,9 +129,13 @@ def cited_passages(snippet: str, claims: Sequence[str]) -> list[str]:
 
 def claims_citing(text: str, n: int) -> list[str]:
     """The sentences of an answer that cite source ``n``."""
-    return [sentence for sentence in _SENTENCE_BREAK.split(text)
-            if any(str(n) in re.findall(r"\d+", marker.group(0))
-                   for marker in _MARKER.finditer(sentence))]
+    return [
+        sentence
+        for sentence in _SENTENCE_BREAK.split(text)
+        if any(
+            str(n) in re.findall(r"\d+", marker.group(0)) for marker in _MARKER.finditer(sentence)
+        )
+    ]
 
 
 def excerpt(text: str, passages: Sequence[str], width: int = 220) -> str:
@@ -120,19 +153,32 @@ def excerpt(text: str, passages: Sequence[str], width: int = 220) -> str:
     for span_start, span_end in spans:
         if span_start < position or span_start >= end:
             continue
-        parts += [html.escape(text[position:span_start]),
-                  f"<mark>{html.escape(text[span_start:min(span_end, end)])}</mark>"]
+        parts += [
+            html.escape(text[position:span_start]),
+            f"<mark>{html.escape(text[span_start : min(span_end, end)])}</mark>",
+        ]
         position = min(span_end, end)
     parts += [html.escape(text[position:end]), "…" if end < len(text) else ""]
     return "".join(parts)
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
-    """The ``/chat`` result: ``Answer.to_dict()`` plus every source and ``error: None``."""
+    """The ``/chat`` result: ``Answer.to_dict()`` plus every source and ``error: None``; every
+    ``article_id`` and ``story_id`` is opaque (:func:`~assistant.public_ids.public_id`)."""
     result = answer.to_dict()
+    for citation in result["citations"]:
+        citation["article_id"] = public_id(citation["article_id"])
+    for item in result["items"]:
+        item["story_id"] = public_id(item["story_id"])
     result["sources"] = [
-        {"n": s.n, "article_id": s.article_id, "title": s.title, "source": s.source,
-         "url": s.url, "published": s.published.isoformat() if s.published else None}
+        {
+            "n": s.n,
+            "article_id": public_id(s.article_id),
+            "title": s.title,
+            "source": s.source,
+            "url": s.url,
+            "published": s.published.isoformat() if s.published else None,
+        }
         for s in answer.sources
     ]
     result["error"] = None
@@ -160,8 +206,10 @@ def explain(error: BaseException) -> str:
     if isinstance(error, NewsdeskError):
         return str(error)
     log.exception("unexpected error in the web chat", exc_info=error)
-    return (f"Something went wrong ({type(error).__name__}: {error}). "
-            "The details are in the server log.")
+    return (
+        f"Something went wrong ({type(error).__name__}: {error}). "
+        "The details are in the server log."
+    )
 
 
 def example_questions(titles: Sequence[tuple[str, str]], n: int = 4) -> list[str]:
@@ -200,8 +248,21 @@ def _topic(title: str) -> str:
     if "\ufffd" in title:
         return ""
     topic = re.split(r"\s[-–—|:]\s|:\s|,\s", " ".join(title.split()), maxsplit=1)[0]
-    topic = topic.strip(" '\"‘’“”.?!")
+    topic = _balanced_quotes(topic.strip(" .?!"))
     words = topic.split()
     if len(words) < 3:
         return ""
     return " ".join(words[:12])
+
+
+_OPENING_QUOTE = re.compile(r"(?<!\w)['\"‘“]")
+_CLOSING_QUOTE = re.compile(r"['\"’”](?!\w)")
+
+
+def _balanced_quotes(text: str) -> str:
+    """``text`` with its quotes kept when they pair up ("Egypt 'one of the biggest prisons'"),
+    else without the quotes around words (an apostrophe inside a word stays)."""
+    if len(_OPENING_QUOTE.findall(text)) == len(_CLOSING_QUOTE.findall(text)):
+        return text
+    without = _CLOSING_QUOTE.sub("", _OPENING_QUOTE.sub("", text))
+    return " ".join(without.split())

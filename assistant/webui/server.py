@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import threading
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING
 
 import gradio as gr
+from starlette.middleware import Middleware
 
+from assistant.webui.guard import LoginGuard
 from assistant.webui.holder import AssistantHolder
 from assistant.webui.page import build_app
 from index.errors import NewsdeskError
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.protocols import Answerer
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_PORT = 7860
@@ -24,7 +29,7 @@ def launch(
     port: int | None = None,
     auth: tuple[str, str] | None = None,
     allow_open: bool = False,
-    assistant: Any = None,
+    assistant: Answerer | None = None,
 ) -> None:
     """Serve the page until interrupted. A non-local ``host`` needs ``auth`` or ``allow_open``."""
     holder = AssistantHolder(assistant, settings)
@@ -71,11 +76,13 @@ def start(
         quiet=True,
         show_error=False,
         css=css(),
+        js=page_js(),
         theme=theme(),
         footer_links=["api"],
         ssr_mode=False,
         inbrowser=False,
         max_file_size=max_file_size,
+        app_kwargs={"middleware": [Middleware(LoginGuard)]},  # login on every state change
     )
     return app.local_url or f"http://{host}:{port or DEFAULT_PORT}/"
 
@@ -112,6 +119,11 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 def css() -> str:
     """The page's styles (``assistant/webui/style.css``, shipped as package data)."""
     return resources.files("assistant.webui").joinpath("style.css").read_text(encoding="utf-8")
+
+
+def page_js() -> str:
+    """The page's script (``assistant/webui/page.js``): phone layout, lost questions."""
+    return resources.files("assistant.webui").joinpath("page.js").read_text(encoding="utf-8")
 
 
 def theme() -> gr.themes.Base:

@@ -23,7 +23,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from index.errors import SourceRejected
-from index.loaders import feeds, html, records, wire
+from index.inputs import NOT_UTF8_PATH, is_valid, printable
+from index.loaders import confine, feeds, html, records, wire
+from index.loaders.decoding import check_size, decoding_damage
+from index.loaders.limits import RejectionMemo, TooLarge, check_article, stamp
 from index.loaders.walk import Scandir, reason, resolve, walk_files
 from index.models import Article, Rejection
 from index.settings import Settings
@@ -60,12 +63,17 @@ __all__ = [
 ]
 
 
-def locate(source: str | Path) -> str | Rejection:
+def locate(source: str | Path, settings: Settings | None = None) -> str | Rejection:
     """The name a source is recorded and loaded by: a URL as given, a path made absolute with
-    its symlinks resolved (the one resolution of a build); a rejection when it cannot be."""
+    its symlinks resolved (the one resolution of a build); a rejection when it cannot be, or
+    when a path under the allowed roots now leads out of them (``confine``)."""
     text = str(source).strip()
+    if not is_valid(text):
+        return Rejection(printable(text), NOT_UTF8_PATH)
     if "://" in text:
         return text
+    if settings is not None and (refused := confine.refusal(text, settings)):
+        return Rejection(text, refused)
     try:
         return str(resolve(Path(text)))
     except OSError as error:
@@ -79,7 +87,7 @@ def load_source(
 
     ``files``: the folder's listing when the caller already walked it (``folder_files``).
     """
-    name = locate(source)
+    name = locate(source, settings)
     if isinstance(name, Rejection):
         yield name
     else:
@@ -87,23 +95,32 @@ def load_source(
 
 
 def load_located(
-    name: str, settings: Settings, *, files: Sequence[Path | Rejection] | None = None
+    name: str,
+    settings: Settings,
+    *,
+    files: Sequence[Path | Rejection] | None = None,
+    memo: RejectionMemo | None = None,
 ) -> Iterator[Article | Rejection]:
-    """``load_source`` for a name ``locate`` gave (a URL or a resolved path): not resolved again."""
+    """``load_source`` for a name ``locate`` gave (a URL or a resolved path): not resolved again.
+    ``memo`` remembers files rejected for size (``limits``). A path under the allowed roots is
+    checked again here, and so is every file of a folder (``confine``)."""
     if "://" in name:
         yield from _load_url(name, settings)
+        return
+    if refused := confine.refusal(name, settings):
+        yield Rejection(name, refused)
         return
     path = Path(name)
     if not path.exists():
         yield Rejection(str(path), "no such file or folder")
     elif path.is_dir():
-        yield from load_folder(path, settings, files=files)
+        yield from load_folder(path, settings, files=files, memo=memo)
     else:
-        yield from load_file(path, settings, named=True)
+        yield from load_file(path, settings, named=True, memo=memo)
 
 
 def load_file(
-    path: Path, settings: Settings, *, named: bool = True
+    path: Path, settings: Settings, *, named: bool = True, memo: RejectionMemo | None = None
 ) -> Iterator[Article | Rejection]:
     """Articles from one file; ``named=False`` (inside a folder) skips unsupported types."""
     try:
@@ -112,7 +129,7 @@ def load_file(
         yield Rejection(str(path), f"could not read the file: {reason(error)}")
         return
     if loader is not None:
-        yield from _run(loader, path, settings)
+        yield from _run(loader, path, settings, memo)
     elif named:
         yield Rejection(str(path), f"unsupported file type (supported: {SUPPORTED})")
 
@@ -129,9 +146,45 @@ def loader_for(path: Path) -> Loader | None:
     return loader
 
 
-def _run(loader: Loader, path: Path, settings: Settings) -> Iterator[Article | Rejection]:
+def _run(
+    loader: Loader, path: Path, settings: Settings, memo: RejectionMemo | None = None
+) -> Iterator[Article | Rejection]:
+    """``loader`` on ``path`` within the limits of ``limits``: a file already rejected for size
+    and unchanged since is not read again; every error is one ``Rejection``."""
+    before = stamp(path)
+    if (
+        memo is not None
+        and before is not None
+        and (known := memo.size_rejection(str(path), before))
+    ):
+        yield Rejection(str(path), f"{known} (unchanged since; not read again)", too_large=True)
+        return
+    articles, oversize = 0, None
+    for item in _bounded(loader, path, settings):
+        if isinstance(item, Article):
+            articles += 1
+        elif item.too_large and oversize is None:
+            oversize = item.reason
+        yield item
+    if memo is not None and oversize and not articles and before is not None:
+        memo.record_size_rejection(str(path), before, oversize)
+
+
+def _bounded(loader: Loader, path: Path, settings: Settings) -> Iterator[Article | Rejection]:
     try:
-        yield from loader(path, settings)
+        try:
+            check_size(path, settings)
+        except SourceRejected as error:
+            raise TooLarge(str(error)) from error
+        for item in _decoded(loader(path, settings), str(path)):
+            if isinstance(item, Article):
+                try:
+                    item = check_article(item, settings)
+                except TooLarge as error:
+                    item = Rejection(str(path), str(error), too_large=True)
+            yield item
+    except TooLarge as error:
+        yield Rejection(str(path), str(error), too_large=True)
     except SourceRejected as error:
         yield Rejection(str(path), str(error))
     except OSError as error:
@@ -146,14 +199,25 @@ def load_folder(
     *,
     scandir: Scandir = os.scandir,
     files: Sequence[Path | Rejection] | None = None,
+    memo: RejectionMemo | None = None,
 ) -> Iterator[Article | Rejection]:
     """Articles from the supported files under ``folder`` (see ``walk.walk_files``); ``files``
-    is its listing when the caller already walked it."""
+    is its listing when the caller already walked it. In a folder under the allowed roots, a
+    file whose real path is outside them (a link out) is refused, the rest still loads."""
     found = False
+    roots = confine.confinement(str(folder), settings)
     for path in files if files is not None else walk_files(folder, scandir=scandir):
         if isinstance(path, Rejection):
             found = True
             yield path
+            continue
+        if not is_valid(str(path)):
+            found = True
+            yield Rejection(printable(str(path)), NOT_UTF8_PATH)
+            continue
+        if roots is not None and not any(confine.inside(str(path), r) for r in roots):
+            found = True
+            yield Rejection(str(folder), f"skipped {confine.LINK_OUT}")
             continue
         try:
             loader = loader_for(path)
@@ -163,7 +227,7 @@ def load_folder(
             continue
         if loader is not None:
             found = True
-            yield from _run(loader, path, settings)
+            yield from _run(loader, path, settings, memo)
     if not found:
         yield Rejection(str(folder), f"no supported files in the folder (supported: {SUPPORTED})")
 
@@ -178,11 +242,29 @@ def _load_url(url: str, settings: Settings) -> Iterator[Article | Rejection]:
         yield Rejection(url, "unsupported URL: only http(s) feed URLs can be read")
         return
     try:
-        yield from feeds.load_feed_url(url, settings)
+        for item in _decoded(feeds.load_feed_url(url, settings), url):
+            if isinstance(item, Article):
+                try:
+                    item = check_article(item, settings)
+                except TooLarge as error:
+                    item = Rejection(url, str(error), too_large=True)
+            yield item
     except SourceRejected as error:
         yield Rejection(url, str(error))
     except Exception as error:  # never a traceback for a bad feed
         yield Rejection(url, _unexpected(error))
+
+
+def _decoded(items: Iterator[Article | Rejection], name: str) -> Iterator[Article | Rejection]:
+    """``items`` with each article whose text was mis-decoded at its source (``decoding_damage``)
+    rejected: an index of "Gm\ufffd\ufffdnd" and "J?ger" answers nobody."""
+    for item in items:
+        damage = decoding_damage(item.text, item.title) if isinstance(item, Article) else None
+        if damage is None:
+            yield item
+        else:
+            assert isinstance(item, Article)
+            yield Rejection(name if item.id == name else f"{name} ({item.id})", damage)
 
 
 def _unexpected(error: Exception) -> str:

@@ -9,6 +9,7 @@ file binary (not only in the first 8 KB that are sniffed), so none ever reaches 
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from index.errors import SourceRejected
@@ -50,8 +51,11 @@ def check_size(path: Path, settings: Settings) -> None:
 
 def decode_text(data: bytes, declared: str | None = None) -> str:
     """Decode ``data``: UTF-8 first, then a declared encoding, then a reliable detection."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 text = data.decode(encoding).lstrip("\ufeff")
@@ -126,3 +130,29 @@ def _decodes(data: bytes, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+# A letter lost to "?" by an encoder's "replace" ("J?ger", "Espa?ol"): a word of letters with
+# one "?" between two of them, not inside a URL ("story?id=", "page.html?ref").
+_LETTER_LOST = re.compile(r"(?<![\w/.=&?%-])[A-Za-z]+\?[a-z]+(?![\w/=&?%-]|\.\w)")
+_REPLACED = re.compile("\ufffd+")
+# Marks in a text that make it damaged; a single odd character in a long text is let be (a
+# source that lost its letters lost them in every name), but one in a title is not.
+MIN_DAMAGE_MARKS = 2
+
+
+def decoding_damage(text: str, title: str = "", min_marks: int = MIN_DAMAGE_MARKS) -> str | None:
+    """Why an article reads as mis-decoded at its source, or None: replacement characters
+    (U+FFFD, what a decoder puts for bytes it could not read) or a "?" standing for a letter
+    ("J?ger"), ``min_marks`` times in ``text`` or once in ``title``."""
+    marks = [*_REPLACED.finditer(f"{title}\n{text}"), *_LETTER_LOST.finditer(f"{title}\n{text}")]
+    in_title = [m for m in marks if m.start() < len(title)]
+    if len(marks) < min_marks and not in_title:
+        return None
+    first = min(marks, key=lambda m: m.start())
+    where = " ".join(first.string[max(0, first.start() - 12) : first.end() + 12].split())
+    return (
+        f"decoding error: {len(marks)} damaged word{'s' if len(marks) > 1 else ''} "
+        f"(replacement characters \ufffd or '?' for a letter), e.g. {where!r}; the source lost "
+        "its letters before it was read: re-save or re-export it as UTF-8"
+    )

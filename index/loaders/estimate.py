@@ -4,8 +4,10 @@ articles sources hold (cheaply, for a progress bar's ETA) and which suffixes an 
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import IO, cast
 
 from index.loaders import LOADERS, folder_files, html, loader_for, records, wire
 from index.models import Rejection
@@ -53,9 +55,28 @@ def estimate_file(path: Path) -> int | None:
         if loader in _ONE_ARTICLE:
             return 1
         if loader in _ONE_PER_LINE:
-            opener = gzip.open if path.name.lower().endswith(".gz") else open
-            with opener(path, "rb") as lines:
-                return sum(1 for line in lines if line.strip())
-    except (OSError, EOFError, gzip.BadGzipFile):
+            if path.name.lower().endswith(".gz"):
+                with gzip.open(path, "rb") as unzipped:
+                    return _count_lines(cast(IO[bytes], unzipped))
+            with path.open("rb") as stream:
+                return _count_lines(stream)
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error):
         return 0
     return None if loader is not None else 0
+
+
+def _count_lines(stream: IO[bytes]) -> int:
+    """Non-empty lines in ``stream``, read at most ``_PIECE`` bytes at a time: a
+    150-million-character line (a gzip bomb) is never held whole; counting stops after
+    ``_COUNT_BYTES``."""
+    count, read, filled = 0, 0, False
+    while read < _COUNT_BYTES and (piece := stream.readline(_PIECE)):
+        read += len(piece)
+        filled = filled or bool(piece.strip())
+        if piece.endswith(b"\n"):
+            count, filled = count + filled, False
+    return count + filled
+
+
+_PIECE = 1 << 20
+_COUNT_BYTES = 500_000_000  # the default NEWSDESK_MAX_DECOMPRESSED_BYTES: reading stops there

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from index.errors import SourceRejected
 from index.loaders.dateline import parse_dateline
@@ -39,7 +40,9 @@ def parse_html(html: str, *, article_id: str, origin: str, fallback_title: str =
     result = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, date_extraction_params=_DATE_PARAMS
     )
-    fields = result.as_dict() if hasattr(result, "as_dict") else (result or {})
+    fields: dict[str, Any] = (
+        result.as_dict() if result is not None and not isinstance(result, dict) else (result or {})
+    )
     title = (fields.get("title") or "").strip()
     body = _without_title((fields.get("text") or "").strip(), title)
     if not body:

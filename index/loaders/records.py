@@ -16,12 +16,13 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from index.errors import SourceRejected
 from index.loaders.dateline import parse_dateline
 from index.loaders.dates import parse_date
 from index.loaders.decoding import check_size, looks_binary, read_text
+from index.loaders.limits import TooLarge, bounded_lines
 from index.loaders.outlets import outlet_from_url
 from index.models import Article, Rejection
 from index.settings import Settings
@@ -41,9 +42,12 @@ MAX_LINE_REJECTIONS = 20
 def load_jsonl(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
     """Stream the records of a ``.jsonl`` or ``.jsonl.gz`` file, one line at a time."""
     check_size(path, settings)
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rb") as stream:
-        yield from _read_lines(path, stream)
+    if path.name.lower().endswith(".gz"):
+        with gzip.open(path, "rb") as unzipped:
+            yield from _read_lines(path, cast(IO[bytes], unzipped), settings)
+    else:
+        with path.open("rb") as stream:
+            yield from _read_lines(path, stream, settings)
 
 
 def load_json(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
@@ -56,7 +60,7 @@ def load_json(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
     except json.JSONDecodeError as error:
         if error.msg == "Extra data" and text.lstrip().startswith("{"):
             # JSON lines saved as .json: read it line by line like .jsonl
-            yield from _read_lines(path, io.BytesIO(text.encode("utf-8")))
+            yield from _read_lines(path, io.BytesIO(text.encode("utf-8")), settings)
             return
         truncated = error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated")
         what = "truncated JSON" if truncated else "invalid JSON"
@@ -67,7 +71,7 @@ def load_json(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
     if records is None:
         raise SourceRejected(
             "no article records: expected an object with 'text', a list of them, "
-            "or {\"articles\": [...]}"
+            'or {"articles": [...]}'
         )
     for number, record in enumerate(records, start=1):
         try:
@@ -104,14 +108,17 @@ def record_to_article(record: object, *, fallback_id: str, origin: str) -> Artic
     )
 
 
-def _read_lines(path: Path, stream: IO[bytes]) -> Iterator[Article | Rejection]:
+def _read_lines(path: Path, stream: IO[bytes], settings: Settings) -> Iterator[Article | Rejection]:
     bad = 0
     first_bad_hidden = 0
     number = 0
     try:
         if looks_binary(_peek(stream)):
             raise SourceRejected("binary file, not JSON lines")
-        for number, raw in enumerate(stream, start=1):
+        for number, raw in enumerate(bounded_lines(stream, settings), start=1):
+            if isinstance(raw, TooLarge):
+                yield Rejection(str(path), f"line {number}: {raw}", too_large=True)
+                continue
             line = raw.strip()
             if not line:
                 continue
@@ -125,6 +132,8 @@ def _read_lines(path: Path, stream: IO[bytes]) -> Iterator[Article | Rejection]:
                     first_bad_hidden = number
     except (EOFError, gzip.BadGzipFile, zlib.error) as error:
         yield Rejection(str(path), _gzip_problem(error, number))
+    except TooLarge as error:
+        yield Rejection(str(path), f"after line {number}: {error}", too_large=True)
     if bad > MAX_LINE_REJECTIONS:
         hidden = bad - MAX_LINE_REJECTIONS
         yield Rejection(str(path), f"{hidden} more bad lines, the first at line {first_bad_hidden}")

@@ -6,6 +6,8 @@
 - ``chunks``: chunk text and metadata (the input of the in-memory BM25,
   ``index.stores.keyword_index``).
 - ``sources``: the paths/URLs given to ``build`` (re-read by ``update``).
+- ``size_rejections``: files rejected for size, by size and modification time, so an unchanged
+  one is not read again (``index.loaders.limits``).
 - ``meta``: the embedding model the index was built with (models are never mixed), the
   catalog's random ``instance`` id and its write ``generation``.
 """
@@ -34,6 +36,9 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('instance', lower(hex(randomblob(8))));
 CREATE TABLE IF NOT EXISTS sources (source TEXT PRIMARY KEY, added_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS size_rejections (
+    path TEXT PRIMARY KEY, stamp TEXT NOT NULL, reason TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
     content_hash TEXT NOT NULL,

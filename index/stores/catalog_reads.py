@@ -24,7 +24,8 @@ class CatalogReads(CatalogConnection):
 
     def embedding_model(self) -> tuple[str, int] | None:
         """``(name, dimension)`` of the model the index was built with, or None when empty."""
-        rows = dict(self._fetchall("SELECT key, value FROM meta"))
+        meta = self._fetchall("SELECT key, value FROM meta")
+        rows = {str(key): str(value) for key, value in meta}
         if "embedding_model" not in rows:
             return None
         return rows["embedding_model"], int(rows["embedding_dimension"])
@@ -46,6 +47,13 @@ class CatalogReads(CatalogConnection):
         rows = self._fetchall("SELECT source FROM sources ORDER BY added_at, source")
         return [row[0] for row in rows]
 
+    def size_rejection(self, path: str, stamp: str) -> str | None:
+        """Why the file ``path`` was rejected for size when it had ``stamp``, else None."""
+        rows = self._fetchall(
+            "SELECT reason FROM size_rejections WHERE path = ? AND stamp = ?", (path, stamp)
+        )
+        return str(rows[0][0]) if rows else None
+
     def entry(self, article_id: str) -> ManifestEntry | None:
         """The manifest entry of one article, or None."""
         rows = self._fetchall("SELECT * FROM articles WHERE id = ?", (article_id,))
@@ -53,7 +61,8 @@ class CatalogReads(CatalogConnection):
 
     def entries(self) -> Iterator[tuple[str, str, str | None]]:
         """``(id, origin, canonical_id)`` of every article in the manifest."""
-        yield from self._fetchall("SELECT id, origin, canonical_id FROM articles")
+        for row in self._fetchall("SELECT id, origin, canonical_id FROM articles"):
+            yield row[0], row[1], row[2]
 
     def find_canonical(self, fingerprint: str, exclude_id: str) -> ManifestEntry | None:
         """The indexed (done, not itself a copy) article with this fingerprint, if any."""
@@ -98,6 +107,17 @@ class CatalogReads(CatalogConnection):
         """Every chunk (id, text, metadata), ordered by id; for checks and tests."""
         rows = self._fetchall(f"SELECT {CHUNK_COLUMNS} FROM chunks ORDER BY id")
         return [ChunkRecord(row["id"], row["text"], metadata_of(row)) for row in rows]
+
+    def chunks_with_ids(self, chunk_ids: Iterable[str]) -> list[ChunkRecord]:
+        """The chunks with these ids (missing ones are left out), ordered by id."""
+        found: list[ChunkRecord] = []
+        for batch in batches(sorted(chunk_ids), 500):
+            rows = self._fetchall(
+                f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE id IN ({','.join('?' * len(batch))})",
+                batch,
+            )
+            found += [ChunkRecord(row["id"], row["text"], metadata_of(row)) for row in rows]
+        return sorted(found, key=lambda chunk: chunk.id)
 
     def keyword_corpus(self) -> tuple[int, list[sqlite3.Row]]:
         """The generation and, from the same snapshot, every chunk's ``rowid``, ``article_id``,

@@ -32,6 +32,14 @@ class CatalogWrites(CatalogConnection):
                 [(source, now) for source in sources],
             )
 
+    def record_size_rejection(self, path: str, stamp: str, reason: str) -> None:
+        """Remember that the file ``path`` with ``stamp`` (size:mtime) was rejected for size."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO size_rejections (path, stamp, reason) VALUES (?, ?, ?)",
+                (path, stamp, reason),
+            )
+
     def mark_pending(self, entries: Sequence[ManifestEntry]) -> None:
         """Step 1 of a write: record the new versions as pending (committed) before Chroma."""
         with self._transaction() as db:

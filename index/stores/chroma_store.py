@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from urllib.parse import urlsplit
 
 import chromadb
 import numpy as np
 from chromadb.api import ClientAPI
+from chromadb.api.collection_configuration import CreateCollectionConfiguration
+from chromadb.api.models.Collection import Collection
 from chromadb.api.shared_system_client import SharedSystemClient
+from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
 
 from index.errors import BackendUnavailable
@@ -23,7 +26,7 @@ from index.settings import Settings
 from index.stores.bounds import NO_BOUNDS, SearchBounds
 from index.stores.records import StoredHit
 
-_COSINE_SPACE: dict[str, Any] = {"hnsw": {"space": "cosine"}}
+_COSINE_SPACE: CreateCollectionConfiguration = {"hnsw": {"space": "cosine"}}
 _ARTICLES_PER_FILTER = 500
 
 
@@ -31,6 +34,9 @@ def connect(settings: Settings) -> ClientAPI:
     """A Chroma client for ``settings``: HTTP when ``chroma_url`` is set, embedded otherwise."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if not settings.chroma_url:
+        if not (settings.chroma_path / "chroma.sqlite3").exists():
+            # its folder was deleted: a system cached for this path would write to lost files
+            SharedSystemClient.clear_system_cache()
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
     host, port, ssl = parse_chroma_url(settings.chroma_url)
@@ -132,7 +138,7 @@ class ChromaStore:
         self._before_write()
         for start in range(0, len(article_ids), _ARTICLES_PER_FILTER):
             batch = article_ids[start : start + _ARTICLES_PER_FILTER]
-            self._collection.delete(where={"article_id": {"$in": batch}})
+            self._collection.delete(where=_of_articles(batch))
         self._after_write(bool(article_ids))
 
     def query(
@@ -185,7 +191,7 @@ class ChromaStore:
         for start in range(0, len(article_ids), _ARTICLES_PER_FILTER):
             batch = article_ids[start : start + _ARTICLES_PER_FILTER]
             result = self._collection.get(
-                where={"article_id": {"$in": batch}}, include=["documents", "metadatas"]
+                where=_of_articles(batch), include=["documents", "metadatas"]
             )
             hits.extend(_hits(result))
         return hits
@@ -215,7 +221,7 @@ class ChromaStore:
         if self.guard is not None and wrote:
             self.guard.changed()
 
-    def _open_collection(self):
+    def _open_collection(self) -> Collection:
         return self.client.get_or_create_collection(
             name=self.name, configuration=_COSINE_SPACE, embedding_function=None
         )
@@ -229,6 +235,11 @@ class ChromaStore:
             if len(batch) < page:
                 return
             offset += page
+
+
+def _of_articles(article_ids: Sequence[str]) -> Where:
+    """The Chroma filter of the chunks of these articles."""
+    return cast(Where, {"article_id": {"$in": list(article_ids)}})  # a union mypy cannot infer
 
 
 def _hits(result: Mapping[str, Any]) -> list[StoredHit]:

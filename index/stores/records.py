@@ -48,6 +48,8 @@ class IndexStats:
     # home had not caught up to when asked (it has caught up since); None when embedded
     server_changes: int | None = None
     behind: int | None = None
+    # what is wrong with the stores right now, e.g. the embedded Chroma folder is gone (issue 22)
+    warning: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The stable ``--json`` object; ``sources`` maps each outlet to its article count."""
@@ -67,4 +69,5 @@ class IndexStats:
             "embedding_model": self.embedding_model,
             "server_changes": self.server_changes,
             "behind": self.behind,
+            "warning": self.warning,
         }

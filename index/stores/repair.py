@@ -20,12 +20,19 @@ articles and catches up from the server before anything else. ``follow`` keeps a
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import numpy as np
 
 from index.stores import Stores
 from index.stores.catalog import ChunkRecord
 from index.stores.changes import ChangeCounter, SyncMark
 from index.stores.records import StoredHit
+
+Embed = Callable[[list[str]], np.ndarray]
+"""Texts -> their vectors (``BuildRun.embed_texts``)."""
+_RESTORE_BATCH = 2048  # chunks embedded and written at a time while restoring
 
 
 @dataclass(frozen=True)
@@ -36,15 +43,20 @@ class RepairReport:
     orphans: int = 0  # chunks deleted from Chroma
     incomplete: int = 0  # articles whose chunks were missing from Chroma, removed
     imported: int = 0  # articles imported from Chroma
+    restored: int = 0  # chunks whose lost vectors were embedded again from the catalog
 
     @property
     def changed(self) -> bool:
-        return bool(self.pending or self.orphans or self.incomplete or self.imported)
+        return bool(
+            self.pending or self.orphans or self.incomplete or self.imported or self.restored
+        )
 
 
-def repair(stores: Stores) -> RepairReport:
+def repair(stores: Stores, *, embed: Embed | None = None) -> RepairReport:
     """Writer side (start of every build/update): undo interrupted writes, delete orphans,
-    drop articles with missing chunks, import articles only Chroma knows."""
+    drop articles with missing chunks, import articles only Chroma knows. With ``embed``, the
+    chunks of complete articles whose vectors are gone from Chroma (its folder was deleted) are
+    embedded again from the catalog's text instead of being dropped."""
     chroma, catalog = stores.chroma, stores.catalog
     pending = catalog.pending_ids()
     if pending:
@@ -54,6 +66,9 @@ def repair(stores: Stores) -> RepairReport:
         return RepairReport(pending=len(pending))
 
     in_chroma, in_catalog = chroma.ids(), catalog.chunk_ids()
+    restored = _restore(stores, in_catalog - in_chroma, embed) if embed is not None else 0
+    if restored:
+        in_chroma = chroma.ids()
     incomplete = sorted(catalog.articles_of_chunks(in_catalog - in_chroma))
     if incomplete:
         chroma.delete_articles(incomplete)
@@ -67,7 +82,19 @@ def repair(stores: Stores) -> RepairReport:
     foreign = [a for a in by_article if a not in known]
     if foreign:
         catalog.import_chunks(_records(chroma.get_articles(foreign)))
-    return RepairReport(len(pending), len(orphans), len(incomplete), len(foreign))
+    return RepairReport(len(pending), len(orphans), len(incomplete), len(foreign), restored)
+
+
+def _restore(stores: Stores, missing: set[str], embed: Embed) -> int:
+    """Embed again, from the catalog, the chunks missing from Chroma; the number restored."""
+    records = stores.catalog.chunks_with_ids(missing)
+    for start in range(0, len(records), _RESTORE_BATCH):
+        batch = records[start : start + _RESTORE_BATCH]
+        vectors = embed([record.text for record in batch])
+        stores.chroma.upsert(
+            [r.id for r in batch], vectors, [r.text for r in batch], [r.metadata for r in batch]
+        )
+    return len(records)
 
 
 def repair_shared(stores: Stores) -> RepairReport:

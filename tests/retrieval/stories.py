@@ -3,7 +3,6 @@ fixtures are in this folder's ``conftest``)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -12,9 +11,9 @@ from typing import Any
 import numpy as np
 
 from index.fakes import FakeEmbedder
-from index.stores.bounds import NO_BOUNDS, SearchBounds
-from index.stores.keyword_index import KeywordHits
-from index.stores.records import StoredHit
+from index.memory import MemoryIndex as InMemoryIndex
+from index.memory import passes
+from index.reader import NO_BOUNDS, KeywordHits, SearchBounds, StoredHit
 
 AS_OF = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)  # a Wednesday
 
@@ -79,11 +78,13 @@ STORIES = [
 ]
 
 
-class MemoryIndex:
-    """Both searches over a few stories: cosine over fake vectors, and term-count keyword hits."""
+class MemoryIndex(InMemoryIndex):
+    """Both searches over a few stories (``index.memory.MemoryIndex``, built from ``Story``s):
+    cosine over fake vectors, term-count keyword hits; BBC and The Guardian ran copies of
+    ``fish-deal``."""
 
     def __init__(self, stories: Sequence[Story], embedder: FakeEmbedder) -> None:
-        self.hits: list[StoredHit] = []
+        hits: list[StoredHit] = []
         for story in stories:
             header = f"{story.title}\n{story.source} · {story.published}\n\n"
             for index, body in enumerate(story.paragraphs):
@@ -104,64 +105,14 @@ class MemoryIndex:
                         datetime(*day.timetuple()[:3], tzinfo=UTC).timestamp()
                     )
                 chunk_id = f"{story.id}#hash#{index}"
-                self.hits.append(StoredHit(chunk_id, header + body, metadata, 0.0))
-        self.vectors = embedder.embed([hit.text for hit in self.hits])
-        self.dense_wheres: list[dict | None] = []
-        self.keyword_calls: list[tuple[frozenset[str], SearchBounds]] = []
-        self.syndicated: dict[str, list[str]] = {"fish-deal": ["BBC", "The Guardian"]}
+                hits.append(StoredHit(chunk_id, header + body, metadata, 0.0))
+        vectors = embedder.embed([hit.text for hit in hits])
+        super().__init__(hits, vectors, syndicated={"fish-deal": ["BBC", "The Guardian"]})
 
-    def query(
-        self, embedding: np.ndarray, n: int, bounds: SearchBounds = NO_BOUNDS
-    ) -> list[StoredHit]:
-        where = bounds.chroma_where()
-        self.dense_wheres.append(where)
-        sims = self.vectors @ np.asarray(embedding)
-        order = [
-            i
-            for i in np.argsort(-sims)
-            if _matches(self.hits[i].metadata, where)
-            and bounds.before_cut(self.hits[i].metadata.get("published_ts"))
-        ]
-        return [_scored(self.hits[i], float(sims[i])) for i in order[:n]]
-
-    def search(
-        self, terms: Any, n: int, bounds: SearchBounds = NO_BOUNDS, *, articles: int | None = None
-    ) -> KeywordHits:
-        self.keyword_calls.append((frozenset(terms), bounds))
-        since_ts, until_ts = bounds.since_ts, bounds.latest_ts
-        scored = []
-        for hit in self.hits:
-            ts = hit.metadata.get("published_ts")
-            if (since_ts is not None or until_ts is not None) and ts is None:
-                continue
-            if (since_ts is not None and ts < since_ts) or (until_ts is not None and ts > until_ts):
-                continue
-            if bounds.outlets and not _from_outlets(hit, bounds.outlets, bounds.syndicated):
-                continue
-            words = re.findall(r"\w+", hit.text.lower())
-            score = sum(words.count(term) for term in terms)
-            if score:
-                scored.append(_scored(hit, float(score)))
-        scored.sort(key=lambda hit: -hit.score)
-        # the best chunk of each article in keyword order (scored by the chunk)
-        best = {hit.metadata["article_id"]: hit for hit in reversed(scored)}
-        by_article = sorted(best.values(), key=lambda hit: -hit.score)
-        return KeywordHits(scored[:n], by_article[: n // 2 if articles is None else articles])
-
-    def outlets(self) -> list[str]:
-        names = {hit.metadata["source"] for hit in self.hits if hit.metadata["source"]}
-        return sorted(names.union(*self.syndicated.values()))
-
-    def also_in(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
-        return {a: self.syndicated[a] for a in article_ids if a in self.syndicated}
-
-    def syndicated_in(self, sources: Sequence[str]) -> list[str]:
-        wanted = {source.lower() for source in sources}
-        return [
-            a
-            for a, outlets in self.syndicated.items()
-            if wanted & {outlet.lower() for outlet in outlets}
-        ]
+    @property
+    def dense_wheres(self) -> list[dict | None]:
+        """The Chroma filter of each dense search (what ``ChromaStore`` would have sent)."""
+        return [bounds.chroma_where() for bounds in self.dense_bounds]
 
 
 class ScriptedSearch:
@@ -179,7 +130,7 @@ class ScriptedSearch:
     def query(
         self, embedding: np.ndarray, n: int, bounds: SearchBounds = NO_BOUNDS
     ) -> list[StoredHit]:
-        return [hit for hit in self.dense if _matches(hit.metadata, bounds.chroma_where())][:n]
+        return [hit for hit in self.dense if passes(hit, bounds, dense=True)][:n]
 
     def search(
         self, terms: Any, n: int, bounds: SearchBounds = NO_BOUNDS, *, articles: int | None = None
@@ -198,11 +149,6 @@ class ScriptedSearch:
         return []
 
 
-def _from_outlets(hit: StoredHit, sources: Sequence[str], syndicated: Sequence[str]) -> bool:
-    wanted = {source.lower() for source in sources}
-    return hit.metadata["source"].lower() in wanted or hit.metadata["article_id"] in syndicated
-
-
 def _hit(article: str, score: float) -> StoredHit:
     """A one-chunk article hit with minimal metadata."""
     metadata = {
@@ -215,31 +161,6 @@ def _hit(article: str, score: float) -> StoredHit:
         "body_start": 0,
     }
     return StoredHit(f"{article}#h#0", f"text of {article}", metadata, score)
-
-
-def _scored(hit: StoredHit, score: float) -> StoredHit:
-    return StoredHit(hit.chunk_id, hit.text, hit.metadata, score)
-
-
-def _matches(metadata: dict[str, Any], where: dict | None) -> bool:
-    if not where:
-        return True
-    if "$and" in where:
-        return all(_matches(metadata, clause) for clause in where["$and"])
-    if "$or" in where:
-        return any(_matches(metadata, clause) for clause in where["$or"])
-    ((key, condition),) = where.items()
-    if key not in metadata:
-        return False
-    value = metadata[key]
-    if not isinstance(condition, dict):
-        return value == condition
-    ((op, operand),) = condition.items()
-    return {
-        "$gte": lambda: value >= operand,
-        "$lte": lambda: value <= operand,
-        "$in": lambda: value in operand,
-    }[op]()
 
 
 def _ids(sources: Sequence[Any]) -> list[str]:

@@ -197,12 +197,12 @@ def test_outlet_copies_are_looked_up_once_per_search(
 
 def test_over_real_stores(settings: Settings, seed_story: Any) -> None:
     import index
-    from index.stores import open_stores
+    from index.reader import IndexReader
 
     embedder = FakeEmbedder(dimension=256)
     index.build([str(seed_story)], settings, embedder=embedder)
-    with open_stores(settings) as stores:
-        retriever = HybridRetriever.from_settings(settings, embedder=embedder, stores=stores)
+    with IndexReader.open(settings) as reader:
+        retriever = HybridRetriever.from_settings(settings, embedder=embedder, reader=reader)
         sources = retriever.search("What is the deadline for a deal on Kosovo?")
         assert [source.n for source in sources] == [1]
         assert sources[0].source == "Reuters"
