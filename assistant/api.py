@@ -76,9 +76,12 @@ class Assistant:
         filters, as_of = options.get("filters"), options.get("as_of")
         self.refresh()
         from assistant.kinds import resolve_kind
+        from assistant.question import analyse
 
+        analysis = analyse(question, as_of)  # once: the router and the chain read it
         kind = options.get("kind", "auto")
-        found = resolve_kind(question, kind, as_of, history=[user for user, _ in history])
+        users = [user for user, _ in history]
+        found = resolve_kind(question, kind, as_of, history=users, time=analysis.time)
         if found.kind != "fact":
             desk = self.desk()
             try:
@@ -87,7 +90,9 @@ class Assistant:
                 desk.queries.close()
             return numbered_stream([answer.text, answer])
         return numbered_stream(
-            self.chain.stream(question, history=history, filters=filters, as_of=as_of)
+            self.chain.stream(
+                question, history=history, filters=filters, as_of=as_of, analysis=analysis
+            )
         )
 
     def brief(

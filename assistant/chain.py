@@ -1,26 +1,42 @@
-"""The answering chain: condense -> retrieve -> backend -> verify citations -> Answer.
+"""The answering chain: condense -> analyse -> retrieve -> ground -> gate -> backend -> verify
+citations -> Answer.
 
-The backend is any :class:`~assistant.backends.AnswerBackend`: the chain calls its
-``condense`` and ``stream`` and nothing else. :meth:`AnswerChain.stream` runs the steps,
-times them, and yields verified text deltas, then the final :class:`Answer`.
+The backend is any :class:`~assistant.backends.AnswerBackend`: the chain calls its ``answer``
+(and its ``condenser`` model, if any, to rewrite a follow-up) and nothing else. The condense
+policy lives here, once: a question that stands alone is kept as asked; a follow-up is
+rewritten by the model, the rewrite cleaned and checked, and the rules used when it fails.
+The question is analysed once (:mod:`assistant.question`) and the sources grounded once
+(:mod:`assistant.grounding`); the gate, the backend and the verifier read both.
+:meth:`AnswerChain.stream` runs the steps, times them, and yields verified text deltas, then
+the final :class:`Answer`.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from assistant.answer import Answer
 from assistant.backends.base import AnswerBackend, History
-from assistant.backends.condensing import condense_by_rules
+from assistant.backends.condensing import (
+    CONDENSE_TOKENS,
+    acceptable,
+    clean_question,
+    condense_by_rules,
+    leans_on_conversation,
+)
+from assistant.backends.prompting import condense_messages
 from assistant.citations import CitationVerifier
 from assistant.errors import BackendUnavailable, NewsdeskError
 from assistant.evidence import assess_evidence
+from assistant.grounding import Embedder, Grounding
 from assistant.prompts import NOT_COVERED
+from assistant.question import QuestionAnalysis, analyse
 from assistant.text import SentenceStream, split_sentences
 
 condense_heuristically = condense_by_rules  # the rules, under their older name
@@ -34,7 +50,9 @@ NOTHING_NEW = "The sources found add nothing to the previous answer."
 class AnswerChain:
     """Answers one question from a retriever and an answering backend."""
 
-    def __init__(self, retriever: Any, backend: AnswerBackend, *, k: int, embedder: Any = None):
+    def __init__(
+        self, retriever: Any, backend: AnswerBackend, *, k: int, embedder: Embedder | None = None
+    ) -> None:
         self.retriever = retriever
         self.backend = backend
         self.k = k
@@ -46,8 +64,10 @@ class AnswerChain:
         history: History | None = None,
         filters: Any = None,
         as_of: datetime | None = None,
+        analysis: QuestionAnalysis | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield verified text deltas as the answer is generated, then the :class:`Answer`."""
+        """Yield verified text deltas as the answer is generated, then the :class:`Answer`.
+        ``analysis``: ``question`` already analysed (used when it is not rewritten)."""
         history = list(history or ())
         timings: dict[str, float] = {}
         start = time.perf_counter()
@@ -56,19 +76,27 @@ class AnswerChain:
         timings["condense"] = time.perf_counter() - start
 
         mark = time.perf_counter()
-        sources = list(self.retriever.search(standalone, filters=filters, as_of=as_of, k=self.k))
+        if analysis is None or analysis.text != standalone:
+            analysis = analyse(standalone, as_of)
+        # the time phrase is resolved once; a retriever that cannot take it parses it itself
+        extra = {"constraint": analysis.time} if _takes_constraint(self.retriever) else {}
+        sources = list(
+            self.retriever.search(standalone, filters=filters, as_of=as_of, k=self.k, **extra)
+        )
         timings["retrieve"] = time.perf_counter() - mark
+        grounding = Grounding(sources, self.embedder)
 
-        if not sources or not assess_evidence(standalone, sources).answerable:
+        if not sources or not assess_evidence(analysis, grounding).answerable:
             # Weak evidence: not covered, for every backend, without calling the model.
             timings.update(generate=0.0, verify=0.0, total=time.perf_counter() - start)
             yield NOT_COVERED
             yield Answer(NOT_COVERED, [], sources, standalone, timings, covered=False)
             return
 
-        verifier = CitationVerifier(sources, self.embedder, standalone)
+        verifier = CitationVerifier(grounding, question=standalone)
         sentences = SentenceStream()
-        said = _sentence_keys(history[-1][1]) if history else set()
+        # only a follow-up leaves out what the last answer said; a new question is answered
+        said = _sentence_keys(history[-1][1]) if history and standalone != question else set()
         repeated = 0
         generated = shown_any = False
         verify = 0.0
@@ -86,7 +114,7 @@ class AnswerChain:
             return shown
 
         mark = time.perf_counter()
-        deltas = _guarded(self.backend.stream(standalone, sources))
+        deltas = _guarded(self.backend.answer(analysis, grounding))
         try:
             for delta in deltas:
                 if not delta:
@@ -125,12 +153,29 @@ class AnswerChain:
         yield Answer(result.text, result.citations, sources, standalone, timings, result.covered)
 
     def condense(self, question: str, history: History) -> str:
-        """A standalone version of a follow-up question (the question itself without history)."""
-        if not history:
+        """A standalone version of a follow-up question; a question that stands alone (or has
+        no conversation before it) is returned as asked."""
+        if not history or not leans_on_conversation(question):
             return question
-        with _backend_errors():
-            rewritten = self.backend.condense(question, history)
-        return rewritten.strip() or condense_by_rules(question, history)
+        model = self.backend.condenser
+        if model is not None:
+            messages = condense_messages(question, history)
+            with _backend_errors():
+                rewritten = clean_question("".join(model.generate(messages, CONDENSE_TOKENS)))
+            if acceptable(rewritten, question, history):
+                return rewritten
+        return condense_by_rules(question, history)
+
+
+def _takes_constraint(retriever: Any) -> bool:
+    """Whether ``retriever.search`` accepts the resolved time ``constraint``."""
+    try:
+        parameters = inspect.signature(retriever.search).parameters
+    except (TypeError, ValueError):
+        return False
+    return "constraint" in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+    )
 
 
 def _sentence_keys(text: str) -> set[str]:
@@ -157,7 +202,7 @@ def _backend_errors() -> Iterator[None]:
         ) from error
 
 
-def _guarded(items: Iterator[str]) -> Iterator[str]:
+def _guarded(items: Iterator[str]) -> Generator[str, None, None]:
     """The backend's stream with its failures turned into BackendUnavailable; closes it."""
     try:
         with _backend_errors():

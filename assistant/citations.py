@@ -10,27 +10,23 @@ or sentence by sentence while the model streams (:class:`CitationVerifier`).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
-from typing import Any
-
-import numpy as np
 
 from assistant.answer import Citation, Source
 from assistant.claims import (
     END_MARK,
     FRAGMENT_WORDS,
-    contradicts,
     has_end,
     is_complete,
     is_negated,
     is_not_covered,
 )
+from assistant.grounding import Embedder, GroundedSource, Grounding
 from assistant.prompts import NOT_COVERED
+from assistant.question import analyse
 from assistant.text import content_stems, split_sentences, strip_markers, words
-from assistant.untrusted import REDACTED, redact_instructions
 
 SUPPORT_LEXICAL = 0.6
 """Share of a sentence's content words found in one window of a source (two adjacent
@@ -52,7 +48,10 @@ class Verified:
 
 
 def verify_citations(
-    answer_text: str, sources: Sequence[Source], embedder: Any = None, question: str = ""
+    answer_text: str,
+    sources: Sequence[Source] | Grounding,
+    embedder: Embedder | None = None,
+    question: str = "",
 ) -> tuple[str, list[Citation], bool]:
     """Check every sentence of ``answer_text`` against ``sources``.
 
@@ -83,12 +82,17 @@ class CitationVerifier:
     returned pieces equal ``result().text``.
     """
 
-    def __init__(self, sources: Sequence[Source], embedder: Any = None, question: str = "") -> None:
-        self._sources = {source.n: _SourceText(source) for source in sources}
-        self._embedder = embedder
+    def __init__(
+        self,
+        sources: Sequence[Source] | Grounding,
+        embedder: Embedder | None = None,
+        question: str = "",
+    ) -> None:
+        self._grounding = Grounding.of(sources, embedder)
+        self._sources = self._grounding.by_n
         self._question = question
         self._question_stems = content_stems(question)
-        self._vectors: dict[str, np.ndarray] = {}
+        self._analysis = analyse(question) if question else None
         self._shown: list[str] = []
         self._pending: list[str] = []  # sentences without content words, shown with the next
         self._seen: set[str] = set()
@@ -208,7 +212,7 @@ class CitationVerifier:
         return chosen
 
     def _support(
-        self, text: str, stems: set[str], source: _SourceText, required: AbstractSet[str]
+        self, text: str, stems: set[str], source: GroundedSource, required: AbstractSet[str]
     ) -> float | None:
         """How well ``source`` supports the sentence, or None when it does not."""
         numbers = {stem for stem in stems if any(char.isdigit() for char in stem)}
@@ -217,21 +221,31 @@ class CitationVerifier:
             return None
         if lexical >= SUPPORT_LEXICAL:
             return lexical
-        if lexical < MAYBE_LEXICAL or self._embedder is None:
+        if lexical < MAYBE_LEXICAL:
+            return None
+        held = self._holds_the_answer(text, stems, source)
+        if held is not None:
+            return held
+        if self._grounding.embedder is None:
             return None
         similarity = self._similarity(text, source)
         return similarity if similarity >= SUPPORT_EMBEDDING else None
 
-    def _similarity(self, text: str, source: _SourceText) -> float:
+    def _holds_the_answer(self, text: str, stems: set[str], source: GroundedSource) -> float | None:
+        """A sentence stating an item of the asked type (the name, number, date) is supported
+        by a window holding that item with at least MAYBE_LEXICAL of its words: the answer
+        on the page is never dropped for being worded differently."""
+        if self._analysis is None or self._analysis.answer_type is None:
+            return None
+        items = content_stems(" ".join(self._analysis.items(text)))
+        if not items:
+            return None
+        share = source.coverage(stems, items, is_negated(text))
+        return share if share is not None and share >= MAYBE_LEXICAL else None
+
+    def _similarity(self, text: str, source: GroundedSource) -> float:
         """Cosine similarity of ``text`` to the closest sentence of ``source``."""
-        missing = [item for item in (text, *source.sentences) if item not in self._vectors]
-        if missing:
-            vectors = np.asarray(self._embedder.embed(missing), dtype=np.float32)
-            self._vectors.update(zip(missing, vectors, strict=True))
-        if not source.sentences:
-            return 0.0
-        matrix = np.stack([self._vectors[sentence] for sentence in source.sentences])
-        return float(np.max(matrix @ self._vectors[text]))
+        return max(self._grounding.similarities(text, source.quotable), default=0.0)
 
     def _number(self, source_n: int) -> int:
         self._used.setdefault(source_n, None)
@@ -244,62 +258,6 @@ class CitationVerifier:
         self._shown.extend(sentences)
         self._pending = []
         return prefix + " ".join(sentences)
-
-
-class _SourceText:
-    """A source's words and sentences, prepared once per answer.
-
-    Support is judged against *windows*: two adjacent sentences plus the title, outlet and
-    date. Words scattered over the whole article do not make a claim ("Russia recognised
-    Kosovo's independence" is not supported by a story naming Russia and independence apart).
-    """
-
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        # What addresses a model or poses as a prompt turn is never support.
-        sentences = split_sentences(redact_instructions(source.text))
-        body = [s for s in sentences if words(s) and REDACTED not in s]
-        self.sentences = [source.title, *body]
-        published = source.published
-        date = f"{published.year} {published:%B} {published.day}" if published else ""
-        header = content_stems(f"{source.title} {source.source or ''} {date}")
-        stems = [content_stems(sentence) for sentence in body]
-        self.windows = [header | a | b for a, b in zip(stems, [*stems[1:], set()], strict=True)]
-        self.windows = self.windows or [header]
-        self.stems = set().union(*self.windows)
-        self._sentence_stems = [header, *stems]
-        # how many of the article's sentences hold each word: a word in every sentence (the
-        # story's subject) says little about which sentence supports a claim
-        self._spread = Counter(stem for sentence in self._sentence_stems for stem in sentence)
-        negated = [is_negated(sentence) for sentence in body]
-        pairs = zip(stems, negated, [*stems[1:], set()], [*negated[1:], False], strict=True)
-        self._window_sentences = [[(a, x), (b, y)] for a, x, b, y in pairs] or [[]]
-
-    def coverage(
-        self, stems: set[str], required: AbstractSet[str], negated: bool = False
-    ) -> float | None:
-        """Best share of ``stems`` in one window holding all of ``required`` that does not
-        contradict the claim (see :func:`contradicts`), if any."""
-        shares = [
-            len(stems & window) / len(stems)
-            for window, sentences in zip(self.windows, self._window_sentences, strict=True)
-            if required <= window and not contradicts(stems, negated, window, sentences)
-        ]
-        return max(shares) if shares else None
-
-    def best_sentence(self, stems: set[str]) -> str:
-        """The source sentence that shares most of the claim's words (the snippet), each word
-        weighted by how few of the article's sentences hold it: the sentence with "eulogy" and
-        "delivered", not the one that only names the same people again."""
-        overlaps = [
-            sum(1.0 / self._spread[stem] for stem in stems & sentence)
-            for sentence in self._sentence_stems
-        ]
-        best = int(np.argmax(overlaps))
-        # The title only when no body sentence shares anything.
-        if best == 0 and len(self.sentences) > 1 and max(overlaps[1:]) > 0:
-            best = 1 + int(np.argmax(overlaps[1:]))
-        return self.sentences[best]
 
 
 def _heads(text: str) -> Iterator[str]:

@@ -2,30 +2,21 @@
 
 The answer is the best-scoring sentence that covers the question's topic and holds something
 of the type asked (a name for "who", a date for "when", a number for "how many / how much",
-see :mod:`assistant.evidence`); the shortest of the near-best ones wins. On weak evidence it
-replies not covered. Its sentence ranking also trims the prompt of the small local model to
-the sentences most likely to hold the answer (:func:`select_sentences`).
+see :mod:`assistant.question`); the shortest of the near-best ones wins. On weak evidence it
+replies not covered. It reads the answer's :class:`~assistant.grounding.Grounding`: the
+sentences, stems and vectors the gate and the verifier read too.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
 
 from assistant.answer import Source
-from assistant.evidence import (
-    passages,
-    question_kind,
-    question_terms,
-    source_sentences,
-    typed_items,
-)
+from assistant.grounding import Embedder, Grounding
 from assistant.prompts import NOT_COVERED
-from assistant.text import content_stems
+from assistant.question import QuestionAnalysis, analyse
+from assistant.view import score_sentences, select_view
 from index.text import SENTENCE_DATELINE as _DATELINE
 
 MIN_SCORE = 0.2
@@ -55,19 +46,21 @@ class ExtractiveAnswerer:
     """Answers with the source sentences closest to the question; every sentence is cited.
 
     Sentences are scored by the question's content words they contain (weighted by rarity
-    across the candidates) and, when an embedder is given, by embedding similarity.
+    across the candidates) and, when the grounding has an embedder, by embedding similarity.
     """
 
     name = "extractive"
 
-    def __init__(self, embedder: Any = None, max_sentences: int = 2) -> None:
+    def __init__(self, embedder: Embedder | None = None, max_sentences: int = 2) -> None:
         self.embedder = embedder
         self.max_sentences = max_sentences
 
-    def answer(self, question: str, sources: Sequence[Source]) -> str:
+    def answer(
+        self, question: str | QuestionAnalysis, sources: Sequence[Source] | Grounding
+    ) -> str:
         """The sentence of ``sources`` that answers ``question``, with its ``[n]``; or
         NOT_COVERED when no sentence covers the question and holds what it asks for."""
-        candidates = answering_sentences(question, sources, self.embedder)
+        candidates = answering_sentences(question, Grounding.of(sources, self.embedder))
         if not candidates:
             return NOT_COVERED
         best = candidates[0].score
@@ -87,16 +80,17 @@ class ExtractiveAnswerer:
 
 
 def answering_sentences(
-    question: str, sources: Sequence[Source], embedder: Any = None
+    question: str | QuestionAnalysis, sources: Sequence[Source] | Grounding
 ) -> list[ScoredSentence]:
     """Sentences that could answer ``question``, best first: they score at least MIN_SCORE,
     cover MIN_COVERAGE of its topic words (with their title and next sentence) and hold an
     item of the type asked that the question does not already name."""
-    kind = question_kind(question)
-    terms = question_terms(question)
-    windows = {(p.n, p.position): p.stems for p in passages(sources)}
+    analysis = analyse(question)
+    grounding = Grounding.of(sources)
+    terms = analysis.terms
+    windows = {(p.n, p.position): p.stems for p in grounding.passage_list}
     found = []
-    for sentence in rank_sentences(question, sources, embedder):
+    for sentence in rank_sentences(analysis, grounding):
         if sentence.score < MIN_SCORE:
             break
         if sentence.text.rstrip(" \"'”’)").endswith("?"):
@@ -104,74 +98,32 @@ def answering_sentences(
         window = windows.get((sentence.n, sentence.position), frozenset())
         if terms and len(terms & window) < MIN_COVERAGE * len(terms):
             continue
-        if kind is not None and not typed_items(sentence.text, kind, question):
+        if analysis.answer_type is not None and not analysis.items(sentence.text):
             continue
         found.append(sentence)
     return found
 
 
 def rank_sentences(
-    question: str, sources: Sequence[Source], embedder: Any = None, min_words: int = 3
+    question: str | QuestionAnalysis, sources: Sequence[Source] | Grounding, min_words: int = 3
 ) -> list[ScoredSentence]:
-    """Every sentence of ``sources`` with at least ``min_words`` content words, best first."""
-    candidates = [
-        (source.n, position, sentence)
-        for source in sources
-        for position, sentence in source_sentences(source)
-        if len(content_stems(sentence)) >= min_words
+    """Every sentence of ``sources`` with at least ``min_words`` content words, best first:
+    half rare question words, half meaning (words alone without an embedder)."""
+    scored = score_sentences(
+        analyse(question), Grounding.of(sources), sources=None, min_words=min_words,
+        weights=(0.5, 0.5, 0.0), pairs=False,
+    )  # fmt: skip
+    return [
+        ScoredSentence(i.sentence.n, i.sentence.position, i.sentence.text, i.score) for i in scored
     ]
-    if not candidates:
-        return []
-    question_stems = content_stems(question)
-    stems = [content_stems(text) for _, _, text in candidates]
-    weights = {
-        stem: math.log(1 + len(stems) / (1 + sum(stem in s for s in stems)))
-        for stem in question_stems
-    }
-    total = sum(weights.values()) or 1.0
-    scores = [sum(weights[stem] for stem in question_stems & s) / total for s in stems]
-    if embedder is not None:
-        vectors = np.asarray(
-            embedder.embed([question, *(text for _, _, text in candidates)]), dtype=np.float32
-        )
-        similarity = vectors[1:] @ vectors[0]
-        scores = [0.5 * lex + 0.5 * float(sim) for lex, sim in zip(scores, similarity, strict=True)]
-    # The lede and the best-ranked source break ties: news puts the answer first.
-    ranked = [
-        ScoredSentence(n, position, text, score + 0.02 / (1 + position) + 0.01 / n)
-        for (n, position, text), score in zip(candidates, scores, strict=True)
-    ]
-    return sorted(ranked, key=lambda sentence: -sentence.score)
 
 
-def select_sentences(question: str, sources: Sequence[Source], budget_chars: int) -> dict[int, str]:
-    """The best sentences for ``question`` within ``budget_chars``, per source n, in text order.
-
-    Always keeps the best sentence; sources none of whose sentences made it are left out.
-    """
-    chosen: list[ScoredSentence] = []
-    used = 0
-    for sentence in rank_sentences(question, sources, min_words=1):
-        if chosen and used + len(sentence.text) > budget_chars:
-            continue
-        chosen.append(sentence)
-        used += len(sentence.text) + 1
-    by_source: dict[int, list[ScoredSentence]] = {}
-    for sentence in chosen:
-        by_source.setdefault(sentence.n, []).append(sentence)
-    return {n: _join(sentences) for n, sentences in sorted(by_source.items())}
-
-
-def _join(sentences: list[ScoredSentence]) -> str:
-    """Sentences in text order; a gap between them is shown as an ellipsis."""
-    text = ""
-    previous = None
-    for sentence in sorted(sentences, key=lambda s: s.position):
-        if previous is not None:
-            text += " " if sentence.position == previous + 1 else " … "
-        text += sentence.text
-        previous = sentence.position
-    return text
+def select_sentences(
+    question: str | QuestionAnalysis, sources: Sequence[Source] | Grounding, budget_chars: int
+) -> dict[int, str]:
+    """The words-only view of ``sources`` within ``budget_chars`` (the selector used before
+    :mod:`assistant.view`; kept to measure against it)."""
+    return select_view(analyse(question), Grounding.of(sources), budget_chars, "lexical", None)
 
 
 def _cite(sentence: ScoredSentence) -> str:

@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Literal
+from datetime import UTC, date, datetime
+from datetime import time as dt_time
+from functools import lru_cache
+from typing import Literal, cast
 
-from assistant.dates import parse_time_constraints
+from assistant.dates import TimeConstraint, parse_time_constraints
 from index.errors import InvalidQuestion
 
 __all__ = ["KINDS", "Kind", "QuestionKind", "classify", "follow_up", "resolve_kind", "topic_of"]
@@ -36,7 +38,7 @@ _T = r"(?P<topic>.+?)"
 
 # (kind, pattern) in order: the first match decides. Patterns see the question lower-cased.
 _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern))
+    (cast(Kind, kind), re.compile(pattern))
     for kind, pattern in (
         (
             "compare",
@@ -135,10 +137,13 @@ class QuestionKind:
     period: str = ""  # time words carried over from the conversation (a follow-up's period)
 
 
-def classify(question: str, as_of: datetime | None = None) -> QuestionKind:
-    """The kind of ``question`` by the wording rules (a fact when none matches)."""
+def classify(
+    question: str, as_of: datetime | None = None, time: TimeConstraint | None = None
+) -> QuestionKind:
+    """The kind of ``question`` by the wording rules (a fact when none matches); ``time``: its
+    time phrase already resolved (:class:`~assistant.question.QuestionAnalysis`)."""
     as_of = as_of or datetime.now(UTC)
-    time_phrase = parse_time_constraints(question, as_of).matched_text
+    time_phrase = (time or parse_time_constraints(question, as_of)).matched_text
     text = " ".join(question.strip().split())
     lowered = _PUNCTUATION.sub("", text.lower())
     for kind, pattern in _RULES:
@@ -163,14 +168,16 @@ def resolve_kind(
     as_of: datetime | None = None,
     hook: KindHook | None = None,
     history: Sequence[str] = (),
+    time: TimeConstraint | None = None,
 ) -> QuestionKind:
     """The kind to answer with: ``requested`` unless it is "auto", then the rules, then ``hook``.
 
     An explicit kind keeps the topic the rules find (or the whole question when they find none).
     ``history`` holds the conversation's earlier questions, oldest first: with it, a follow-up
-    of a list question keeps that kind and period (see :func:`follow_up`).
+    of a list question keeps that kind and period (see :func:`follow_up`); each earlier
+    question is classified once per day (:func:`_turn` keeps what it found).
     """
-    found = classify(question, as_of)
+    found = classify(question, as_of, time)
     if requested == "auto":
         if found.kind == "fact" and history:
             context = None
@@ -215,17 +222,24 @@ def follow_up(
 
 def _turn(question: str, context: QuestionKind | None, as_of: datetime | None) -> QuestionKind:
     """The kind of one question of a conversation, its time words kept for a follow-up."""
-    found = classify(question, as_of)
+    day = (as_of or datetime.now(UTC)).date()
+    return _turn_on(question, context, day)
+
+
+@lru_cache(maxsize=1024)
+def _turn_on(question: str, context: QuestionKind | None, day: date) -> QuestionKind:
+    """:func:`_turn` for a conversation on ``day``: an earlier turn is classified once."""
+    as_of = datetime.combine(day, dt_time(12), tzinfo=UTC)
+    time = parse_time_constraints(question, as_of)
+    found = classify(question, as_of, time)
     if found.kind != "fact":
-        time_phrase = parse_time_constraints(question, as_of or datetime.now(UTC)).matched_text
-        return QuestionKind(found.kind, found.topic, found.rule, time_phrase)
+        return QuestionKind(found.kind, found.topic, found.rule, time.matched_text)
     followed = follow_up(question, context, as_of)
     if followed is None:
         return found
     if followed.period:
         return followed
-    time_phrase = parse_time_constraints(question, as_of or datetime.now(UTC)).matched_text
-    return QuestionKind(followed.kind, followed.topic, followed.rule, time_phrase)
+    return QuestionKind(followed.kind, followed.topic, followed.rule, time.matched_text)
 
 
 def topic_of(question: str, as_of: datetime | None = None) -> str:

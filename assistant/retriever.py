@@ -18,6 +18,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, SkipValidation
 
 from assistant.answer import Source
+from assistant.dates import TimeConstraint
 from assistant.filters import Filters
 from assistant.retrieval.fusion import Fusion, published_of
 from assistant.retrieval.plan import TimeWords, plan_search, query_terms, term_coverage
@@ -101,11 +102,13 @@ class HybridRetriever(BaseRetriever):
         filters: Filters | None = None,
         as_of: datetime | None = None,
         k: int | None = None,
+        constraint: TimeConstraint | None = None,
     ) -> list[Source]:
         """The best ``k`` articles for ``question``, numbered 1..k; [] when none is relevant.
 
         ``as_of`` is the reference date for time words (default: now, UTC); when given, articles
-        published after the following day are left out.
+        published after the following day are left out. ``constraint``: the question's time phrase
+        already resolved (:class:`~assistant.question.QuestionAnalysis`), else parsed here.
         """
         question = question.strip()
         if not question:
@@ -117,6 +120,7 @@ class HybridRetriever(BaseRetriever):
             outlets=self.keyword.outlets,
             syndicated_in=self.keyword.syndicated_in,
             time_words=self.time_words,
+            constraint=constraint,
         )
         if plan is None:
             return []

@@ -20,8 +20,13 @@ class FakeRetriever:
         self.calls: list[dict[str, Any]] = []
 
     def search(
-        self, question: str, filters: Any = None, as_of: Any = None, k: Any = None
+        self,
+        question: str,
+        filters: Any = None,
+        as_of: Any = None,
+        k: Any = None,
+        constraint: Any = None,
     ) -> list[Source]:
-        """The fixed sources, recording the call."""
+        """The fixed sources, recording the call (the resolved time ``constraint`` aside)."""
         self.calls.append({"question": question, "filters": filters, "as_of": as_of, "k": k})
         return list(self.sources)

@@ -170,7 +170,7 @@ class OursRunner:
             "first_token_cpu": first_cpu if first_cpu is not None else total_cpu,
             "total_cpu": total_cpu,
             "prompt_tokens": self._count(self.assistant.llm.last_prompt),
-            "generated_tokens": self.assistant.llm.last_tokens,
+            "generated_tokens": self.assistant.llm.model.last_tokens,  # the reader's model
         }
 
     def _count(self, prompt: str) -> int:

@@ -24,7 +24,9 @@ from assistant.backends import LOCAL_MODEL_NAMES, make_backend
 from assistant.errors import BackendUnavailable
 from assistant.evaluation.data import load_corpus, load_questions, select_questions
 from assistant.evaluation.metrics import answer_is_correct, contains_answer
+from assistant.grounding import Grounding
 from assistant.prompts import NOT_COVERED
+from assistant.question import analyse
 from index.settings import Settings
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "realtimeqa"
@@ -48,9 +50,10 @@ def main() -> None:
     for question in questions:
         ids = [i for i in question.retrieved_doc_ids if i in corpus][:3]
         sources = [_source(n, corpus[i]) for n, i in enumerate(ids, start=1)]
+        grounding, analysis = Grounding(sources), analyse(question.question, question.as_of)
         started, cpu, first, text = time.perf_counter(), time.process_time(), None, ""
         try:
-            for piece in backend.stream(question.question, sources):
+            for piece in backend.answer(analysis, grounding):
                 first = first or time.perf_counter() - started
                 text += piece
         except BackendUnavailable as error:  # a timeout: this question fails, the run goes on
@@ -61,8 +64,7 @@ def main() -> None:
         correct = answer_is_correct(text, question.answers)
         right += correct
         refused += NOT_COVERED in text
-        prompt = " ".join(m["content"] for m in backend.style.messages(question.question, sources))
-        gold += contains_answer(prompt, question.answers)
+        gold += contains_answer(getattr(backend, "last_prompt", ""), question.answers)
         print(
             int(correct), f"{firsts[-1]:.1f}/{totals[-1]:.1f}", question.question[:70], "|",
             question.answers[0], "|", text[:150].replace("\n", " "), flush=True,

@@ -11,13 +11,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import nupunkt
-
 from index.models import Article, Chunk
+from index.text import sentence_spans
 
 TokenCounter = Callable[[str], int]
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _WORD = re.compile(r"\S+")
 _SPACES = re.compile(r"\s+")
 _MAX_TITLE_WORDS = 30
@@ -89,32 +87,13 @@ class _Unit:
 def _units(text: str, count_tokens: TokenCounter, budget: int) -> list[_Unit]:
     """Sentences of ``text`` as spans, each tokenised once; over-long ones cut by words."""
     units: list[_Unit] = []
-    for start, end in _sentence_spans(text):
+    for start, end in sentence_spans(text):
         tokens = count_tokens(text[start:end])
         if tokens <= budget:
             units.append(_Unit(start, end, tokens))
         else:
             units.extend(_split_by_words(text, start, end, count_tokens, budget))
     return units
-
-
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans, whitespace-trimmed; paragraph breaks (blank lines) always end a sentence."""
-    spans: list[tuple[int, int]] = []
-    paragraph_start = 0
-    for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
-        paragraph_end = match.start() if match else len(text)
-        paragraph = text[paragraph_start:paragraph_end]
-        if paragraph.strip():
-            for start, end in nupunkt.sent_spans(paragraph):
-                piece = paragraph[start:end]
-                stripped = piece.strip()
-                if stripped:
-                    left = start + len(piece) - len(piece.lstrip())
-                    spans.append((paragraph_start + left, paragraph_start + left + len(stripped)))
-        if match:
-            paragraph_start = match.end()
-    return spans
 
 
 def _split_by_words(

@@ -1,5 +1,6 @@
 """The one home of text analysis shared by the index and the assistant: stopword lists, word
-splitting and the dateline patterns.
+splitting, the sentence splitter (nupunkt), the stemmer (Snowball English), month and weekday
+names, and the dateline patterns.
 
 It lives in ``index`` (the lower layer, which never imports ``assistant``); the answer-side
 helpers in ``assistant/text.py`` (sentences, ``[n]`` markers) build on it. Each stopword list
@@ -10,6 +11,10 @@ purpose does.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import nupunkt
+import Stemmer
 
 # fmt: off
 ENGLISH_STOPWORDS = frozenset((
@@ -72,12 +77,100 @@ def bare_words(text: str) -> set[str]:
     return (found - with_apostrophe) | {_POSSESSIVE.sub("", word) for word in with_apostrophe}
 
 
+# --- sentences ----------------------------------------------------------------------------------
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+# The rule layer over nupunkt: a lower-case word of three letters or more, a full stop and a
+# capitalised word is a sentence boundary ("... the Albanian south. Police said ..."), which
+# nupunkt sometimes misses; lower-case abbreviations are the exceptions.
+_MISSED_BOUNDARY = re.compile(
+    r"(?<![\w.])(?!(?:etc|approx|incl|esp|est|vs|viz|ibid)\.)[a-z]{3,}[.!?][\"'”’)]*(\s+)(?=[\"“'(]?[A-Z])"
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text``, whitespace-trimmed (nupunkt, and a rule
+    for boundaries it misses); a paragraph break (a blank line) always ends a sentence. The one
+    sentence splitter of Newsdesk."""
+    spans: list[tuple[int, int]] = []
+    paragraph_start = 0
+    for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        paragraph_end = match.start() if match else len(text)
+        paragraph = text[paragraph_start:paragraph_end]
+        if paragraph.strip():
+            for start, end in nupunkt.sent_spans(paragraph):
+                piece = paragraph[start:end]
+                stripped = piece.strip()
+                if stripped:
+                    left = paragraph_start + start + len(piece) - len(piece.lstrip())
+                    spans.extend(_split_missed(stripped, left))
+        if match:
+            paragraph_start = match.end()
+    return spans
+
+
+def _split_missed(sentence: str, offset: int) -> list[tuple[int, int]]:
+    """``sentence`` (at ``offset``) cut at the boundaries nupunkt missed."""
+    spans, start = [], 0
+    for match in _MISSED_BOUNDARY.finditer(sentence):
+        spans.append((offset + start, offset + match.start(1)))
+        start = match.end(1)
+    spans.append((offset + start, offset + len(sentence)))
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (see :func:`sentence_spans`)."""
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+# --- stems ------------------------------------------------------------------------------------
+
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) English stem of a lower-cased word; numbers stay as they are and
+    a possessive ``'s`` is dropped. The one stemmer of Newsdesk."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    if not word.isalpha():
+        return word
+    return str(_STEMMER.stemWord(word))
+
+
+def content_stems(text: str) -> set[str]:
+    """Stems of the content words of ``text`` (:data:`CONTENT_STOPWORDS` left out)."""
+    return {stem(word) for word in words(text) if word not in CONTENT_STOPWORDS}
+
+
+# --- calendar names ---------------------------------------------------------------------------
+
+MONTH_NAMES: tuple[str, ...] = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+"""Month names (lower case), January first."""
+MONTHS: dict[str, int] = {
+    name: number
+    for number, full in enumerate(MONTH_NAMES, start=1)
+    for name in (full, full[:3], *(("sept",) if number == 9 else ()))
+}
+"""Month names and abbreviations (lower case) -> month number."""
+WEEKDAYS: tuple[str, ...] = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+)  # fmt: skip
+"""Weekday names, Monday first (``date.weekday()`` order)."""
+MONTH_PATTERN = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+"""A month name or abbreviation, as written (match case-insensitively for lower case)."""
+
 # --- datelines ("BRUSSELS (Reuters) -") -------------------------------------------------------
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
+_MONTH = rf"{MONTH_PATTERN}\.?"
 _PLACE_WORD = r"[A-ZÀ-ÖØ-Þ][\w.'’\-/]*"
 _PLACE = rf"(?P<place>{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,3}})"
 _REGION = rf"(?P<region>{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,2}})"

@@ -63,3 +63,13 @@ def fake_embedder() -> FakeEmbedder:
 def seed_story() -> Path:
     """The real Reuters wire story from ../shared/seeds (read in place, never copied)."""
     return SHARED / "seeds" / "000_f8f8be72d5054970.txt"
+
+
+@pytest.fixture(autouse=True)
+def model_load_guard(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, newsdesk_home: Path
+) -> None:
+    """Only tests marked ``integration`` may load a real language model (after
+    ``newsdesk_home`` has cleared the other NEWSDESK_* variables)."""
+    allowed = request.node.get_closest_marker("integration") is not None
+    monkeypatch.setenv("NEWSDESK_ALLOW_MODEL_LOAD", "1" if allowed else "0")

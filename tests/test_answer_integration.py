@@ -108,8 +108,9 @@ def test_a_model_process_killed_mid_answer_costs_one_question(indexed: Assistant
     from assistant.backends.served import RESTARTED
     from assistant.errors import BackendUnavailable
 
-    backend = make_backend(indexed.settings)
-    assistant = Assistant(indexed.settings, llm=backend)
+    reader = make_backend(indexed.settings)
+    backend = reader.model  # the served model behind the reader
+    assistant = Assistant(indexed.settings, llm=reader)
     try:
         assistant.ask("How many workers did Statoil fly to shore?")  # loads the model
 

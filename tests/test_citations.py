@@ -376,3 +376,21 @@ def test_the_snippet_is_the_sentence_with_the_claims_distinctive_words():
     )
     assert covered
     assert citations[0].snippet.startswith("Biden delivered a eulogy")
+
+
+def test_an_answer_worded_differently_is_kept_when_its_source_holds_the_item_asked() -> None:
+    from assistant.citations import verify_citations
+    from tests.fixtures.answering.sources import make_source
+
+    source = make_source(
+        1,
+        "Estate changes hands",
+        "Longwood Gardens will take over the Granogue estate, the du Pont family said on Friday.",
+    )
+    question = "What is the new owner of the historic du Pont estate Granogue?"
+    answer = "The new owner of the historic Granogue property is Longwood Gardens [1]."
+    text, citations, covered = verify_citations(answer, [source], question=question)
+    assert covered and "Longwood Gardens" in text and citations[0].n == 1
+    # the same wording with an item the source does not hold is still dropped
+    wrong = "The new owner of the historic Granogue property is Winterthur Museum [1]."
+    assert not verify_citations(wrong, [source], question=question)[2]

@@ -20,7 +20,11 @@ FILES = [
     str(FIXTURES / "corpus.jsonl"),
 ]
 MEASURES = {"recall@1", "recall@5", "recall@10", "mrr@10"}
-ANSWER_MEASURES = {"accuracy", "citation_precision", "abstention", "false_refusal", "label_free"}
+ANSWER_MEASURES = {
+    "accuracy", "citation_precision", "abstention", "false_refusal", "label_free",
+    "choice_accuracy", "not_covered_gold_in_view", "not_covered_gold_in_view_gate",
+    "not_covered_gold_in_view_model", "not_covered_gold_in_view_verifier",
+}  # fmt: skip
 
 
 def _deps(settings: Settings, fake_embedder: FakeEmbedder) -> EvalDeps:

@@ -31,9 +31,12 @@ SEED = 20260101
 HYBRID_RECALL_AT_5_FLOOR = 0.80
 # The extractive backend on the same slice (no LLM, so cheap enough for CI), measured
 # 2026-12-01: accuracy 0.333 (10 of 30), abstention on the unanswerable variants 0.600 (18 of
-# 30), false refusal 0.367, label-free 0.867. Each floor allows two more misses.
-EXTRACTIVE_ACCURACY_FLOOR = 0.26
-EXTRACTIVE_ABSTENTION_FLOOR = 0.53
+# 30), false refusal 0.367, label-free 0.867. Measured again 2026-12-04 after the one grounding
+# pipeline (issues 18/20: nupunkt sentences, Snowball stems, the question analysed once):
+# accuracy 0.267 (8 of 30), abstention 0.567 (17 of 30), false refusal 0.333, label-free
+# 0.867, choice accuracy 0.233; hybrid recall@5 0.900. Each floor allows two more misses.
+EXTRACTIVE_ACCURACY_FLOOR = 0.19
+EXTRACTIVE_ABSTENTION_FLOOR = 0.49
 
 
 def _slice(folder: Path) -> tuple[Path, Path]:

@@ -36,7 +36,7 @@ def test_retrieval_run_scores_every_retriever(
 
 
 def test_second_run_reuses_the_index(settings: Settings, fake_embedder: FakeEmbedder) -> None:
-    config = replace(CONFIG, retrieval_only=True, limit=1)
+    config = replace(CONFIG, retrieval_only=True, limit=1, views=False)
     run_evaluation(config, settings, embedder=fake_embedder)
     embedded = sum(len(call) for call in fake_embedder.calls)
     again = run_evaluation(config, settings, embedder=fake_embedder)

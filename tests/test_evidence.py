@@ -10,45 +10,10 @@ from assistant.answer import RetrievedChunk
 from assistant.backends.extractive_backend import ExtractiveBackend
 from assistant.backends.fake import ScriptedBackend
 from assistant.chain import AnswerChain
-from assistant.evidence import (
-    DATE,
-    NAME,
-    NUMBER,
-    PLACE,
-    assess_evidence,
-    question_kind,
-    typed_items,
-)
+from assistant.evidence import assess_evidence
 from assistant.prompts import NOT_COVERED
 from assistant.testing import FakeRetriever
 from tests.fixtures.answering.sources import three_sources
-
-
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        ("Who leads the ECB?", NAME),
-        ("Which comedian does the administration want fired?", NAME),
-        ("When is the deadline for a deal on Kosovo?", DATE),
-        ("What year did Musk acquire Twitter?", DATE),
-        ("How many workers were flown to shore?", NUMBER),
-        ("How much did the ECB raise rates?", NUMBER),
-        ("What is the new fee to climb Mount Everest?", NUMBER),
-        ("Where did Kosovo Serbs rally?", PLACE),
-        ("Which country recognised Kosovo?", PLACE),
-        ("What did Sony say it will stop producing?", None),
-    ],
-)
-def test_question_kind(question, kind):
-    assert question_kind(question) == kind
-
-
-def test_typed_items_leave_out_what_the_question_names():
-    sentence = "ECB President Jean-Claude Trichet said on Thursday that 4 percent was right."
-    assert "Jean-Claude Trichet" in " ".join(typed_items(sentence, NAME, "Who leads the ECB?"))
-    assert typed_items(sentence, DATE) == ["Thursday"]
-    assert "4 percent" in typed_items(sentence, NUMBER)
-    assert typed_items("The ECB met.", NAME, "Who leads the ECB?") == []
 
 
 @pytest.mark.parametrize(

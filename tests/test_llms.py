@@ -10,12 +10,18 @@ from pathlib import Path
 import pytest
 
 from assistant.backends import BACKEND_NAMES, LOCAL_MODEL_NAMES, make_backend
+from assistant.backends.condensing import CONDENSE_TOKENS
 from assistant.backends.extractive_backend import ExtractiveBackend
 from assistant.backends.inline import LlamaBackend, silence_native_logs
 from assistant.backends.packaged import PackagedGGUF, assemble_gguf
 from assistant.backends.prompting import FULL, READER
+from assistant.backends.reader import Reader
 from assistant.backends.served import COMPLETION_STOP, STOP
+from assistant.chain import AnswerChain
 from assistant.errors import BackendUnavailable
+from assistant.grounding import Grounding
+from assistant.question import analyse
+from assistant.testing import FakeRetriever
 from index.settings import Settings
 from tests.fixtures.answering.sources import three_sources
 
@@ -44,8 +50,17 @@ class FakeLlama:
 
 
 def backend(llama: FakeLlama, **kwargs) -> LlamaBackend:
-    return LlamaBackend("/models/fake.gguf", kwargs.pop("style", READER), load=lambda b: llama,
-                        **kwargs)  # fmt: skip
+    return LlamaBackend("/models/fake.gguf", load=lambda b: llama, **kwargs)
+
+
+def reader(llama: FakeLlama, *, max_tokens: int = 96, condenses: bool = True) -> Reader:
+    """The local model as the chain holds it: a reader around the llama.cpp chat model."""
+    return Reader(backend(llama), READER, max_tokens=max_tokens, condenses=condenses)
+
+
+def ask(model: Reader, question: str = "When?") -> str:
+    grounding = Grounding(three_sources())
+    return "".join(model.answer(analyse(question), grounding))
 
 
 def test_the_registry_names_the_settings_choices():
@@ -60,7 +75,7 @@ def test_the_registry_names_the_settings_choices():
 
 def test_a_chat_model_gets_messages_stop_sequences_and_greedy_settings():
     llama = FakeLlama(["December", " 10", " [1]."])
-    reply = "".join(backend(llama, max_tokens=32).stream("When?", three_sources()))
+    reply = ask(reader(llama, max_tokens=32))
     assert reply == "December 10 [1]."
     (call,) = llama.calls
     assert [m["role"] for m in call["messages"]] == ["system", "user"]
@@ -81,22 +96,24 @@ def test_a_base_model_without_chat_template_continues_plain_text():
 def test_an_instruction_tuned_model_condenses_follow_ups():
     llama = FakeLlama(["Standalone question: What did Serbia say about Kosovo?"])
     history = [("What is the deadline on Kosovo?", "December 10 [1].")]
-    assert backend(llama).condense("And Serbia?", history) == "What did Serbia say about Kosovo?"
+    chain = AnswerChain(FakeRetriever(three_sources()), reader(llama), k=5)
+    assert chain.condense("And Serbia?", history) == "What did Serbia say about Kosovo?"
     assert "Follow-up question: And Serbia?" in llama.calls[0]["messages"][0]["content"]
+    assert llama.calls[0]["max_tokens"] == CONDENSE_TOKENS
 
 
 def test_a_base_model_condenses_by_rules_without_generating():
     llama = FakeLlama(["unused"], chat=False)
     history = [("What is the deadline on Kosovo?", "December 10 [1].")]
-    model = backend(llama, instruct=False)
-    assert model.condense("And then?", history) == "What is the deadline on Kosovo? And then?"
+    chain = AnswerChain(FakeRetriever(three_sources()), reader(llama, condenses=False), k=5)
+    assert chain.condense("And then?", history) == "What is the deadline on Kosovo? And then?"
     assert llama.calls == []
 
 
 def test_a_slow_generation_ends_with_a_clear_timeout():
     llama = FakeLlama(["a", "b", "c"])
     with pytest.raises(BackendUnavailable, match=r"longer than 0 s.*NEWSDESK_ANSWER_TIMEOUT"):
-        list(backend(llama, timeout=1e-9).stream("When?", three_sources()))
+        list(backend(llama, timeout=1e-9).generate([{"role": "user", "content": "When?"}], 8))
 
 
 def test_the_backend_owns_and_frees_its_model(monkeypatch):
@@ -107,7 +124,7 @@ def test_the_backend_owns_and_frees_its_model(monkeypatch):
     fake.llama_log_set = lambda callback, user_data: calls.append(callback)
     monkeypatch.setitem(sys.modules, "llama_cpp", fake)
     model = backend(llama)
-    list(model.stream("When?", three_sources()))
+    list(model.generate([{"role": "user", "content": "When?"}], 8))
     assert model._log_callback is calls[0] and calls[0](2, b"llama_kv_cache: x", None) is None
     model.close()
     assert llama.closed
@@ -136,7 +153,7 @@ def test_openai_backend_is_configured_from_settings(settings):
             openai_api_key="k", answer_timeout=30,
         )
     )  # fmt: skip
-    model = built.chat_model
+    model = built.model.chat_model
     assert (model.model_name, model.openai_api_base, model.temperature) == (
         "m", "http://127.0.0.1:9/v1", 0.0,
     )  # fmt: skip
@@ -161,9 +178,9 @@ def test_a_configured_gguf_file_wins_and_gets_the_full_prompt(settings, monkeypa
     path.write_bytes(b"GGUF")
     built = make_backend(settings.with_overrides(gguf_path=path, llm_threads=3,
                                                  local_model="gemma3-270m"))  # fmt: skip
-    config = built.process.config
+    config = built.model.process.config
     assert (config.model_path, config.n_threads, built.style.name) == (path, 3, "full")
-    assert built.process.pid is None  # the model's process starts on the first question
+    assert built.model.process.pid is None  # the model's process starts on the first question
 
 
 def _fake_parts(tmp_path: Path, monkeypatch, chunks: list[bytes]) -> PackagedGGUF:

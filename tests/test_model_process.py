@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from assistant.backends.model_process import ModelProcess, ModelServerConfig
-from assistant.backends.prompting import READER
 from assistant.backends.served import RESTARTED, ServedModelBackend
 from assistant.errors import BackendUnavailable
 
@@ -18,7 +17,7 @@ from assistant.errors import BackendUnavailable
 def backend(tmp_path: Path):
     config = ModelServerConfig(model_path=tmp_path / "none.gguf", log_path=tmp_path / "m.log")
     process = ModelProcess(config, server_module="assistant.backends.fake_model_server")
-    served = ServedModelBackend(process, READER, name="local:fake", timeout=30)
+    served = ServedModelBackend(process, name="local:fake", timeout=30)
     yield served
     served.close()
 
@@ -63,7 +62,7 @@ def test_a_model_that_cannot_load_says_so(tmp_path: Path) -> None:
     config = ModelServerConfig(model_path=tmp_path / "broken.gguf", log_path=tmp_path / "m.log")
     process = ModelProcess(config, startup_timeout=60)
     (tmp_path / "broken.gguf").write_bytes(b"not a model")
-    served = ServedModelBackend(process, READER)
+    served = ServedModelBackend(process)
     try:
         with pytest.raises(BackendUnavailable, match=r"exited while loading broken\.gguf"):
             ask(served, "hello")

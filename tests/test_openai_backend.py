@@ -95,7 +95,7 @@ def openai_settings(settings, stub):
 
 
 def test_non_streaming_completion(openai_settings, stub):
-    model = make_backend(openai_settings).chat_model
+    model = make_backend(openai_settings).model.chat_model
     assert model.invoke("Hello?").content == REPLY
     (request,) = stub.requests
     assert request["model"] == "stub-model"
@@ -106,7 +106,7 @@ def test_non_streaming_completion(openai_settings, stub):
 
 
 def test_streaming_completion(openai_settings, stub):
-    model = make_backend(openai_settings).chat_model
+    model = make_backend(openai_settings).model.chat_model
     pieces = [chunk.content for chunk in model.stream("Hello?")]
     assert "".join(pieces) == REPLY
     assert len([piece for piece in pieces if piece]) > 3
@@ -126,7 +126,7 @@ def test_assistant_answers_through_the_endpoint(openai_settings, stub):
 
 def test_a_local_server_needs_no_key(settings, stub):
     local = settings.with_overrides(llm="openai", openai_base_url=stub.url)
-    assert make_backend(local).chat_model.invoke("Hi").content == REPLY
+    assert make_backend(local).model.chat_model.invoke("Hi").content == REPLY
     assert stub.headers[0]["authorization"] == "Bearer not-needed"
 
 

@@ -40,8 +40,34 @@ def test_sentence_stream_waits_for_the_next_sentence_and_its_citations():
 def test_text_helpers():
     assert citation_numbers("a [1] b [2, 3] c [Source 4] d [2007-11-27]") == [1, 2, 3, 4]
     assert content_stems("The talks were held in Brussels on December 10") == {
-        "talk", "held", "brusse", "decemb", "10"
+        "talk", "held", "brussel", "decemb", "10"
     }  # fmt: skip
+
+
+def test_one_snowball_stemmer_keeps_word_families_apart() -> None:
+    from index.text import stem
+
+    for left, right in [
+        ("government", "governor"),
+        ("department", "departure"),
+        ("even", "evening"),
+    ]:
+        assert stem(left) != stem(right)
+    assert stem("votes") == stem("voted") == stem("voting")
+    assert stem("rallies") == stem("rallied")
+    assert stem("Iran's".lower()) == "iran" and stem("2025") == "2025"
+
+
+def test_one_sentence_splitter_for_chunks_and_answers() -> None:
+    from index.text import sentence_spans, sentences
+
+    text = "Mr. Smith went to Washington. He met Dr. Jones.\n\nA new paragraph"
+    assert sentences(text) == [
+        "Mr. Smith went to Washington.",
+        "He met Dr. Jones.",
+        "A new paragraph",
+    ]
+    assert [text[a:b] for a, b in sentence_spans(text)] == sentences(text)
     assert strip_markers("Talks failed [2] today [1, 3].") == ([2, 1, 3], "Talks failed today.")
 
 

@@ -1,33 +1,45 @@
-"""The one answering interface every backend follows (local GGUF, OpenAI-compatible, extractive).
+"""The answering interfaces: the one-method model interface, and what the chain asks for.
 
-The chain calls only what :class:`AnswerBackend` names: it never asks which kind of backend it
-holds. A backend builds its own prompt (its :class:`~assistant.backends.prompting.PromptStyle`).
+- :class:`ChatModel`: ``generate(messages, max_tokens)`` streams a model's reply. It is the
+  whole model interface (llama.cpp, an OpenAI-compatible endpoint, the scripted fake).
+- :class:`AnswerBackend`: what the chain holds. ``answer`` reads the question's analysis and
+  the answer's :class:`~assistant.grounding.Grounding`; ``condenser`` is the model that may
+  rewrite a follow-up (None: rules only). The chain owns the condense policy and the
+  prompts' styles are chosen where a reader is built (:mod:`assistant.backends.reader`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from assistant.answer import Source
+if TYPE_CHECKING:
+    from assistant.grounding import Grounding
+    from assistant.question import QuestionAnalysis
 
 History = Sequence[tuple[str, str]]
 """A conversation so far: (user question, assistant answer) pairs, oldest first."""
+Message = dict[str, str]
+"""One chat message: ``{"role": "system" | "user" | "assistant", "content": ...}``."""
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """A chat model: streams its reply to ``messages``, at most ``max_tokens`` tokens."""
+
+    def generate(self, messages: list[Message], max_tokens: int) -> Iterator[str]: ...
 
 
 @runtime_checkable
 class AnswerBackend(Protocol):
-    """Answers a question from numbered sources, and rewrites follow-ups as standalone questions.
-
-    ``stream`` yields the answer's text as it is generated (pieces of any size; citations as
-    ``[n]`` with the sources' numbers). ``condense`` returns a standalone question (it may fall
-    back to rules; the chain checks the result). ``close`` frees what the backend holds.
-    """
+    """Answers a question from the grounded sources (citations as ``[n]``, the sources'
+    numbers), streamed in pieces of any size. ``close`` frees what it holds."""
 
     name: str
 
-    def stream(self, question: str, sources: Sequence[Source]) -> Iterator[str]: ...
+    @property
+    def condenser(self) -> ChatModel | None: ...
 
-    def condense(self, question: str, history: History) -> str: ...
+    def answer(self, analysis: QuestionAnalysis, grounding: Grounding) -> Iterator[str]: ...
 
     def close(self) -> None: ...

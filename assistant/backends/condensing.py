@@ -1,35 +1,67 @@
-"""Follow-up questions made standalone: rules, and the checks a model's rewrite must pass."""
+"""Follow-up questions made standalone: whether a question leans on the conversation, the
+rules that rewrite it, and the checks a model's rewrite must pass."""
 
 from __future__ import annotations
 
 import re
 
 from assistant.backends.base import History
+from assistant.question import NAME_RUN
 from assistant.text import content_stems
+from index.text import QUERY_STOPWORDS, words
 
 HISTORY_TURNS = 3
 """Chat turns shown to a condensing model (older ones rarely matter for a follow-up)."""
+CONDENSE_TOKENS = 48
+"""Room for a model's rewrite of a follow-up."""
 
 _DEICTIC = {
     "it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "that", "this",
-    "those", "these", "there", "then", "also", "else", "other", "others",
+    "those", "these", "then", "also", "else", "other", "others",
 }  # fmt: skip
+_OPENINGS = ("and ", "what about", "how about", "why", "so ", "but ", "also ")
+_THE_THING = re.compile(r"\bthe\s+(?!first\b|last\b|latest\b|most\b|new\b)[a-z]+", re.I)
+_WAS_THERE = re.compile(r"\b(?:is|are|was|were|be)\s+there\b|\bthere\s+(?:is|are|was|were)\b")
+
+
+def leans_on_conversation(question: str) -> bool:
+    """True when ``question`` needs the conversation to be understood: it is very short, opens
+    like a follow-up ("and ...", "what about ..."), points back ("it", "they", "there" as a
+    place), or speaks of "the" thing without naming anything ("Who is leading the
+    negotiations?"). A question that names its topic stands alone."""
+    lowered = question.lower().strip()
+    said = words(_WAS_THERE.sub(" ", lowered))
+    if len(words(lowered)) <= 4 or lowered.startswith(_OPENINGS):
+        return True
+    if _DEICTIC & set(said) or "there" in said:
+        return True
+    names = [m for m in NAME_RUN.finditer(question) if m.start() > 0]
+    topic = [w for w in said if w not in QUERY_STOPWORDS]
+    return not names and bool(_THE_THING.search(question)) and len(topic) <= 3
 
 
 def condense_by_rules(question: str, history: History) -> str:
-    """Without a model: a follow-up leaning on the conversation gets the last question first."""
-    if not history:
+    """Without a model: a follow-up leaning on the conversation gets the topic of the last
+    question that named one, in parentheses ("Who is leading the negotiations? (Kosovo)");
+    one with hardly a word of its own ("And then?") gets the whole last question first."""
+    if not history or not leans_on_conversation(question):
         return question
-    words = re.findall(r"[a-z']+", question.lower())
-    leans = (
-        len(words) <= 4
-        or bool(_DEICTIC & set(words))
-        or question.lower().lstrip().startswith(("and ", "what about", "how about", "why", "so "))
-    )
-    if not leans:
-        return question
-    previous = history[-1][0].strip()
-    return f"{previous} {question.strip()}"
+    own = [w for w in words(question) if w not in QUERY_STOPWORDS | _DEICTIC]
+    topic = conversation_topic(history)
+    if len(own) < 2 or not topic:
+        return f"{history[-1][0].strip()} {question.strip()}"
+    return f"{question.strip()} ({topic})"
+
+
+def conversation_topic(history: History) -> str:
+    """The names in the latest question that names anything ("Kosovo", "Serbia"), else the
+    content words of the last question."""
+    for user, _ in reversed(history):
+        names = [m.group(0) for m in NAME_RUN.finditer(user) if m.start() > 0]
+        if names:
+            return ", ".join(dict.fromkeys(names))
+    last = history[-1][0]
+    return " ".join(w for w in words(last) if w not in QUERY_STOPWORDS)
 
 
 def clean_question(text: str) -> str:
@@ -43,14 +75,18 @@ def clean_question(text: str) -> str:
 
 
 def acceptable(rewritten: str, question: str, history: History) -> bool:
-    """A usable rewrite: not empty, not rambling, not just the previous question again, and,
-    for a follow-up that leans on the conversation, with something of the conversation in it."""
+    """A usable rewrite: not empty, not rambling, not just the previous question again, keeping
+    at least half of the question's own words, and, for a follow-up that leans on the
+    conversation, with something of the conversation in it."""
     if not rewritten or len(rewritten) > max(300, 3 * len(question)):
         return False
     previous = {_plain(user) for user, _ in history[-1:]}
     if _plain(rewritten) in previous and _plain(rewritten) != _plain(question):
         return False
-    if history and condense_by_rules(question, history) != question:
+    own = content_stems(question)
+    if own and len(own & content_stems(rewritten)) < 0.5 * len(own):
+        return False  # the rewrite asks something else
+    if history and leans_on_conversation(question):
         said = content_stems(" ".join(f"{u} {a}" for u, a in history[-HISTORY_TURNS:]))
         return bool((content_stems(rewritten) - content_stems(question)) & said)
     return True

@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator
 
-from assistant.answer import Source
-from assistant.backends.base import History
-from assistant.backends.condensing import condense_by_rules
+from assistant.backends.base import ChatModel
 from assistant.extractive import ExtractiveAnswerer
+from assistant.grounding import Embedder, Grounding
+from assistant.question import QuestionAnalysis
 
 
 class ExtractiveBackend:
-    """:class:`~assistant.extractive.ExtractiveAnswerer` behind the answering interface."""
+    """:class:`~assistant.extractive.ExtractiveAnswerer` on the answer's grounding."""
 
     name = "extractive"
+    condenser: ChatModel | None = None  # follow-ups: the chain's rules
 
-    def __init__(self, embedder: Any = None) -> None:
+    def __init__(self, embedder: Embedder | None = None) -> None:
         self.answerer = ExtractiveAnswerer(embedder)
+        self.last_reply: str | None = None  # the last answer given (for evaluation)
 
     @property
-    def embedder(self) -> Any:
+    def embedder(self) -> Embedder | None:
         """The embedder the sentence ranking uses (None: words only)."""
         return self.answerer.embedder
 
-    def stream(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
+    def answer(self, analysis: QuestionAnalysis, grounding: Grounding) -> Iterator[str]:
         """The whole answer at once (nothing is generated)."""
-        yield self.answerer.answer(question, sources)
-
-    def condense(self, question: str, history: History) -> str:
-        """Rules only: a leaning follow-up gets the previous question first."""
-        return condense_by_rules(question, history)
+        self.last_reply = self.answerer.answer(analysis, grounding)
+        yield self.last_reply
 
     def close(self) -> None:
         """Nothing to free."""

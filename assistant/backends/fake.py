@@ -1,23 +1,48 @@
-"""A scripted backend for tests and demos: replies from a script, records what it was sent."""
+"""Scripted stand-ins for tests and demos: a model that replies from a script and records
+what it was sent, and a reader around it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
-from assistant.answer import Source
-from assistant.backends.base import History
-from assistant.backends.condensing import acceptable, clean_question, condense_by_rules
-from assistant.backends.prompting import FULL, Message, PromptStyle, condense_messages
+from assistant.backends.base import Message
+from assistant.backends.prompting import FULL, PromptStyle
+from assistant.backends.reader import Reader
 
 
-class ScriptedBackend:
-    """Answers (and condenses) with ``replies`` in turn, streamed word by word.
+class ScriptedModel:
+    """A :class:`~assistant.backends.base.ChatModel` that streams ``replies`` in turn, word by
+    word. ``sent`` holds every prompt; a reply that is an exception is raised instead (a
+    failing model); ``""`` is an empty generation."""
 
-    ``sent`` holds every prompt (the messages its :class:`PromptStyle` builds, as a real
-    backend would send them); ``condensed`` the (question, history) of each rewrite asked.
-    A reply that is an exception is raised instead (a failing backend); ``""`` is an empty
-    generation. ``condenses=False``: follow-ups use the rules, no reply is spent on them.
-    """
+    def __init__(self, replies: Iterable[str | BaseException]) -> None:
+        self.replies = list(replies)
+        self.sent: list[list[Message]] = []
+        self.max_tokens: list[int] = []
+        self.closed = False
+
+    def generate(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
+        """The next reply of the script."""
+        self.sent.append(messages)
+        self.max_tokens.append(max_tokens)
+        if not self.replies:
+            raise AssertionError("ScriptedModel: no reply left in the script")
+        reply = self.replies.pop(0)
+        if isinstance(reply, BaseException):
+            raise reply
+        words = reply.split(" ")
+        for i, word in enumerate(words):
+            if word or i:
+                yield word if i == 0 else " " + word
+
+    def close(self) -> None:
+        """Marks the model closed."""
+        self.closed = True
+
+
+class ScriptedBackend(Reader):
+    """A :class:`Reader` around a :class:`ScriptedModel` (``sent``, ``replies``, ``closed``
+    are the model's). ``condenses=False``: follow-ups use the rules, no reply is spent."""
 
     def __init__(
         self,
@@ -27,40 +52,20 @@ class ScriptedBackend:
         name: str = "scripted",
         condenses: bool = True,
     ) -> None:
-        self.name = name
-        self.style = style
-        self.condenses = condenses
-        self.replies = list(replies)
-        self.sent: list[list[Message]] = []
-        self.condensed: list[tuple[str, list[tuple[str, str]]]] = []
-        self.closed = False
+        self.script = ScriptedModel(replies)
+        super().__init__(self.script, style, name=name, condenses=condenses)
 
-    def stream(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
-        """The next reply to the prompt for ``question`` over ``sources``."""
-        yield from self._reply(self.style.messages(question, sources))
+    @property
+    def sent(self) -> list[list[Message]]:
+        """Every prompt sent, answers and rewrites alike."""
+        return self.script.sent
 
-    def condense(self, question: str, history: History) -> str:
-        """The next reply as the standalone question (rules when unusable or not condensing)."""
-        if not history or not self.condenses:
-            return condense_by_rules(question, history)
-        self.condensed.append((question, list(history)))
-        rewritten = clean_question("".join(self._reply(condense_messages(question, history))))
-        if acceptable(rewritten, question, history):
-            return rewritten
-        return condense_by_rules(question, history)
+    @property
+    def replies(self) -> list[str | BaseException]:
+        """The replies left."""
+        return self.script.replies
 
-    def close(self) -> None:
-        """Marks the backend closed."""
-        self.closed = True
-
-    def _reply(self, messages: list[Message]) -> Iterator[str]:
-        self.sent.append(messages)
-        if not self.replies:
-            raise AssertionError("ScriptedBackend: no reply left in the script")
-        reply = self.replies.pop(0)
-        if isinstance(reply, BaseException):
-            raise reply
-        words = reply.split(" ")
-        for i, word in enumerate(words):
-            if word or i:
-                yield word if i == 0 else " " + word
+    @property
+    def closed(self) -> bool:
+        """True once closed."""
+        return self.script.closed

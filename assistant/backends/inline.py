@@ -17,18 +17,18 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import Source
-from assistant.backends.base import History
-from assistant.backends.condensing import acceptable, clean_question, condense_by_rules
+from assistant.backends.base import Message
+from assistant.backends.guard import check_model_load
 from assistant.backends.local import default_threads, local_model_spec, prefer_passive_openmp
-from assistant.backends.prompting import Message, PromptStyle, condense_messages
-from assistant.backends.served import COMPLETION_STOP, CONDENSE_TOKENS, STOP
+from assistant.backends.reader import Reader
+from assistant.backends.served import COMPLETION_STOP, STOP
 from assistant.errors import BackendUnavailable
 from index.settings import Settings
 
 
 class LlamaBackend:
-    """Greedy, streamed answers from one GGUF file; the model is loaded on first use.
+    """Greedy, streamed replies from one GGUF file (a :class:`~assistant.backends.base.
+    ChatModel`); the model is loaded on first use.
 
     ``load`` builds the ``llama_cpp.Llama`` (tests pass a fake). Calls are serialised: one
     llama.cpp context answers one question at a time.
@@ -37,12 +37,9 @@ class LlamaBackend:
     def __init__(
         self,
         model_path: Path | str,
-        style: PromptStyle,
         *,
         n_ctx: int = 4096,
         n_threads: int = 2,
-        max_tokens: int = 160,
-        instruct: bool = True,
         extra_stop: Sequence[str] = (),
         timeout: float = 120.0,
         name: str = "local",
@@ -50,11 +47,8 @@ class LlamaBackend:
     ) -> None:
         self.name = name
         self.model_path = str(model_path)
-        self.style = style
         self.n_ctx = n_ctx
         self.n_threads = n_threads
-        self.max_tokens = max_tokens
-        self.instruct = instruct
         self.extra_stop = list(extra_stop)
         self.timeout = timeout
         self._load_model = load or _load_llama
@@ -64,20 +58,6 @@ class LlamaBackend:
         self._finalizer: Any = None
         self.last_prompt = ""  # what the last generation was sent (for benchmarks)
         self.last_tokens = 0  # pieces it streamed back
-
-    def stream(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
-        """The answer to ``question`` from ``sources``, as the model writes it."""
-        yield from self.generate(self.style.messages(question, sources), self.max_tokens)
-
-    def condense(self, question: str, history: History) -> str:
-        """An instruction-tuned model rewrites the follow-up; rules otherwise or as fallback."""
-        if not history or not self.instruct:
-            return condense_by_rules(question, history)
-        text = "".join(self.generate(condense_messages(question, history), CONDENSE_TOKENS))
-        rewritten = clean_question(text)
-        if acceptable(rewritten, question, history):
-            return rewritten
-        return condense_by_rules(question, history)
 
     def generate(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
         """Stream the model's reply to ``messages``; past ``timeout`` seconds, a clear error."""
@@ -129,6 +109,7 @@ class LlamaBackend:
 
 
 def _load_llama(backend: LlamaBackend) -> Any:
+    check_model_load(f"the GGUF model {Path(backend.model_path).name}")
     prefer_passive_openmp()
     from llama_cpp import Llama
 
@@ -175,17 +156,18 @@ def _close(llama: Any, log_callback: Any) -> None:
             llama_cpp.llama_log_set(default, ctypes.c_void_p(0))
 
 
-def make_inline_backend(settings: Settings) -> LlamaBackend:
-    """The configured local model loaded into this process (benchmarks: the boundary's cost)."""
+def make_inline_backend(settings: Settings) -> Reader:
+    """The configured local model loaded into this process (benchmarks: the boundary's cost),
+    behind a reader as the served one is."""
     spec = local_model_spec(settings)
-    return LlamaBackend(
+    model = LlamaBackend(
         spec.path,
-        spec.style,
         n_ctx=settings.llm_context,
         n_threads=settings.llm_threads or default_threads(),
-        max_tokens=spec.max_tokens,
-        instruct=spec.instruct,
         extra_stop=spec.extra_stop,
         timeout=settings.answer_timeout,
         name=f"{spec.name}:inline",
+    )
+    return Reader(
+        model, spec.style, max_tokens=spec.max_tokens, name=model.name, condenses=spec.instruct
     )

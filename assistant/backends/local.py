@@ -21,6 +21,7 @@ from assistant.backends.packaged import (
     assemble_gguf,
 )
 from assistant.backends.prompting import COMPLETION, FULL, READER, PromptStyle
+from assistant.backends.reader import Reader
 from assistant.backends.served import ServedModelBackend
 from assistant.errors import BackendUnavailable
 from index.settings import Settings
@@ -46,8 +47,9 @@ LOCAL_MODELS: dict[str, LocalModel] = {
 DEFAULT_LOCAL_MODEL = "qwen2.5-0.5b"
 
 
-def make_local_backend(settings: Settings) -> ServedModelBackend:
-    """The backend ``settings`` describe (``gguf_path`` wins over ``local_model``).
+def make_local_backend(settings: Settings) -> Reader:
+    """The backend ``settings`` describe (``gguf_path`` wins over ``local_model``): a reader
+    around the served model, which also rewrites follow-ups when it is instruction-tuned.
 
     The model process starts on the first question (a page opens at once); its log lines go
     to ``<cache_dir>/logs/local-model.log``.
@@ -68,15 +70,15 @@ def make_local_backend(settings: Settings) -> ServedModelBackend:
             log_path=settings.cache_dir / "logs" / "local-model.log",
         )
     )
-    return ServedModelBackend(
+    model = ServedModelBackend(
         process,
-        spec.style,
-        max_tokens=spec.max_tokens,
-        instruct=spec.instruct,
         chat=spec.style is not COMPLETION,
         extra_stop=spec.extra_stop,
         timeout=settings.answer_timeout,
         name=spec.name,
+    )
+    return Reader(
+        model, spec.style, max_tokens=spec.max_tokens, name=spec.name, condenses=spec.instruct
     )
 
 

@@ -17,6 +17,9 @@ import time
 def main(argv: list[str]) -> None:
     """Load the model and serve it on the inherited socket until stopped."""
     exit_with_parent()
+    from assistant.backends.guard import check_model_load
+
+    check_model_load("a local GGUF model")  # exits before loading: the parent says so
     import uvicorn
     from llama_cpp.server.app import create_app
     from llama_cpp.server.settings import ModelSettings, ServerSettings

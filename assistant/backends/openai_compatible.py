@@ -3,42 +3,38 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator
+from typing import Protocol
 
-from assistant.answer import Source
-from assistant.backends.base import History
-from assistant.backends.condensing import acceptable, clean_question, condense_by_rules
-from assistant.backends.prompting import FULL, Message, PromptStyle, condense_messages
+from assistant.backends.base import Message
+from assistant.backends.prompting import FULL
+from assistant.backends.reader import Reader
 from assistant.errors import BackendUnavailable
 from index.settings import Settings
 
 
-class ChatModelBackend:
-    """A LangChain chat model (``ChatOpenAI``, or any other) behind the answering interface."""
+class _Chunk(Protocol):
+    content: object
 
-    def __init__(self, chat_model: Any, style: PromptStyle = FULL, name: str = "openai") -> None:
+
+class LangChainChat(Protocol):
+    """What is used of a LangChain chat model: ``stream`` of ``(role, content)`` pairs."""
+
+    def stream(self, input: list[tuple[str, str]], **kwargs: object) -> Iterator[_Chunk]: ...
+
+
+class ChatModelBackend:
+    """A LangChain chat model (``ChatOpenAI``, or any other) as a
+    :class:`~assistant.backends.base.ChatModel`."""
+
+    def __init__(self, chat_model: LangChainChat, name: str = "openai") -> None:
         self.name = name
         self.chat_model = chat_model
-        self.style = style
 
-    def stream(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
-        """The answer to ``question`` from ``sources``, streamed."""
-        yield from self.generate(self.style.messages(question, sources))
-
-    def condense(self, question: str, history: History) -> str:
-        """The model's standalone rewrite of the follow-up (rules when it is unusable)."""
-        if not history:
-            return question
-        rewritten = clean_question("".join(self.generate(condense_messages(question, history))))
-        if acceptable(rewritten, question, history):
-            return rewritten
-        return condense_by_rules(question, history)
-
-    def generate(self, messages: list[Message]) -> Iterator[str]:
+    def generate(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
         """Stream the model's reply to ``messages`` (as ``(role, content)`` pairs)."""
         pairs = [(_ROLES[m["role"]], m["content"]) for m in messages]
-        for chunk in self.chat_model.stream(pairs):
+        for chunk in self.chat_model.stream(pairs, max_tokens=max_tokens):
             text = chunk.content if isinstance(chunk.content, str) else ""
             if text:
                 yield text
@@ -50,7 +46,7 @@ class ChatModelBackend:
 _ROLES = {"system": "system", "user": "human", "assistant": "ai"}
 
 
-def make_openai_backend(settings: Settings) -> ChatModelBackend:
+def make_openai_backend(settings: Settings) -> Reader:
     """A ChatOpenAI client for ``settings.openai_base_url`` (OpenAI itself when unset)."""
     try:
         from langchain_openai import ChatOpenAI
@@ -75,4 +71,7 @@ def make_openai_backend(settings: Settings) -> ChatModelBackend:
         timeout=settings.answer_timeout,
         max_retries=1,
     )
-    return ChatModelBackend(model, FULL.for_context(settings.llm_context, 0))
+    style = FULL.for_context(settings.llm_context, 0)
+    return Reader(
+        ChatModelBackend(model), style, max_tokens=settings.max_answer_tokens, name="openai"
+    )

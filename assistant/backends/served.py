@@ -16,32 +16,27 @@ from typing import Any
 
 import httpx
 
-from assistant.answer import Source
-from assistant.backends.base import History
-from assistant.backends.condensing import acceptable, clean_question, condense_by_rules
+from assistant.backends.base import Message
 from assistant.backends.model_process import ModelProcess
 from assistant.backends.openai_compatible import ChatModelBackend
-from assistant.backends.prompting import Message, PromptStyle, condense_messages
 from assistant.errors import BackendUnavailable
 
 STOP = ["<end_of_turn>", "<start_of_turn>", "<|im_end|>", "<|endoftext|>", "\n\n\n"]
 COMPLETION_STOP = ["\n\n", "Question:", "Article ["]
-CONDENSE_TOKENS = 48
 
 
 RESTARTED = "The local model stopped and was restarted; ask again."
 
 
 class ServedModelBackend:
-    """Greedy, streamed answers from the model served by ``process``."""
+    """Greedy, streamed replies from the model served by ``process``: a
+    :class:`~assistant.backends.base.ChatModel` (a :class:`~assistant.backends.reader.Reader`
+    holds the prompt style)."""
 
     def __init__(
         self,
         process: ModelProcess,
-        style: PromptStyle,
         *,
-        max_tokens: int = 160,
-        instruct: bool = True,
         chat: bool = True,
         extra_stop: Sequence[str] = (),
         timeout: float = 120.0,
@@ -49,28 +44,11 @@ class ServedModelBackend:
     ) -> None:
         self.name = name
         self.process = process
-        self.style = style
-        self.max_tokens = max_tokens
-        self.instruct = instruct
         self.chat = chat
         self.extra_stop = list(extra_stop)
         self.timeout = timeout
         self.last_prompt = ""  # what the last generation was sent (for benchmarks)
         self.last_tokens = 0  # pieces it streamed back
-
-    def stream(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
-        """The answer to ``question`` from ``sources``, as the model writes it."""
-        yield from self.generate(self.style.messages(question, sources), self.max_tokens)
-
-    def condense(self, question: str, history: History) -> str:
-        """An instruction-tuned model rewrites the follow-up; rules otherwise or as fallback."""
-        if not history or not self.instruct:
-            return condense_by_rules(question, history)
-        text = "".join(self.generate(condense_messages(question, history), CONDENSE_TOKENS))
-        rewritten = clean_question(text)
-        if acceptable(rewritten, question, history):
-            return rewritten
-        return condense_by_rules(question, history)
 
     def generate(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
         """Stream the model's reply to ``messages``; a crash or a timeout is one clear error.
@@ -120,8 +98,8 @@ class ServedModelBackend:
 
     def _pieces(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
         if self.chat:
-            model = self._chat_model().bind(max_tokens=max_tokens, stop=[*STOP, *self.extra_stop])
-            yield from ChatModelBackend(model, self.style, name=self.name).generate(messages)
+            model = self._chat_model().bind(stop=[*STOP, *self.extra_stop])
+            yield from ChatModelBackend(model, name=self.name).generate(messages, max_tokens)
             return
         # A base model has no chat template: it continues plain text ("Answer:").
         completions = self._completions_model(max_tokens)

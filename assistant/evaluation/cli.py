@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from assistant.backends import AnswerBackend
     from index.embeddings import Embedder
 
+PROGRESS_FILE = "progress.jsonl"
+"""Per-question results, written as they are known (``--report`` folder): a run resumes here."""
+
 
 @dataclass
 class EvalDeps:
@@ -61,7 +64,13 @@ def _input_file(flag: str, name: str, help: str) -> Callable[[Any], Any]:
     "--report",
     "report_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write report.md, plots, results.json and per-question details here.",
+    help=(
+        "Write report.md, plots, results.json and per-question details here; per-question "
+        "results go to progress.jsonl as they are known, and a run stopped is continued."
+    ),
+)
+@click.option(
+    "--no-views", is_flag=True, help="Skip the gold-in-view measure per view selector and budget."
 )
 @click.option(
     "--index-home",
@@ -88,6 +97,7 @@ def eval_command(
     report_dir: Path | None,
     index_home: Path | None,
     no_naive: bool,
+    no_views: bool,
     quiet: bool,
 ) -> None:
     """Measure retrieval (dense, BM25, hybrid, naive LangChain) and answers (per --llm).
@@ -113,6 +123,8 @@ def eval_command(
         seed=seed,
         index_home=index_home,
         retrievers=tuple(name for name in RETRIEVERS if not (no_naive and name == "naive")),
+        views=not no_views,
+        results=report_dir / PROGRESS_FILE if report_dir is not None else None,
     )
     try:
         with ProgressBar(quiet) as progress:

@@ -50,6 +50,24 @@ def answer_is_correct(text: str, answers: Iterable[str]) -> bool:
     return not is_too_long(text) and contains_answer(strip_citations(text), answers)
 
 
+def names_only_gold_choice(text: str, choices: Sequence[str], answers: Iterable[str]) -> bool:
+    """The second measure: the answer names a gold choice and none of the other ``choices``
+    (so "Kamala Harris" counts for "Former Vice President Kamala Harris" when it is the one
+    choice it names). A choice is named when its words, or its last name-like word, occur."""
+    gold = {normalize(answer) for answer in answers}
+    text = strip_citations(text)
+    named = [choice for choice in choices if _names(text, choice)]
+    return bool(named) and all(normalize(choice) in gold for choice in named)
+
+
+def _names(text: str, choice: str) -> bool:
+    if contains_answer(text, [choice]):
+        return True
+    words = normalize(choice).split()
+    # "Former Vice President Kamala Harris" is named by "Kamala Harris"
+    return len(words) > 2 and contains_answer(text, [" ".join(words[-2:])])
+
+
 # ----------------------------------------------------------------------------- retrieval
 
 

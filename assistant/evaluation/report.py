@@ -21,6 +21,8 @@ RETRIEVER_LABELS = {
     "naive": "naive LangChain",
 }
 ANSWER_MEASURES = ("accuracy", "citation_precision", "abstention", "false_refusal")
+MORE_MEASURES = ("choice_accuracy", "not_covered_gold_in_view", "label_free")
+MORE_LABELS = ("choice accuracy", "not covered, gold in view", "gold in view")
 
 
 def print_tables(result: EvalResult, console: Console) -> None:
@@ -41,8 +43,18 @@ def print_tables(result: EvalResult, console: Console) -> None:
         table = Table(title="Answers")
         for column in ("backend", "accuracy", "citation precision", "abstention", "false refusal"):
             table.add_column(column, justify="left" if column == "backend" else "right")
+        for column in MORE_LABELS:
+            table.add_column(column, justify="right")
         for backend, measured in result.answers.items():
-            table.add_row(backend, *(_fmt(measured[key]) for key in ANSWER_MEASURES))
+            keys = (*ANSWER_MEASURES, *MORE_MEASURES)
+            table.add_row(backend, *(_fmt(measured.get(key)) for key in keys))
+        console.print(table)
+    if result.views:
+        table = Table(title="Gold answer in the reader's view (label-free, hybrid top sources)")
+        table.add_column("view")
+        table.add_column("share", justify="right")
+        for key, share in result.views.items():
+            table.add_row(key, _fmt(share))
         console.print(table)
     console.print(f"[dim]{result.seconds_summary()}[/dim]")
 
@@ -97,15 +109,24 @@ def markdown(result: EvalResult) -> str:
             "whose article contains a gold answer. *Abstention*: share of unanswerable variants "
             "(the question's answer articles, and every article containing a gold answer, left "
             'out of retrieval) answered with "the news does not cover it". *False refusal*: '
-            "share of answerable questions answered that way.",
+            "share of answerable questions answered that way. *Choice accuracy*: the answer "
+            "names the gold choice of `choices` and no other. *Not covered, gold in view*: "
+            "answerable questions refused although the reader's text held a gold answer "
+            "(per refuser in `results.json`).",
             "",
-            "| backend | accuracy | citation precision | abstention | false refusal |",
-            "|---|---:|---:|---:|---:|",
+            "| backend | accuracy | citation precision | abstention | false refusal | "
+            + " | ".join(MORE_LABELS)
+            + " |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for backend, measured in result.answers.items():
-            cells = [_fmt(measured[key]) for key in ANSWER_MEASURES]
+            cells = [_fmt(measured.get(key)) for key in (*ANSWER_MEASURES, *MORE_MEASURES)]
             lines.append(f"| {backend} | " + " | ".join(cells) + " |")
         lines += ["", "![answer measures per backend](answers.png)", ""]
+    if result.views:
+        lines += ["## Gold answer in the reader's view", "", "| view | share |", "|---|---:|"]
+        lines += [f"| {key} | {_fmt(share)} |" for key, share in result.views.items()]
+        lines.append("")
     lines += [
         "## Reproduce",
         "",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from assistant.answer import Source
 from assistant.evaluation.data import CorpusArticle, Question
 from assistant.evaluation.metrics import normalize
 from assistant.evaluation.naive import NaiveBaseline
@@ -60,13 +61,26 @@ def ranked_articles(
     k: int = 10,
 ) -> tuple[list[str], list[str]]:
     """The top ``k`` article ids of one retriever, and the text each result would give an LLM."""
+    ids, texts, _ = ranked_sources(name, question, retrievers, naive, k)
+    return ids, texts
+
+
+def ranked_sources(
+    name: str,
+    question: Question,
+    retrievers: Mapping[str, Any],
+    naive: NaiveBaseline | None,
+    k: int = 10,
+) -> tuple[list[str], list[str], list[Source]]:
+    """:func:`ranked_articles` and the sources themselves (none for the naive baseline)."""
     if name == "naive":
         if naive is None:
             raise ValueError("the naive baseline was not built")
         hits = naive.search(question.question, k=k)
-        return [hit.article_id for hit in hits], [hit.text for hit in hits]
-    sources = retrievers[name].search(question.question, as_of=question.as_of, k=k)
-    return [source.article_id for source in sources], [source.text for source in sources]
+        return [hit.article_id for hit in hits], [hit.text for hit in hits], []
+    sources = list(retrievers[name].search(question.question, as_of=question.as_of, k=k))
+    ids = [source.article_id for source in sources]
+    return ids, [source.text for source in sources], sources
 
 
 def gold_ids(question: Question, copies: Mapping[str, frozenset[str]]) -> frozenset[str]:

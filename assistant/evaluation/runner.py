@@ -20,8 +20,9 @@ from assistant.evaluation.answers import (
     evaluate_answers,
     label_free_share,
     latency_scores,
+    refusal_shares,
 )
-from assistant.evaluation.data import load_corpus, load_questions, select_questions
+from assistant.evaluation.data import Question, load_corpus, load_questions, select_questions
 from assistant.evaluation.metrics import (
     answer_scores,
     contains_answer,
@@ -30,13 +31,15 @@ from assistant.evaluation.metrics import (
     retrieval_scores,
 )
 from assistant.evaluation.naive import NaiveBaseline
+from assistant.evaluation.resume import ResultLog
 from assistant.evaluation.retrieval import (
     RETRIEVERS,
     copies_of,
     gold_ids,
     make_retrievers,
-    ranked_articles,
+    ranked_sources,
 )
+from assistant.evaluation.views import gold_in_views, view_shares
 from index.errors import IndexEmpty
 from index.models import Progress
 from index.settings import Settings
@@ -61,6 +64,15 @@ class EvalConfig:
     seed: int = 0
     index_home: Path | None = None  # an index already built from the corpus (else built here)
     retrievers: tuple[str, ...] = RETRIEVERS
+    views: bool = True  # measure "gold in view" per selector and budget (embeds sentences)
+    results: Path | None = None  # per-question JSONL: written as it goes, resumed from
+
+    def run_name(self) -> str:
+        """What a resumed run must match: the command without ``--limit``/``--sample``."""
+        parts = ["--questions", str(self.questions), "--corpus", str(self.corpus)]
+        parts += [f"--llm={name}" for name in self.llms] + [f"--retrievers={self.retrievers}"]
+        parts += [f"--index-home={self.index_home}", f"--views={self.views}"]
+        return shlex.join(parts)
 
     def command_line(self) -> str:
         """The ``newsdesk eval`` command that repeats this run."""
@@ -78,6 +90,10 @@ class EvalConfig:
             parts += ["--index-home", str(self.index_home)]
         if "naive" not in self.retrievers:
             parts.append("--no-naive")
+        if not self.views:
+            parts.append("--no-views")
+        if self.results is not None:
+            parts += ["--report", str(self.results.parent)]
         return shlex.join(parts)
 
 
@@ -98,6 +114,8 @@ class EvalResult:
     seconds: dict[str, float] = field(default_factory=dict)
     latency: dict[str, dict[str, float | None]] = field(default_factory=dict)
     """Per backend: median first-text and total seconds per answer, share of failed questions."""
+    views: dict[str, float] = field(default_factory=dict)
+    """Share of questions whose gold answer is in each view ("<selector>@<budget>", "top3")."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object (its shape is a contract)."""
@@ -113,6 +131,7 @@ class EvalResult:
             **self.to_json(),
             "recall_curves": self.curves,
             "answer_in_top5": self.answer_in_context,
+            "gold_in_view": {key: round(value, 4) for key, value in self.views.items()},
             "answer_latency": {name: _rounded(scores) for name, scores in self.latency.items()},
             "answer_questions": self.answer_questions,
             "seconds": {stage: round(value, 1) for stage, value in self.seconds.items()},
@@ -163,6 +182,7 @@ def run_evaluation(
     seconds["index"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
+    log = ResultLog(config.results, config.run_name())
     retrievers = make_retrievers(index_settings, embedder, config.retrievers)
     details: list[dict[str, Any]] = [
         {"id": q.id, "question": q.question, "answer": list(q.answers)} for q in questions
@@ -170,14 +190,16 @@ def run_evaluation(
     ranks: dict[str, list[int | None]] = {name: [] for name in config.retrievers}
     in_context: dict[str, list[bool]] = {name: [] for name in config.retrievers}
     for done, (question, detail) in enumerate(zip(questions, details, strict=True), start=1):
-        gold = gold_ids(question, copies)
-        detail["ranks"] = {}
+        record = log.get("retrieval", question.id)
+        if record is None:
+            record = _retrieval_record(config, question, retrievers, naive, copies, embedder)
+            log.put("retrieval", question.id, record)
+        detail["ranks"] = record["ranks"]
+        if "views" in record:
+            detail["views"] = record["views"]
         for name in config.retrievers:
-            ids, texts = ranked_articles(name, question, retrievers, naive, TOP_K)
-            rank = first_hit_rank(ids, gold)
-            ranks[name].append(rank)
-            in_context[name].append(contains_answer("\n".join(texts[:CONTEXT_K]), question.answers))
-            detail["ranks"][name] = rank
+            ranks[name].append(record["ranks"][name])
+            in_context[name].append(record["in_context"][name])
         if progress:
             progress(done, len(questions), "retrieval")
     seconds["retrieval"] = time.perf_counter() - mark
@@ -201,10 +223,12 @@ def run_evaluation(
                 embedder=embedder,
                 answerer=(backends or {}).get(backend),
                 progress=progress,
+                log=log,
             )
             answers[backend] = {
                 **answer_scores(outcomes),
                 "label_free": label_free_share(details, backend),
+                **refusal_shares(details, backend),
             }
             latency[backend] = latency_scores(details, backend)
             seconds[backend] = time.perf_counter() - mark
@@ -219,6 +243,7 @@ def run_evaluation(
             for name, values in in_context.items()
         },
         answers=answers,
+        views=view_shares(details),
         latency=latency,
         answer_questions=len(questions) if answers else 0,
         details=details,
@@ -226,6 +251,26 @@ def run_evaluation(
         started=started,
         seconds=seconds,
     )
+
+
+def _retrieval_record(
+    config: EvalConfig,
+    question: Question,
+    retrievers: Mapping[str, Any],
+    naive: NaiveBaseline | None,
+    copies: Mapping[str, frozenset[str]],
+    embedder: Any,
+) -> dict[str, Any]:
+    """One question's ranks and label-free measures, for every retriever."""
+    gold = gold_ids(question, copies)
+    record: dict[str, Any] = {"ranks": {}, "in_context": {}}
+    for name in config.retrievers:
+        ids, texts, sources = ranked_sources(name, question, retrievers, naive, TOP_K)
+        record["ranks"][name] = first_hit_rank(ids, gold)
+        record["in_context"][name] = contains_answer("\n".join(texts[:CONTEXT_K]), question.answers)
+        if name == "hybrid" and config.views:
+            record["views"] = gold_in_views(question, sources, embedder)
+    return record
 
 
 def _rounded(scores: Mapping[str, float | None]) -> dict[str, float | None]:

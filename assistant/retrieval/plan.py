@@ -43,14 +43,17 @@ def plan_search(
     outlets: Callable[[], list[str]],
     syndicated_in: Callable[[Sequence[str]], list[str]],
     time_words: TimeWords = "prefer",
+    constraint: TimeConstraint | None = None,
 ) -> SearchPlan | None:
     """The plan of one search; None when the bounds leave nothing to find. ``outlets`` and
-    ``syndicated_in`` are asked only when the filters name outlets."""
+    ``syndicated_in`` are asked only when the filters name outlets. ``constraint``: the question's
+    time phrase as its analysis resolved it (parsed here when not given)."""
     filters = resolve_outlets(filters, outlets()) if filters.sources else filters
     reference = aware(as_of) or datetime.now(UTC)
-    constraint = (
-        TimeConstraint() if time_words == "ignore" else parse_time_constraints(question, reference)
-    )
+    if time_words == "ignore":
+        constraint = TimeConstraint()
+    elif constraint is None:
+        constraint = parse_time_constraints(question, reference)
     since, until = filters.since, filters.until
     cut = None
     if as_of is not None:

@@ -1,0 +1,53 @@
+"""Label-free: does what the reader would see hold a gold answer? Per view selector and budget.
+
+For each question the top sources of the hybrid retriever are grounded once; every selector
+of :mod:`assistant.view` then picks its sentences within each budget, and the view (with the
+sources' titles, as the prompt shows them) is searched for a gold answer string. ``top3`` is
+the ceiling: the whole text of the same sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from assistant.answer import Source
+from assistant.evaluation.data import Question
+from assistant.evaluation.metrics import contains_answer
+from assistant.grounding import Embedder, Grounding
+from assistant.question import analyse
+from assistant.view import SELECTORS, VIEW_SOURCES, select_view
+
+VIEW_BUDGETS = (1000, 1400, 2000, 3000)
+"""Characters of source text a view may hold."""
+CEILING = f"top{VIEW_SOURCES}"
+
+
+def gold_in_views(
+    question: Question, sources: Sequence[Source], embedder: Embedder | None
+) -> dict[str, bool]:
+    """``{"<selector>@<budget>": gold in that view, "top3": gold in the sources' text}``."""
+    shown = list(sources[:VIEW_SOURCES])
+    grounding = Grounding(shown, embedder)
+    analysis = analyse(question.question, question.as_of)
+    titles = " ".join(source.title for source in shown)
+    found = {
+        CEILING: contains_answer(f"{titles} {' '.join(s.text for s in shown)}", question.answers)
+    }
+    for selector in SELECTORS:
+        for budget in VIEW_BUDGETS:
+            view = select_view(analysis, grounding, budget, selector, len(shown))
+            text = f"{titles} {' '.join(view.values())}"
+            found[f"{selector}@{budget}"] = contains_answer(text, question.answers)
+    return found
+
+
+def view_shares(details: Sequence[Mapping[str, object]]) -> dict[str, float]:
+    """Share of questions whose gold answer is in each view (questions measured only)."""
+    measured: list[dict[str, bool]] = []
+    for detail in details:
+        views = detail.get("views")
+        if isinstance(views, dict):
+            measured.append(views)
+    if not measured:
+        return {}
+    return {key: sum(bool(m.get(key)) for m in measured) / len(measured) for key in measured[0]}

@@ -1,0 +1,160 @@
+"""One question, analysed once: its route (fact, briefing ...), time phrase, topic, the type of
+answer it asks for, and its terms. Built before anything runs and passed to the router, the
+retriever's plan, the evidence gate and the reader.
+
+The answer type: ``name`` for who / which person, ``date`` for when, ``number`` for how many /
+how much, ``place`` for where, None when the answer may be any phrase ("what did ... say").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from assistant.dates import TimeConstraint, parse_time_constraints
+from index.text import MONTH_NAMES, MONTH_PATTERN, WEEKDAYS, content_stems, words
+
+AnswerType = Literal["name", "date", "number", "place"]
+NAME: AnswerType = "name"
+DATE: AnswerType = "date"
+NUMBER: AnswerType = "number"
+PLACE: AnswerType = "place"
+
+_FRAME = frozenset(
+    content_stems(
+        "many much name named year years day days date week weeks month months time times "
+        "recent recently new first last following people person country city state company"
+    )
+)
+"""Words of the question's frame ("how many", "which country"), not of its topic."""
+
+_NAMED = (
+    r"person|man|woman|company|firm|team|club|party|group|organi[sz]ation|agency|airline|"
+    r"actor|actress|singer|rapper|artist|author|host|comedian|player|athlete|coach|president|"
+    r"leader|minister|senator|governor|judge|official|ceo|billionaire|celebrity|pope|king|queen|"
+    r"university|college|school|film|movie|show|series|song|album|band|book|horse|brand|bank|"
+    r"network|newspaper|magazine|website|app|platform|startup|automaker|retailer|league|"
+    r"tournament|award|prize|(?:\w+ )?(?:company|team|party|group|firm|airline|university)"
+)
+"""Nouns after "which" / "what" that ask for a name ("Which comedian ...")."""
+_ROLE_ASKED = (
+    r"\b(?:what|which) (?:is|was|are|were) the (?:\w+ )?(?:owner|buyer|winner|name|successor|"
+    r"founder|nominee|champion|ceo|head|chair(?:man|woman)?)\b"
+)
+"""A role asked for by name ("What is the new owner of ...")."""
+_DATE = re.compile(
+    rf"\b{MONTH_PATTERN}\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH_PATTERN}\b|"
+    rf"\b{MONTH_PATTERN}\s+(?:19|20)\d\d\b|"
+    r"\b(?:19|20)\d\d\b|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|"
+    r"\b(?:yesterday|today|tonight|last (?:week|month|year)|this (?:week|month|year))\b|"
+    r"\b\d{1,2}/\d{1,2}/\d{2,4}\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"[$€£¥]\s?\d[\d,.]*(?:\s*(?:million|billion|trillion))?|\b\d[\d,.]*\s*(?:%|percent)?|"
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
+    r"twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|trillions?)\b",
+    re.IGNORECASE,
+)
+NAME_RUN = re.compile(
+    r"\b[A-Z][\w'’.&-]*(?:\s+(?:(?:of|the|de|da|del|van|von|al|bin|and|for|&)\s+)?[A-Z][\w'’.&-]*)*"
+)
+"""A run of capitalised words: a name, a place, an organisation."""
+_NOT_NAMES = frozenset(
+    words(
+        "the a an this that these those he she it they we i you his her their its our mr mrs "
+        "ms dr in on at for but and or as after before when while if there here what who which"
+    )
+    + list(WEEKDAYS)
+    + list(MONTH_NAMES)
+)
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """What one question asks, worked out once (see the module doc)."""
+
+    text: str
+    time: TimeConstraint
+    answer_type: AnswerType | None
+    stems: frozenset[str]  # all its content words, stemmed
+    terms: frozenset[str]  # its topic words: ``stems`` without the frame ("how many ...")
+    names: frozenset[str]  # stems of the names it holds after its first word
+
+    def items(self, text: str) -> list[str]:
+        """Items of the asked type in ``text`` that the question does not already hold."""
+        return typed_items(text, self.answer_type, self.stems) if self.answer_type else []
+
+
+def analyse(question: str | QuestionAnalysis, as_of: datetime | None = None) -> QuestionAnalysis:
+    """The analysis of ``question`` (an analysis is returned as it is)."""
+    if isinstance(question, QuestionAnalysis):
+        return question
+    stems = frozenset(content_stems(question))
+    names = frozenset(
+        stem
+        for match in NAME_RUN.finditer(question)
+        if match.start() > 0
+        for stem in content_stems(match.group(0))
+    )
+    return QuestionAnalysis(
+        text=question,
+        time=parse_time_constraints(question, as_of or datetime.now(UTC)),
+        answer_type=answer_type_of(question),
+        stems=stems,
+        terms=(stems - _FRAME) or stems,
+        names=names - _FRAME,
+    )
+
+
+def answer_type_of(question: str) -> AnswerType | None:
+    """The type of answer ``question`` asks for (see the module doc)."""
+    text = " ".join(words(question))
+    if re.search(
+        r"\bhow (?:many|much)\b|\bwhat (?:percentage|percent|number|amount|share)\b|"
+        r"\b(?:price|cost|fee|salary|fine)\b.*\?$|^how (?:old|long|far|big|high)\b",
+        text + ("?" if question.rstrip().endswith("?") else ""),
+    ):
+        return NUMBER
+    if re.search(
+        r"\bwhen\b|\bwhat (?:year|day|date|month|time)\b|\bwhich (?:year|day|month)\b", text
+    ):
+        return DATE
+    if re.search(
+        r"\bwhere\b|\b(?:which|what) (?:city|country|state|nation|town|region|place)\b", text
+    ):
+        return PLACE
+    if re.search(rf"\bwho(?:m|se)?\b|\b(?:which|what) (?:{_NAMED})\b|{_ROLE_ASKED}", text):
+        return NAME
+    return None
+
+
+def typed_items(
+    text: str, answer_type: AnswerType, asked: frozenset[str] = frozenset()
+) -> list[str]:
+    """Items of ``answer_type`` in ``text`` whose words are not all in ``asked``."""
+    if answer_type == DATE:
+        found = [m.group(0) for m in _DATE.finditer(text)]
+    elif answer_type == NUMBER:
+        found = [m.group(0).strip() for m in _NUMBER.finditer(text)]
+    else:  # a name or a place: a run of capitalised words
+        found = [
+            m.group(0) for m in NAME_RUN.finditer(text) if not set(words(m.group(0))) <= _NOT_NAMES
+        ]
+    return [item for item in found if item and not content_stems(item) <= asked]
+
+
+__all__ = [
+    "DATE",
+    "NAME",
+    "NAME_RUN",
+    "NUMBER",
+    "PLACE",
+    "AnswerType",
+    "QuestionAnalysis",
+    "analyse",
+    "answer_type_of",
+    "typed_items",
+]
