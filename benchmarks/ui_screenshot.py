@@ -15,8 +15,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seeds" / "000_f8f8be72d5054970.txt"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
 
 
 def main() -> None:
@@ -44,9 +49,11 @@ def main() -> None:
         started = time.perf_counter()
         report = index.build(sources, settings)
         seconds = time.perf_counter() - started
-        print(f"indexed {report.new} articles ({report.chunks_added} chunks) in {seconds:.1f} s: "
-              f"{report.new / seconds:.1f} articles/s, {report.chunks_added / seconds:.1f} "
-              f"chunks/s (index {home})")
+        print(
+            f"indexed {report.new} articles ({report.chunks_added} chunks) in {seconds:.1f} s: "
+            f"{report.new / seconds:.1f} articles/s, {report.chunks_added / seconds:.1f} "
+            f"chunks/s (index {home})"
+        )
 
     app = build_app(Assistant(settings), settings)
     url = start(app, port=_free_port(), quiet=True)
@@ -62,8 +69,12 @@ def _shoot(url: str, question: str, out: Path) -> None:
 
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_FLAGS,
-            viewport={"width": 1440, "height": 920}, device_scale_factor=1,
+            profile,
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1440, "height": 920},
+            device_scale_factor=1,
         )
         page = context.pages[0] if context.pages else context.new_page()
         page.goto(url)

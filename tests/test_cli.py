@@ -77,8 +77,15 @@ def test_build_ask_stats_update_clear(runner: CliRunner, news: Path, tmp_path: P
 
     asked = runner.invoke(
         main,
-        ["--home", str(home), "ask", "What is the deadline for a deal on Kosovo?",
-         "--llm", "extractive", "--json"],
+        [
+            "--home",
+            str(home),
+            "ask",
+            "What is the deadline for a deal on Kosovo?",
+            "--llm",
+            "extractive",
+            "--json",
+        ],
     )
     assert asked.exit_code == 0, asked.output
     answer = json.loads(asked.output)
@@ -87,7 +94,14 @@ def test_build_ask_stats_update_clear(runner: CliRunner, news: Path, tmp_path: P
     cited = {citation["title"] for citation in answer["citations"]}
     assert "New bid to break Kosovo stalemate as deadline nears" in cited
     assert set(answer["citations"][0]) == {
-        "n", "article_id", "title", "source", "url", "published", "snippet", "also_in"
+        "n",
+        "article_id",
+        "title",
+        "source",
+        "url",
+        "published",
+        "snippet",
+        "also_in",
     }
 
     unknown = runner.invoke(
@@ -98,8 +112,18 @@ def test_build_ask_stats_update_clear(runner: CliRunner, news: Path, tmp_path: P
 
     impossible = runner.invoke(
         main,
-        ["--home", str(home), "ask", "storm", "--since", "2025-03-02", "--until", "2025-03-01",
-         "--llm", "extractive"],
+        [
+            "--home",
+            str(home),
+            "ask",
+            "storm",
+            "--since",
+            "2025-03-02",
+            "--until",
+            "2025-03-01",
+            "--llm",
+            "extractive",
+        ],
     )
     assert impossible.exit_code == EXIT_ERROR
     assert "Traceback" not in impossible.output
@@ -122,17 +146,30 @@ def test_source_filter_finds_a_story_the_outlet_ran_as_a_copy(
 ) -> None:
     folder = tmp_path / "copies"
     folder.mkdir()
-    story = ("---\ntitle: Port workers end strike after pay deal\noutlet: {outlet}\n"
-             "published: 2026-11-20\n---\nDock workers at the port of Rotterdam ended a "
-             "five-day strike on Friday after unions accepted a 6 percent pay rise.\n")
+    story = (
+        "---\ntitle: Port workers end strike after pay deal\noutlet: {outlet}\n"
+        "published: 2026-11-20\n---\nDock workers at the port of Rotterdam ended a "
+        "five-day strike on Friday after unions accepted a 6 percent pay rise.\n"
+    )
     (folder / "a_courier.md").write_text(story.format(outlet="Daily Courier"))
     (folder / "b_reuters.md").write_text(story.format(outlet="Reuters"))  # the copy
     home = tmp_path / "copies-home"
     built = runner.invoke(main, ["--home", str(home), "index", "build", str(folder), "-q"])
     assert built.exit_code == 0, built.output
 
-    asked = runner.invoke(main, ["--home", str(home), "ask", "Why did the port strike end?",
-                                 "--source", "reuters", "--llm", "extractive"])
+    asked = runner.invoke(
+        main,
+        [
+            "--home",
+            str(home),
+            "ask",
+            "Why did the port strike end?",
+            "--source",
+            "reuters",
+            "--llm",
+            "extractive",
+        ],
+    )
     assert asked.exit_code == 0, asked.output
     assert "Daily Courier (also in Reuters), as of 20 November 2026" in asked.output
 

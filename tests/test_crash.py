@@ -29,10 +29,44 @@ from index.stores import open_stores
 REPO = Path(__file__).resolve().parents[1]
 OUTLETS = ("Reuters", "AP", "AFP")
 WORDS = [
-    "minister", "talks", "border", "deal", "vote", "court", "rates", "bank", "storm", "flood",
-    "harvest", "strike", "port", "union", "election", "budget", "oil", "gas", "price", "rebels",
-    "army", "ceasefire", "summit", "trade", "tariff", "export", "market", "police", "protest",
-    "capital", "river", "bridge", "rail", "airline", "pilots", "doctors", "hospital", "school",
+    "minister",
+    "talks",
+    "border",
+    "deal",
+    "vote",
+    "court",
+    "rates",
+    "bank",
+    "storm",
+    "flood",
+    "harvest",
+    "strike",
+    "port",
+    "union",
+    "election",
+    "budget",
+    "oil",
+    "gas",
+    "price",
+    "rebels",
+    "army",
+    "ceasefire",
+    "summit",
+    "trade",
+    "tariff",
+    "export",
+    "market",
+    "police",
+    "protest",
+    "capital",
+    "river",
+    "bridge",
+    "rail",
+    "airline",
+    "pilots",
+    "doctors",
+    "hospital",
+    "school",
     "drought",
 ]
 
@@ -156,8 +190,11 @@ def run_and_kill(corpus: Path, home: Path, when: Callable[[float], bool], delay:
     env = {**os.environ, "NEWSDESK_HOME": str(home), "ANONYMIZED_TELEMETRY": "False"}
     started = time.time()
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(corpus), str(home)], cwd=REPO, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-c", CHILD, str(corpus), str(home)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 120
@@ -233,7 +270,11 @@ def test_killed_between_write_steps(tmp_path: Path, step: str, call: int) -> Non
     env = {**os.environ, "NEWSDESK_HOME": str(home), "ANONYMIZED_TELEMETRY": "False"}
     child = subprocess.run(
         [sys.executable, "-c", CHILD_AT, str(corpus), str(home), step, str(call)],
-        cwd=REPO, env=env, capture_output=True, timeout=300, check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=300,
+        check=False,
     )
     assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-2000:]
     with open_stores(settings_for(home)) as stores:

@@ -27,7 +27,10 @@ def _write(path: Path, records: list[object]) -> Path:
 
 def _question(**changes: object) -> dict[str, object]:
     record: dict[str, object] = {
-        "id": "q", "date": "2025-01-10", "question": "Who?", "answer": ["Ann"],
+        "id": "q",
+        "date": "2025-01-10",
+        "question": "Who?",
+        "answer": ["Ann"],
         "answer_doc_ids": ["a1"],
     }
     record.update(changes)

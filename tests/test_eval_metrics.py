@@ -61,8 +61,10 @@ def test_recall_and_mrr_by_hand() -> None:
     assert recall_at_k(ranks, 10) == pytest.approx(3 / 5)
     assert mrr_at_k(ranks, 10) == pytest.approx((1 + 1 / 3 + 1 / 7) / 5)
     assert retrieval_scores(ranks) == {
-        "recall@1": pytest.approx(0.2), "recall@5": pytest.approx(0.4),
-        "recall@10": pytest.approx(0.6), "mrr@10": pytest.approx((1 + 1 / 3 + 1 / 7) / 5),
+        "recall@1": pytest.approx(0.2),
+        "recall@5": pytest.approx(0.4),
+        "recall@10": pytest.approx(0.6),
+        "mrr@10": pytest.approx((1 + 1 / 3 + 1 / 7) / 5),
     }
     assert recall_curve(ranks, 4) == pytest.approx([0.2, 0.2, 0.4, 0.4])
     assert recall_at_k([], 5) == 0.0 and mrr_at_k([], 10) == 0.0
@@ -70,14 +72,34 @@ def test_recall_and_mrr_by_hand() -> None:
 
 def test_answer_scores_by_hand() -> None:
     outcomes = [
-        AnswerOutcome(correct=True, covered=True, citations=2, supported_citations=1,
-                      abstained_without_evidence=True),
-        AnswerOutcome(correct=True, covered=True, citations=1, supported_citations=1,
-                      abstained_without_evidence=False),
-        AnswerOutcome(correct=False, covered=True, citations=3, supported_citations=0,
-                      abstained_without_evidence=True),
-        AnswerOutcome(correct=False, covered=False, citations=0, supported_citations=0,
-                      abstained_without_evidence=True),
+        AnswerOutcome(
+            correct=True,
+            covered=True,
+            citations=2,
+            supported_citations=1,
+            abstained_without_evidence=True,
+        ),
+        AnswerOutcome(
+            correct=True,
+            covered=True,
+            citations=1,
+            supported_citations=1,
+            abstained_without_evidence=False,
+        ),
+        AnswerOutcome(
+            correct=False,
+            covered=True,
+            citations=3,
+            supported_citations=0,
+            abstained_without_evidence=True,
+        ),
+        AnswerOutcome(
+            correct=False,
+            covered=False,
+            citations=0,
+            supported_citations=0,
+            abstained_without_evidence=True,
+        ),
     ]
     assert answer_scores(outcomes) == {
         "accuracy": 0.5,

@@ -19,8 +19,16 @@ def _result(with_answers: bool = True) -> EvalResult:
         retrieval={name: dict(scores) for name in ("dense", "bm25", "hybrid", "naive")},
         curves={name: [0.5, 0.5, 0.75, 0.75, 0.75] + [1.0] * 5 for name in ("dense", "hybrid")},
         answer_in_context={"dense": 0.5, "hybrid": 0.75},
-        answers={"extractive": {"accuracy": 0.5, "citation_precision": None,
-                                "abstention": 0.25, "false_refusal": 0.0}} if with_answers else {},
+        answers={
+            "extractive": {
+                "accuracy": 0.5,
+                "citation_precision": None,
+                "abstention": 0.25,
+                "false_refusal": 0.0,
+            }
+        }
+        if with_answers
+        else {},
         answer_questions=4 if with_answers else 0,
         details=[{"id": "q1", "ranks": {"hybrid": 1}}],
         index_home=Path("/tmp/home"),
@@ -67,8 +75,14 @@ def test_json_shape() -> None:
             name: {"recall@1": 0.5, "recall@5": 0.75, "recall@10": 1.0, "mrr@10": 0.625}
             for name in ("dense", "bm25", "hybrid", "naive")
         },
-        "answers": {"extractive": {"accuracy": 0.5, "citation_precision": None,
-                                   "abstention": 0.25, "false_refusal": 0.0}},
+        "answers": {
+            "extractive": {
+                "accuracy": 0.5,
+                "citation_precision": None,
+                "abstention": 0.25,
+                "false_refusal": 0.0,
+            }
+        },
         "questions": 4,
     }
 

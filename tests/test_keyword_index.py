@@ -22,7 +22,12 @@ def keyword(catalog: Catalog, settings: Settings) -> KeywordIndex:
 
 
 def search(
-    keyword: KeywordIndex, query: str, n: int, *, articles: int | None = None, sources=(),
+    keyword: KeywordIndex,
+    query: str,
+    n: int,
+    *,
+    articles: int | None = None,
+    sources=(),
     **bounds,
 ) -> KeywordHits:
     """Search the words of ``query``; outlets match the stories they syndicated, as in use."""
@@ -68,8 +73,25 @@ def test_stems_words_and_ignores_unknown_ones(keyword: KeywordIndex) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["", "   ", "???", "the of and", '"(talks', "😀", "NEAR(talks kosovo)", "_", '"', "talks*",
-     "NOT talks", "title:talks", "a:b:c", "{talks}", "talks -- ;", "AND OR NOT", "talks_"],
+    [
+        "",
+        "   ",
+        "???",
+        "the of and",
+        '"(talks',
+        "😀",
+        "NEAR(talks kosovo)",
+        "_",
+        '"',
+        "talks*",
+        "NOT talks",
+        "title:talks",
+        "a:b:c",
+        "{talks}",
+        "talks -- ;",
+        "AND OR NOT",
+        "talks_",
+    ],
 )
 def test_user_text_never_raises(keyword: KeywordIndex, query: str) -> None:
     assert isinstance(chunks(keyword, query, 5), list)
@@ -80,8 +102,7 @@ def test_filters(keyword: KeywordIndex) -> None:
     assert ids(keyword, "talks", since_ts=ts(5)) == {"storm"}  # undated "poll" excluded
     assert ids(keyword, "talks", until_ts=ts(4)) == {"kosovo"}  # inclusive
     assert ids(keyword, "talks", sources=["afp", "AP"]) == {"storm", "poll"}  # any case
-    assert ids(keyword, "talks", since_ts=ts(1), until_ts=ts(30), sources=["reuters"]) == {
-        "kosovo"}
+    assert ids(keyword, "talks", since_ts=ts(1), until_ts=ts(30), sources=["reuters"]) == {"kosovo"}
     assert ids(keyword, "talks", sources=["Le Monde"]) == set()
 
 
@@ -109,17 +130,25 @@ def test_date_bounds_keep_articles_before_1970(keyword: KeywordIndex, catalog: C
 
 
 def test_article_search_ranks_whole_stories(catalog: Catalog, keyword: KeywordIndex) -> None:
-    add(catalog, "summit", "AP", 12, [
-        "Leaders meet in Brussels. The talks began on Monday.",
-        "Talks on trade went on late. More talks are planned, and talks on energy follow.",
-    ])
+    add(
+        catalog,
+        "summit",
+        "AP",
+        12,
+        [
+            "Leaders meet in Brussels. The talks began on Monday.",
+            "Talks on trade went on late. More talks are planned, and talks on energy follow.",
+        ],
+    )
     hits = articles(keyword, "talks", 10)
     assert hits[0].metadata["article_id"] == "summit"  # four mentions across the story
     assert hits[0].chunk_id == "summit#h#1"  # its passage that matches best
     assert len({hit.metadata["article_id"] for hit in hits}) == len(hits)  # one per article
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert {h.metadata["article_id"] for h in articles(keyword, "talks", 10, **{
-        "since_ts": ts(5), "sources": ["ap"]})} == {"summit"}  # undated "poll" excluded
+    assert {
+        h.metadata["article_id"]
+        for h in articles(keyword, "talks", 10, **{"since_ts": ts(5), "sources": ["ap"]})
+    } == {"summit"}  # undated "poll" excluded
     assert articles(keyword, "zeppelin", 5) == []
     assert len(articles(keyword, "talks", 2)) == 2
 
@@ -170,10 +199,13 @@ def test_one_search_gives_chunks_and_articles_within_the_as_of_cut(
 ) -> None:
     hits = search(keyword, "talks", 10, articles=2)
     assert len(hits.articles) == 2 and len(hits.chunks) == 3
-    assert search(keyword, "talks", 10).articles == search(keyword, "talks", 10, articles=5
-                                                           ).articles[:5]
+    assert (
+        search(keyword, "talks", 10).articles
+        == search(keyword, "talks", 10, articles=5).articles[:5]
+    )
     cut = search(keyword, "talks", 10, cut_ts=ts(10))
     assert {h.metadata["article_id"] for h in cut.chunks} == {"kosovo"}  # undated "poll" cut
     assert {h.metadata["article_id"] for h in cut.articles} == {"kosovo"}
     assert search(keyword, "talks", 10, until_ts=ts(30), cut_ts=ts(4)).chunks[0].chunk_id == (
-        "kosovo#h#0")
+        "kosovo#h#0"
+    )

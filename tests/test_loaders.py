@@ -90,7 +90,8 @@ def test_file_without_extension_is_sniffed_as_a_feed(tmp_path: Path, settings: S
     shutil.copy(FIXTURES / "feed.atom", feed)
     articles, _ = split(list(load_source(feed, settings)))
     assert [article.title for article in articles] == [
-        "Kosovo talks resume in Brussels", "Undated entry",
+        "Kosovo talks resume in Brussels",
+        "Undated entry",
     ]
 
 

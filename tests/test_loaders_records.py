@@ -19,7 +19,6 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "loaders"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "realtimeqa" / "corpus.jsonl.gz"
 
 
-
 def only_rejection(path: Path, settings: Settings) -> Rejection:
     """What loading ``path`` gives when it must be one rejection and nothing else."""
     [rejection] = load_source(path, settings)
@@ -36,7 +35,9 @@ def split(items: list[Article | Rejection]) -> tuple[list[Article], list[Rejecti
 
 def record(number: int) -> dict[str, object]:
     return {
-        "id": f"id-{number}", "title": f"Story {number}", "text": f"Text of story {number}.",
+        "id": f"id-{number}",
+        "title": f"Story {number}",
+        "text": f"Text of story {number}.",
         "url": f"https://www.reuters.com/world/story-{number}",
         "published": f"2024-05-0{1 + number % 9}",
     }
@@ -47,7 +48,9 @@ def test_jsonl_bad_lines_are_rejected_alone(settings: Settings) -> None:
     articles, rejections = split(list(load_source(path, settings)))
     origin = str(path.resolve())
     assert [article.id for article in articles] == [
-        "r1", "https://edition.cnn.com/2022/01/06/politics/recount/index.html", f"{origin}#6",
+        "r1",
+        "https://edition.cnn.com/2022/01/06/politics/recount/index.html",
+        f"{origin}#6",
     ]
     assert rejections == [
         Rejection(origin, "line 2: invalid JSON (Unterminated string starting at)"),
@@ -73,7 +76,9 @@ def test_json_with_an_articles_list(settings: Settings) -> None:
     assert rejections == []
     rail, dam = articles
     assert (rail.id, rail.source, rail.published) == (
-        "j1", "BBC", datetime(2023, 5, 2, 7, tzinfo=UTC)
+        "j1",
+        "BBC",
+        datetime(2023, 5, 2, 7, tzinfo=UTC),
     )
     assert (dam.source, dam.published) == ("AP", datetime(2023, 5, 3, tzinfo=UTC))
 

@@ -18,7 +18,14 @@ from index.stores.keyword_index import FORMAT
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pipeline" / "news"
 METADATA_KEYS = {
-    "article_id", "chunk_index", "title", "source", "url", "published", "authors", "place",
+    "article_id",
+    "chunk_index",
+    "title",
+    "source",
+    "url",
+    "published",
+    "authors",
+    "place",
     "body_start",
 }
 
@@ -63,8 +70,9 @@ def test_build_indexes_stories_once(news: Path, small: Settings) -> None:
     assert len(chunks) == report.chunks_added
     assert sum(len(call) for call in embedder.calls) == report.chunks_added
     assert all(len(call) <= 4 for call in embedder.calls)
-    assert article_ids(small) == {str(news / n) for n in ("kosovo.md", "wheat.md", "storm.md",
-                                                           "election.txt")}
+    assert article_ids(small) == {
+        str(news / n) for n in ("kosovo.md", "wheat.md", "storm.md", "election.txt")
+    }
     stats = index.stats(small)
     assert (stats.articles, stats.duplicates, stats.chunks) == (4, 2, report.chunks_added)
     assert stats.outlets == {"Reuters": 2, "AFP": 1, "AP": 1}
@@ -80,7 +88,7 @@ def test_chunks_carry_the_contract_metadata(news: Path, small: Settings) -> None
         assert meta["article_id"] == str(news / "wheat.md")
         assert meta["source"] == "Reuters" and meta["place"] == "CHICAGO"
         assert meta["published"].startswith("2025-03-10")
-        assert hits[0].text[meta["body_start"]:] in hits[0].text
+        assert hits[0].text[meta["body_start"] :] in hits[0].text
         assert hits[0].text.startswith("Wheat futures climb")
         undated = stores.keyword.search(["Nigeria", "electoral", "commission"], 1).chunks[0]
         assert "published_ts" not in undated.metadata
@@ -181,8 +189,7 @@ def test_bad_inputs_are_reported_not_raised(news: Path, tmp_path: Path, small: S
     (news / "broken.json").write_text('{"title": "x", "text": ')
     report, _ = build([news, tmp_path / "missing"], small)
     assert report.new == 4
-    assert {Path(r.input).name for r in report.rejected} == {"empty.txt", "broken.json",
-                                                             "missing"}
+    assert {Path(r.input).name for r in report.rejected} == {"empty.txt", "broken.json", "missing"}
 
 
 def test_syndicated_copy_is_linked_not_indexed(news: Path, small: Settings) -> None:
@@ -372,8 +379,9 @@ def test_each_folder_is_walked_once_per_build(
 
     monkeypatch.setattr(index.loaders, "folder_files", counted)
     seen: list[tuple[int, int | None, str]] = []
-    report, _ = build(news, small, progress=lambda done, total, stage: seen.append(
-        (done, total, stage)))
+    report, _ = build(
+        news, small, progress=lambda done, total, stage: seen.append((done, total, stage))
+    )
     assert report.ok and report.new
     assert walks == [news.resolve()]
     assert {total for _, total, stage in seen if stage == "articles"} == {6}  # the estimate

@@ -21,8 +21,9 @@ def _python_blocks() -> list[str]:
 
 
 @pytest.mark.integration
-def test_python_example_runs(tmp_path: Path, seed_story: Path, newsdesk_home: Path,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_python_example_runs(
+    tmp_path: Path, seed_story: Path, newsdesk_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     news = tmp_path / "news"
     shutil.copytree(STORIES, news)
     shutil.copy(seed_story, news / seed_story.name)

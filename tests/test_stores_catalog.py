@@ -17,8 +17,14 @@ def ts(day: int) -> int:
 
 def metadata(article_id: str, index: int, source: str, day: int | None) -> dict:
     meta = {
-        "article_id": article_id, "chunk_index": index, "title": f"Title {article_id}",
-        "source": source, "url": "", "published": "", "authors": "", "place": "",
+        "article_id": article_id,
+        "chunk_index": index,
+        "title": f"Title {article_id}",
+        "source": source,
+        "url": "",
+        "published": "",
+        "authors": "",
+        "place": "",
         "body_start": 0,
     }
     if day is not None:
@@ -28,9 +34,13 @@ def metadata(article_id: str, index: int, source: str, day: int | None) -> dict:
 
 def entry(article_id: str, outlet: str, day: int | None, **changes) -> ManifestEntry:
     fields = dict(
-        id=article_id, content_hash=f"hash-{article_id}", origin=f"/news/{article_id}.txt",
-        fingerprint=f"fp-{article_id}", title=f"Title {article_id}",
-        outlet=outlet, published_ts=ts(day) if day else None,
+        id=article_id,
+        content_hash=f"hash-{article_id}",
+        origin=f"/news/{article_id}.txt",
+        fingerprint=f"fp-{article_id}",
+        title=f"Title {article_id}",
+        outlet=outlet,
+        published_ts=ts(day) if day else None,
     )
     fields.update(changes)
     return ManifestEntry(**fields)
@@ -140,8 +150,14 @@ def test_outlets_and_stats(catalog: Catalog) -> None:
     assert stats.first_published == datetime(2025, 3, 4, tzinfo=UTC)
     assert stats.last_published == datetime(2025, 3, 20, tzinfo=UTC)
     data = stats.to_dict()
-    assert {"articles", "chunks", "sources", "first_published", "last_published",
-            "last_indexed"} <= set(data)
+    assert {
+        "articles",
+        "chunks",
+        "sources",
+        "first_published",
+        "last_published",
+        "last_indexed",
+    } <= set(data)
     assert data["first_published"] == "2025-03-04T00:00:00+00:00"
     assert data["inputs"] == ["/news"]
 

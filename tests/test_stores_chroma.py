@@ -26,8 +26,15 @@ TEXTS = {
 
 def meta(article_id: str, source: str, ts: int | None, index: int) -> dict:
     data = {
-        "article_id": article_id, "chunk_index": index, "title": "", "source": source, "url": "",
-        "published": "", "authors": "", "place": "", "body_start": 0,
+        "article_id": article_id,
+        "chunk_index": index,
+        "title": "",
+        "source": source,
+        "url": "",
+        "published": "",
+        "authors": "",
+        "place": "",
+        "body_start": 0,
     }
     if ts is not None:
         data["published_ts"] = ts

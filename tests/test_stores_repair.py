@@ -16,25 +16,39 @@ def chunk(article_id: str, index: int, text: str) -> ChunkRecord:
         f"{article_id}#h#{index}",
         text,
         {
-            "article_id": article_id, "chunk_index": index, "title": article_id, "source": "AP",
-            "url": "", "published": "", "authors": "", "place": "", "body_start": 0,
-            "content_hash": f"hash-{article_id}", "origin": f"/news/{article_id}.txt",
+            "article_id": article_id,
+            "chunk_index": index,
+            "title": article_id,
+            "source": "AP",
+            "url": "",
+            "published": "",
+            "authors": "",
+            "place": "",
+            "body_start": 0,
+            "content_hash": f"hash-{article_id}",
+            "origin": f"/news/{article_id}.txt",
         },
     )
 
 
 def entry(article_id: str, chunks: list[ChunkRecord]) -> ManifestEntry:
     return ManifestEntry(
-        id=article_id, content_hash=f"hash-{article_id}", origin=f"/news/{article_id}.txt",
-        fingerprint=f"fp-{article_id}", title=article_id,
-        outlet="AP", published_ts=None, chunk_ids=tuple(c.id for c in chunks),
+        id=article_id,
+        content_hash=f"hash-{article_id}",
+        origin=f"/news/{article_id}.txt",
+        fingerprint=f"fp-{article_id}",
+        title=article_id,
+        outlet="AP",
+        published_ts=None,
+        chunk_ids=tuple(c.id for c in chunks),
     )
 
 
 def write_chroma(stores: Stores, records: list[ChunkRecord]) -> None:
     vectors = FakeEmbedder().embed([r.text for r in records])
-    stores.chroma.upsert([r.id for r in records], vectors, [r.text for r in records],
-                         [r.metadata for r in records])
+    stores.chroma.upsert(
+        [r.id for r in records], vectors, [r.text for r in records], [r.metadata for r in records]
+    )
 
 
 def index_article(stores: Stores, article_id: str, texts: list[str]) -> list[ChunkRecord]:

@@ -36,18 +36,28 @@ class Story:
 
 
 STORIES = [
-    Story("EU ministers agree to extend sanctions on Russia", "Reuters",
-          datetime(2025, 3, 1, tzinfo=UTC),
-          "BRUSSELS (Reuters) - EU foreign ministers agreed on Monday to extend sanctions on "
-          "Russia for six more months. Hungary dropped its objection after talks.",
-          "https://www.reuters.com/world/europe/eu-sanctions"),
-    Story("Serbia says it will not join EU sanctions", "BBC",
-          datetime(2025, 3, 3, tzinfo=UTC),
-          "Serbia's president said Belgrade would not join the sanctions. He called the "
-          "decision a matter of national interest.",
-          "https://www.bbc.co.uk/news/world-europe-1"),
-    Story("Central bank holds rates steady", "DW", datetime(2025, 2, 10, tzinfo=UTC),
-          "The central bank kept its main rate at 2.5 percent and signalled patience."),
+    Story(
+        "EU ministers agree to extend sanctions on Russia",
+        "Reuters",
+        datetime(2025, 3, 1, tzinfo=UTC),
+        "BRUSSELS (Reuters) - EU foreign ministers agreed on Monday to extend sanctions on "
+        "Russia for six more months. Hungary dropped its objection after talks.",
+        "https://www.reuters.com/world/europe/eu-sanctions",
+    ),
+    Story(
+        "Serbia says it will not join EU sanctions",
+        "BBC",
+        datetime(2025, 3, 3, tzinfo=UTC),
+        "Serbia's president said Belgrade would not join the sanctions. He called the "
+        "decision a matter of national interest.",
+        "https://www.bbc.co.uk/news/world-europe-1",
+    ),
+    Story(
+        "Central bank holds rates steady",
+        "DW",
+        datetime(2025, 2, 10, tzinfo=UTC),
+        "The central bank kept its main rate at 2.5 percent and signalled patience.",
+    ),
 ]
 
 
@@ -72,38 +82,51 @@ class FakeAssistant:
         *_, answer = self.stream(question, history, filters, as_of)
         return answer
 
-    def stream(self, question: str, history=None, filters=None, as_of=None
-               ) -> Iterator[str | Answer]:
+    def stream(
+        self, question: str, history=None, filters=None, as_of=None
+    ) -> Iterator[str | Answer]:
         self.calls.append(Call(question, list(history or []), filters))
         if self.fail_with:
             raise self.fail_with
         if not self.stories:
             raise IndexEmpty("The index is empty.")
         sources = [make_source(n, story) for n, story in enumerate(self._retrieve(filters), 1)]
-        sentences = [(f"{s.title}: " if self.echo_titles else "")
-                     + s.text.split(". ")[0].rstrip(".") + f" [{s.n}]." for s in sources]
+        sentences = [
+            (f"{s.title}: " if self.echo_titles else "")
+            + s.text.split(". ")[0].rstrip(".")
+            + f" [{s.n}]."
+            for s in sources
+        ]
         text = " ".join(sentences) or "The indexed news does not say."
         for word in text.split(" "):
             time.sleep(self.delay)
             yield word + " "
-        citations = [Citation(s.n, s.article_id, s.title, s.source, s.url, s.published,
-                              s.text.split(". ")[0]) for s in sources]
+        citations = [
+            Citation(
+                s.n, s.article_id, s.title, s.source, s.url, s.published, s.text.split(". ")[0]
+            )
+            for s in sources
+        ]
         yield Answer(text, citations, sources, question, {"total": 0.01}, covered=bool(sources))
 
     def _retrieve(self, filters) -> list[Story]:
         found = list(self.stories)
         if filters is not None:
-            found = [s for s in found
-                     if (not filters.since or s.published >= filters.since)
-                     and (not filters.until or s.published <= filters.until)
-                     and (not filters.sources or s.outlet in filters.sources)]
+            found = [
+                s
+                for s in found
+                if (not filters.since or s.published >= filters.since)
+                and (not filters.until or s.published <= filters.until)
+                and (not filters.sources or s.outlet in filters.sources)
+            ]
         return found[:2]
 
 
 def make_source(n: int, story: Story) -> Source:
     chunk = RetrievedChunk(f"a{n}#c#0", f"{story.title}\n\n{story.text}", story.text, 1.0, 0.8)
-    return Source(n, f"a{n}", story.title, story.outlet, story.url or None, story.published,
-                  (chunk,), 1.0)
+    return Source(
+        n, f"a{n}", story.title, story.outlet, story.url or None, story.published, (chunk,), 1.0
+    )
 
 
 class FakeLibrary:
@@ -116,13 +139,22 @@ class FakeLibrary:
         if not self.stories:
             return IndexView(stats={"articles": 0})
         dates = sorted(s.published for s in self.stories)
-        stats = {"articles": len(self.stories), "sources": {s.outlet: 1 for s in self.stories},
-                 "first_published": dates[0].isoformat(), "last_published": dates[-1].isoformat(),
-                 "last_indexed": datetime.now(UTC).isoformat()}
-        titles = [(s.title, s.outlet) for s in sorted(self.stories, key=lambda s: s.published,
-                                                      reverse=True)]
-        return IndexView(stats=stats, outlets=sorted({s.outlet for s in self.stories}),
-                            examples=example_questions(titles))
+        stats = {
+            "articles": len(self.stories),
+            "sources": {s.outlet: 1 for s in self.stories},
+            "first_published": dates[0].isoformat(),
+            "last_published": dates[-1].isoformat(),
+            "last_indexed": datetime.now(UTC).isoformat(),
+        }
+        titles = [
+            (s.title, s.outlet)
+            for s in sorted(self.stories, key=lambda s: s.published, reverse=True)
+        ]
+        return IndexView(
+            stats=stats,
+            outlets=sorted({s.outlet for s in self.stories}),
+            examples=example_questions(titles),
+        )
 
     def demo_rate(self) -> float:
         return 5.0  # demo articles per second "measured" on this machine
@@ -168,16 +200,18 @@ def test_chat_api_returns_answer_and_sources(client, served) -> None:
 def test_follow_up_sends_the_history(client, served) -> None:
     _, assistant = served
     first = client.predict("What did the EU decide?", api_name="/chat")
-    client.predict("And what did Serbia say?", [["What did the EU decide?", first["answer"]]],
-                   api_name="/chat")
+    client.predict(
+        "And what did Serbia say?", [["What did the EU decide?", first["answer"]]], api_name="/chat"
+    )
 
     assert assistant.calls[-1].history == [("What did the EU decide?", first["answer"])]
 
 
 def test_filters_change_what_is_retrieved(client, served) -> None:
     _, assistant = served
-    result = client.predict("Any news?", None, "2025-03-02", "2025-03-31", ["BBC"],
-                            api_name="/chat")
+    result = client.predict(
+        "Any news?", None, "2025-03-02", "2025-03-31", ["BBC"], api_name="/chat"
+    )
 
     filters = assistant.calls[-1].filters
     assert filters.sources == ("BBC",)
@@ -233,7 +267,8 @@ def test_auth_protects_page_and_api(settings) -> None:
         with pytest.raises(Exception):  # noqa: B017 - gradio_client's error type varies
             Client(url, verbose=False).predict("Hi?", api_name="/chat")
         result = Client(url, auth=("ann", "s3cret"), verbose=False).predict(
-            "What did the EU decide?", api_name="/chat")
+            "What did the EU decide?", api_name="/chat"
+        )
         assert result["error"] is None
     finally:
         app.close()

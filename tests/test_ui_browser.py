@@ -22,17 +22,30 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = os.environ.get("NEWSDESK_TEST_ARTIFACTS")  # keep screenshots there when set
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
 SCRIPT_TITLE = "<script>window.__pwned=1</script> Sanctions row deepens"
 IMG_TITLE = '<img src=x onerror="window.__pwned=1"> Hungary lifts its veto'
 EVIL = [
-    Story(SCRIPT_TITLE, "Reuters", datetime(2025, 3, 4, tzinfo=UTC),
-          "Sanctions on Russia were extended after a long row. <script>window.__pwned=1</script>",
-          "https://example.com/script"),
-    Story(IMG_TITLE, "Evil <b>Outlet</b>", datetime(2025, 3, 5, tzinfo=UTC),
-          'Hungary lifted its veto on sanctions. <img src=x onerror="window.__pwned=1">',
-          "https://example.com/img"),
+    Story(
+        SCRIPT_TITLE,
+        "Reuters",
+        datetime(2025, 3, 4, tzinfo=UTC),
+        "Sanctions on Russia were extended after a long row. <script>window.__pwned=1</script>",
+        "https://example.com/script",
+    ),
+    Story(
+        IMG_TITLE,
+        "Evil <b>Outlet</b>",
+        datetime(2025, 3, 5, tzinfo=UTC),
+        'Hungary lifted its veto on sanctions. <img src=x onerror="window.__pwned=1">',
+        "https://example.com/img",
+    ),
 ]
 
 
@@ -130,8 +143,7 @@ def test_empty_index_offers_the_demo_and_explains(page, tmp_path) -> None:
     question = page.locator("#nd-question textarea")
     question.fill("Anything new?")
     question.press("Enter")
-    page.locator("#nd-chat").get_by_text("The index is empty", exact=False).wait_for(
-        timeout=30_000)
+    page.locator("#nd-chat").get_by_text("The index is empty", exact=False).wait_for(timeout=30_000)
     assert "Traceback" not in page.locator("#nd-chat").inner_text()
 
 
@@ -148,7 +160,8 @@ def test_first_run_indexes_the_demo_with_progress(page) -> None:
     status = page.locator("#nd-status").inner_text()
     assert "4" in status and "Dec 2016" in status
     page.locator("#nd-chat").get_by_text("Moscow ready to join talks", exact=False).wait_for(
-        timeout=10_000)  # example questions now come from the new articles
+        timeout=10_000
+    )  # example questions now come from the new articles
 
 
 class PinnedAssistant:
@@ -175,8 +188,11 @@ def browse(app, tmp_path: Path) -> Iterator:
     try:
         with playwright_api.sync_playwright() as playwright:
             context = playwright.chromium.launch_persistent_context(
-                str(profile), executable_path=str(CHROMIUM), headless=True,
-                args=CHROMIUM_FLAGS, viewport={"width": 1400, "height": 900},
+                str(profile),
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=CHROMIUM_FLAGS,
+                viewport={"width": 1400, "height": 900},
             )
             try:
                 tab = context.pages[0] if context.pages else context.new_page()
@@ -252,8 +268,9 @@ def test_a_question_behind_another_says_it_waits_for_the_model(settings, tmp_pat
             question.fill("What did the EU decide?")
             question.press("Enter")
             chat = page.locator("#nd-chat")
-            chat.get_by_text("Waiting for the model: 1 question ahead of yours", exact=False
-                             ).wait_for(timeout=30_000)
+            chat.get_by_text(
+                "Waiting for the model: 1 question ahead of yours", exact=False
+            ).wait_for(timeout=30_000)
             _screenshot(page, "browser-queued.png", tmp_path)
             assert page.locator("#nd-sources .nd-card").count() == 0
 

@@ -24,8 +24,9 @@ def test_stage_uploads_rejects_unknown_types(settings, tmp_path) -> None:
         library.stage_uploads([str(bad)])
 
 
-def test_library_adds_sources_and_reports_rejections(settings, seed_story, tmp_path,
-                                                     fake_embedder) -> None:
+def test_library_adds_sources_and_reports_rejections(
+    settings, seed_story, tmp_path, fake_embedder
+) -> None:
     roots = [seed_story.parent, tmp_path]  # the page reads server paths only under its roots
     library = Library(settings.with_overrides(ui_source_roots=roots), embedder=fake_embedder)
     assert library.view().empty

@@ -21,7 +21,6 @@ _BATCH = 256
 _COMPLETE = "complete.json"
 
 
-
 @dataclass(frozen=True)
 class NaiveHit:
     """One article found by the baseline, with the text of its best chunk."""

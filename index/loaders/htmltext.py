@@ -7,11 +7,35 @@ import re
 import lxml.html
 from lxml import etree
 
-_BLOCKS = frozenset({
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-    "tr", "table", "section", "article", "header", "footer", "figure", "figcaption", "dd", "dt",
-    "hr",
-})
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "tr",
+        "table",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "figure",
+        "figcaption",
+        "dd",
+        "dt",
+        "hr",
+    }
+)
 _DROP = ("script", "style", "noscript", "iframe", "object", "embed", "template")
 _LOOKS_LIKE_HTML = re.compile(r"<[A-Za-z!/][^>]*>|&[#\w]+;")
 

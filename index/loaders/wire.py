@@ -62,7 +62,7 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    return _parse_meta(match["meta"]), text[match.end():]
+    return _parse_meta(match["meta"]), text[match.end() :]
 
 
 def _parse_meta(block: str) -> dict[str, object]:
