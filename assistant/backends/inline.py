@@ -21,7 +21,7 @@ from assistant.backends.base import Message
 from assistant.backends.guard import check_model_load
 from assistant.backends.local import default_threads, local_model_spec, prefer_passive_openmp
 from assistant.backends.reader import Reader
-from assistant.backends.served import COMPLETION_STOP, STOP
+from assistant.backends.served import COMPLETION_STOP, STOP, within_deadline
 from assistant.errors import BackendUnavailable
 from index.settings import Settings
 
@@ -80,15 +80,9 @@ class LlamaBackend:
                 )
                 texts = (part["choices"][0]["text"] for part in stream)
             try:
-                for text in texts:
-                    if text:
-                        self.last_tokens += 1
-                        yield text
-                    if time.monotonic() > deadline:
-                        raise BackendUnavailable(
-                            f"The local model took longer than {self.timeout:.0f} s to answer; "
-                            "ask again, or raise NEWSDESK_ANSWER_TIMEOUT."
-                        )
+                for text in within_deadline(texts, deadline, self.timeout):
+                    self.last_tokens += 1
+                    yield text
             finally:
                 close = getattr(stream, "close", None)
                 if close is not None:

@@ -70,15 +70,9 @@ class ServedModelBackend:
         self.process.wait_ready()  # a model that cannot load says so (never "restarted")
         deadline = time.monotonic() + self.timeout
         try:
-            for text in self._pieces(messages, max_tokens):
-                if text:
-                    self.last_tokens += 1
-                    yield text
-                if time.monotonic() > deadline:
-                    raise BackendUnavailable(
-                        f"The local model took longer than {self.timeout:.0f} s to answer; "
-                        "ask again, or raise NEWSDESK_ANSWER_TIMEOUT."
-                    )
+            for text in within_deadline(self._pieces(messages, max_tokens), deadline, self.timeout):
+                self.last_tokens += 1
+                yield text
         except BackendUnavailable:
             if self.process.restart_if_dead():
                 raise _ChildGone() from None
@@ -131,6 +125,18 @@ class ServedModelBackend:
             max_retries=0,
             extra_body={"repeat_penalty": 1.1},
         )
+
+
+def within_deadline(texts: Iterator[str], deadline: float, timeout: float) -> Iterator[str]:
+    """The non-empty ``texts``; past ``deadline`` (``time.monotonic()``) one clear error."""
+    for text in texts:
+        if text:
+            yield text
+        if time.monotonic() > deadline:
+            raise BackendUnavailable(
+                f"The local model took longer than {timeout:.0f} s to answer; "
+                "ask again, or raise NEWSDESK_ANSWER_TIMEOUT."
+            )
 
 
 class _ChildGone(Exception):
