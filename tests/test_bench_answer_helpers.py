@@ -54,7 +54,10 @@ def test_summary_and_table_report_medians_ratios_and_accuracy() -> None:
     }
     table = markdown(report)
     assert table.startswith("Answer latency on RealTimeQA (3 questions, qwen2.5-0.5b, 2 threads")
-    assert "| Newsdesk (local) | 2.00 / " in table and "| naive LangChain | 6.00 / " in table
+    assert (
+        "| Newsdesk (local, model in its child process) | 2.00 / " in table
+        and "| naive LangChain | 6.00 / " in table
+    )
     assert "total 0.33x" in table
     del report["summary"]["naive"]
     assert "naive" not in markdown(report)

@@ -72,7 +72,7 @@ def test_chat_with_a_lone_surrogate_is_decoded(settings: Settings) -> None:
     question = "What did the EU decide \ud800 on sanctions?"
     try:
         with httpx.Client(base_url=url, timeout=30) as client:
-            body = json.dumps({"data": [question, None, None, None, None]})  # ASCII: \ud800
+            body = json.dumps({"data": [question, None, None, None, None, None]})  # ASCII: \ud800
             posted = client.post(
                 "/gradio_api/call/chat", content=body, headers={"Content-Type": "application/json"}
             )
