@@ -15,7 +15,9 @@ catalog, then measures the keyword build from the catalog (``KeywordIndex.refres
 incremental write through the catalog's change log, keyword and hybrid (Chroma query + keyword
 search) p50/p95, and a new replica's ready time from a published snapshot
 (``index.stores.snapshot``) and from nothing (a full catch-up from the server).
-Prints one Markdown row per N and the load average beside it (``--json``: raw figures).
+``--keep DIR`` builds in ``DIR/N`` and keeps it, so the searches can be measured again on a
+quiet machine (``--serve DIR/N/segments``, keyword part). Prints one Markdown row per N and
+the load average beside it (``--json``: raw figures).
 """
 
 from __future__ import annotations
@@ -145,14 +147,23 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--candidates", type=int, default=Settings().candidates)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="build in KEEP/N and keep it (searches: --serve KEEP/N/segments)",
+    )
+    parser.add_argument("--serve", type=Path, help="measure searches of a kept keyword index")
     args = parser.parse_args()
     if args.serve:
         print(json.dumps(serve(args.serve, args.queries, args.candidates)))
         return
     results = []
     for count in args.chunks:
-        work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+        if args.keep:
+            work = args.keep / str(count)
+            work.mkdir(parents=True, exist_ok=False)
+        else:
+            work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
         try:
             if args.parts == "keyword":
                 figures = measure_keyword(count, work, args.queries, args.candidates)
@@ -163,7 +174,8 @@ def main() -> None:
             results.append(figures)
             print(json.dumps(figures) if args.json else row(figures), flush=True)
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
     if not args.json:
         print(HEADER)
         print(HEADER_RULE)
