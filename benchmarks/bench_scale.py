@@ -16,7 +16,8 @@ incremental write through the catalog's change log, keyword and hybrid (Chroma q
 search) p50/p95, and a new replica's ready time from a published snapshot
 (``index.stores.snapshot``) and from nothing (a full catch-up from the server).
 ``--keep DIR`` builds in ``DIR/N`` and keeps it, so the searches can be measured again on a
-quiet machine (``--serve DIR/N/segments``, keyword part). Prints one Markdown row per N and
+quiet machine (``--serve DIR/N/segments``; ``--parts all --serve DIR/N``: keyword and hybrid
+through a server started on the kept store). Prints one Markdown row per N and
 the load average beside it (``--json``: raw figures).
 """
 
@@ -154,6 +155,11 @@ def main() -> None:
     )
     parser.add_argument("--serve", type=Path, help="measure searches of a kept keyword index")
     args = parser.parse_args()
+    if args.serve and args.parts == "all":
+        from benchmarks.scale_hybrid import searches_again
+
+        print(json.dumps(searches_again(args.serve, args.dim, args.queries)))
+        return
     if args.serve:
         print(json.dumps(serve(args.serve, args.queries, args.candidates)))
         return

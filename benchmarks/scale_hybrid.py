@@ -83,6 +83,22 @@ def measure_all(count: int, work: Path, dim: int, n_queries: int) -> dict[str, A
     return figures
 
 
+def searches_again(work: Path, dim: int, n_queries: int) -> dict[str, Any]:
+    """Keyword and hybrid p50/p95 on a store ``measure_all`` kept in ``work`` (``KEEP/N``)."""
+    count = int(work.name)
+    figures: dict[str, Any] = {"chunks": count, "parts": "all", "load_start": _load()}
+    server, url = start_server(work / "server")
+    try:
+        settings = Settings(home=work / "home", chroma_url=url, collection="scale")
+        with open_stores(settings, catch_up=False) as stores:
+            figures.update(_searches(stores, dim, n_queries, settings.candidates, count))
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    figures["load_end"] = _load()
+    return figures
+
+
 def _searches(stores: Stores, dim: int, n: int, candidates: int, count: int) -> dict[str, float]:
     rng = np.random.default_rng(5)
     hybrid, keyword = [], []
