@@ -92,11 +92,20 @@ def searches_again(work: Path, dim: int, n_queries: int) -> dict[str, Any]:
         settings = Settings(home=work / "home", chroma_url=url, collection="scale")
         with open_stores(settings, catch_up=False) as stores:
             figures.update(_searches(stores, dim, n_queries, settings.candidates, count))
+        figures["server_rss_mb"] = _rss_mb(server.pid)  # warm: the HNSW index is loaded
     finally:
         server.terminate()
         server.wait(timeout=60)
     figures["load_end"] = _load()
     return figures
+
+
+def _rss_mb(pid: int) -> float:
+    """A process's resident memory (Linux ``/proc``), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def _searches(stores: Stores, dim: int, n: int, candidates: int, count: int) -> dict[str, float]:
