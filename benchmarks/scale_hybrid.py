@@ -16,6 +16,7 @@ from benchmarks.scale_data import (
     start_server,
     synthetic,
 )
+from index.reader import IndexReader
 from index.settings import Settings
 from index.stores import Stores, open_stores
 from index.stores.changes import ChangeCounter, SyncMark
@@ -109,14 +110,16 @@ def _rss_mb(pid: int) -> float:
 
 
 def _searches(stores: Stores, dim: int, n: int, candidates: int, count: int) -> dict[str, float]:
+    """Dense and keyword searches as the answering side makes them (through ``IndexReader``)."""
+    reader = IndexReader(Settings(), stores)  # (not closed here: the caller owns the stores)
     rng = np.random.default_rng(5)
     hybrid, keyword = [], []
     for number, (words, bounds) in enumerate(queries(n + 5, count // CHUNKS_PER_ARTICLE)):
         vector = rng.standard_normal(dim).astype(np.float32)
         started = time.perf_counter()
-        stores.chroma.query(vector, candidates, bounds)
+        reader.query(vector, candidates, bounds)
         middle = time.perf_counter()
-        stores.keyword.search(words, candidates, bounds)  # chunk and article rankings
+        reader.search(words, candidates, bounds)  # chunk and article rankings
         done = time.perf_counter()
         if number >= 5:  # the first ones warm the caches
             hybrid.append((done - started) * 1000)

@@ -195,3 +195,28 @@ def test_a_search_for_nothing_returns_nothing(searches: Searches) -> None:
     empty = searches.keyword.search(["harbour"], 0, articles=0)
     assert (empty.chunks, empty.articles) == ([], [])
     assert searches.keyword.search(["xylophone"], 10).chunks == []
+
+
+def test_a_date_window_searched_by_catalog_ids_equals_chromas_own_filter(
+    built: tuple[Settings, Any],
+) -> None:
+    """The reader restricts a narrow window's dense search to the ids the catalog finds in it
+    (Chroma's range filter scans every chunk's metadata); both must return the same hits."""
+    settings, embedder = built
+    march = SearchBounds(since_ts=ts("2025-03-01T00:00:00"), until_ts=ts("2025-03-15T00:00:00"))
+    with open_stores(settings) as stores:
+        ids = stores.catalog.chunk_ids_published(march.since_ts, march.until_ts, most=100)
+        assert ids is not None
+        assert {Path(a).stem for a in stores.catalog.articles_of_chunks(ids)} == {"reuters", "bbc"}
+        assert (
+            stores.catalog.chunk_ids_published(march.since_ts, march.until_ts, len(ids) - 1) is None
+        )
+        assert stores.catalog.chunk_ids_published(None, None, most=100) is None
+        vector = np.asarray(embedder.embed(["harbour workers strike"])[0])
+        by_filter = stores.chroma.query(vector, 50, march)
+        by_ids = stores.chroma.query(vector, 50, march, within=ids)
+        assert [hit.chunk_id for hit in by_ids] == [hit.chunk_id for hit in by_filter]
+        assert len(by_ids) == len(ids)
+        assert stores.chroma.query(vector, 50, march, within=[]) == []
+        outlet = SearchBounds(since_ts=march.since_ts, until_ts=march.until_ts, outlets=("BBC",))
+        assert _stems(stores.chroma.query(vector, 50, outlet, within=ids)) == {"bbc"}

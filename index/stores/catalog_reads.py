@@ -90,6 +90,23 @@ class CatalogReads(CatalogConnection):
             found.extend(row[0] for row in rows)
         return found
 
+    def chunk_ids_published(
+        self, since_ts: int | None, until_ts: int | None, most: int
+    ) -> list[str] | None:
+        """The ids of chunks published within ``[since_ts, until_ts]`` (undated ones never are),
+        or None when there are more than ``most`` of them or no range is given."""
+        if since_ts is None and until_ts is None:
+            return None
+        rows = self._fetchall(
+            "SELECT id FROM chunks WHERE published_ts >= ? AND published_ts <= ? LIMIT ?",
+            (
+                -(2**62) if since_ts is None else since_ts,
+                2**62 if until_ts is None else until_ts,
+                most + 1,
+            ),
+        )
+        return None if len(rows) > most else [row[0] for row in rows]
+
     def articles_of_chunks(self, chunk_ids: Iterable[str]) -> set[str]:
         """The article ids owning these chunk ids (per the catalog)."""
         owners: set[str] = set()

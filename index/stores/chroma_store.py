@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
+from dataclasses import replace
 from typing import Any, Protocol, cast
 from urllib.parse import urlsplit
 
@@ -146,16 +147,24 @@ class ChromaStore:
         embedding: np.ndarray | Sequence[float],
         n: int,
         bounds: SearchBounds = NO_BOUNDS,
+        within: Sequence[str] | None = None,
     ) -> list[StoredHit]:
         """The ``n`` chunks nearest to ``embedding`` within ``bounds`` (cosine similarity as
-        score), best first. The as-of cut is applied to twice as many nearest chunks."""
-        if n <= 0:  # (an empty collection answers with no ids; no count() round trip)
-            return []
+        score), best first. The as-of cut is applied to twice as many nearest chunks.
+
+        ``within``: the ids of exactly the chunks ``bounds``' publication range admits (from
+        the catalog); the search is then restricted to them instead of filtering the range in
+        Chroma, which scans the whole collection's metadata (~1 s at 600k chunks vs ~0.1 s)."""
+        if n <= 0 or (within is not None and not within):
+            return []  # (an empty collection answers with no ids; no count() round trip)
         vector = np.asarray(embedding, dtype=np.float32).reshape(1, -1)
+        if within is not None:
+            bounds = replace(bounds, since_ts=None, until_ts=None)
         result = self._collection.query(
             query_embeddings=vector,
             n_results=2 * n if bounds.cut_ts is not None else n,
             where=bounds.chroma_where(),
+            ids=None if within is None else list(within),
             include=["documents", "metadatas", "distances"],
         )
         ids = result["ids"][0]
