@@ -72,7 +72,9 @@ def measure_all(count: int, work: Path, dim: int, n_queries: int) -> dict[str, A
             stores.keyword.refresh()  # applies the catalog's change log: 1,000 articles
             figures["write_1k_s"] = time.perf_counter() - started
             figures["write_1k_share"] = figures["write_1k_s"] / figures["build_s"]
-            figures.update(_searches(stores, dim, n_queries, settings.candidates, count))
+            figures.update(
+                _searches(IndexReader(settings, stores), dim, n_queries, settings.candidates, count)
+            )
         figures["replica_snapshot_s"] = _replica(
             settings.with_overrides(home=work / "replica-snapshot", snapshot_path=published)
         )
@@ -92,7 +94,9 @@ def searches_again(work: Path, dim: int, n_queries: int) -> dict[str, Any]:
     try:
         settings = Settings(home=work / "home", chroma_url=url, collection="scale")
         with open_stores(settings, catch_up=False) as stores:
-            figures.update(_searches(stores, dim, n_queries, settings.candidates, count))
+            figures.update(
+                _searches(IndexReader(settings, stores), dim, n_queries, settings.candidates, count)
+            )
         figures["server_rss_mb"] = _rss_mb(server.pid)  # warm: the HNSW index is loaded
     finally:
         server.terminate()
@@ -109,9 +113,11 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def _searches(stores: Stores, dim: int, n: int, candidates: int, count: int) -> dict[str, float]:
-    """Dense and keyword searches as the answering side makes them (through ``IndexReader``)."""
-    reader = IndexReader(Settings(), stores)  # (not closed here: the caller owns the stores)
+def _searches(
+    reader: IndexReader, dim: int, n: int, candidates: int, count: int
+) -> dict[str, float]:
+    """Dense and keyword searches as the answering side makes them (through ``IndexReader``;
+    not closed here: the caller owns the stores)."""
     rng = np.random.default_rng(5)
     hybrid, keyword = [], []
     for number, (words, bounds) in enumerate(queries(n + 5, count // CHUNKS_PER_ARTICLE)):
