@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.backends.echo_guard import EchoGuardedReader
 from assistant.backends.model_process import ModelProcess, ModelServerConfig
 from assistant.backends.packaged import (
     GEMMA_270M,
@@ -36,11 +37,14 @@ class LocalModel:
     instruct: bool  # instruction-tuned: it also condenses follow-ups
     max_tokens: int | None = None  # cap on the answer (a base model only rambles past one line)
     extra_stop: tuple[str, ...] = ()
+    reader: type[Reader] = Reader
 
 
 LOCAL_MODELS: dict[str, LocalModel] = {
-    "qwen2.5-0.5b": LocalModel(QWEN_05B, READER, instruct=True, max_tokens=96),
-    "qwen2.5-1.5b": LocalModel(QWEN_15B, READER, instruct=True, max_tokens=96),
+    "qwen2.5-0.5b": LocalModel(QWEN_05B, READER, instruct=True, max_tokens=96,
+                               reader=EchoGuardedReader),
+    "qwen2.5-1.5b": LocalModel(QWEN_15B, READER, instruct=True, max_tokens=96,
+                               reader=EchoGuardedReader),
     "gemma3-270m": LocalModel(GEMMA_270M, COMPLETION, instruct=False, max_tokens=48,
                               extra_stop=("\n",)),
 }  # fmt: skip
@@ -77,7 +81,7 @@ def make_local_backend(settings: Settings) -> Reader:
         timeout=settings.answer_timeout,
         name=spec.name,
     )
-    return Reader(
+    return spec.reader(
         model, spec.style, max_tokens=spec.max_tokens, name=spec.name, condenses=spec.instruct
     )
 
@@ -92,6 +96,7 @@ class LocalSpec:
     instruct: bool
     extra_stop: tuple[str, ...]
     name: str
+    reader: type[Reader] = Reader
 
 
 def local_model_spec(settings: Settings) -> LocalSpec:
@@ -112,6 +117,7 @@ def local_model_spec(settings: Settings) -> LocalSpec:
         model.instruct,
         model.extra_stop,
         f"local:{settings.local_model}",
+        model.reader,
     )
 
 

@@ -36,6 +36,9 @@ def main(argv: list[str]) -> None:
         n_ctx=config["n_ctx"],
         n_threads=config["n_threads"],
         n_threads_batch=config["n_threads"],
+        # the server's default computes the vocabulary's logits for every prompt token, which
+        # nothing here reads: +0.6 s on a 460-token prompt (BENCHMARKS.md, issue 18)
+        logits_all=False,
         verbose=False,
     )
     app = create_app(server_settings=server, model_settings=[model])

@@ -126,6 +126,7 @@ def _evaluate_one(
         # label-free: the gold answer is in the text the reader was given (its prompt, or the
         # sources' text for a backend without one)
         "gold_in_reader_text": contains_answer(reader_text, question.answers),
+        "reply": getattr(backend, "last_reply", None),  # the model's own words (None: none)
     }
     excluding.excluded = frozenset(question.answer_doc_ids) | finder.articles_with(question.answers)
     try:
