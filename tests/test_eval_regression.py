@@ -40,9 +40,11 @@ EXTRACTIVE_ABSTENTION_FLOOR = 0.49
 # The default reader (packaged Qwen2.5-Coder-0.5B, served by its child process) on the same
 # slice, measured 2026-12-04 at 1fe0e7d: accuracy 0.300 (9 of 30), abstention 0.433 (13 of 30),
 # false refusal 0.133, citation precision 0.889, choice accuracy 0.300 (all 619: BENCHMARKS.md).
+# Again at 07f4a95 (an echo of the question gets the extractive answer): accuracy 0.300,
+# abstention 0.467 (14 of 30), false refusal 0.133, citation precision 0.889, choice 0.300.
 # Accuracy and abstention allow two more misses; citation precision about two more bad citations.
 LOCAL_ACCURACY_FLOOR = 0.23
-LOCAL_ABSTENTION_FLOOR = 0.36
+LOCAL_ABSTENTION_FLOOR = 0.40
 LOCAL_CITATION_PRECISION_FLOOR = 0.75
 
 
