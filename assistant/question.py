@@ -109,6 +109,22 @@ def analyse(question: str | QuestionAnalysis, as_of: datetime | None = None) -> 
     )
 
 
+_AUXILIARY = frozenset(
+    words(
+        "is are was were am do does did will would can could has have had should shall may "
+        "might must"
+    )
+)
+_WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b")
+
+
+def asks_yes_or_no(question: str) -> bool:
+    """Whether ``question`` is answered by yes or no ("Did the ECB raise rates?"): it opens
+    with an auxiliary verb and asks no who / what / which / when / where / why / how."""
+    found = words(question)
+    return bool(found) and found[0] in _AUXILIARY and not _WH_WORD.search(" ".join(found))
+
+
 def answer_type_of(question: str) -> AnswerType | None:
     """The type of answer ``question`` asks for (see the module doc)."""
     text = " ".join(words(question))
@@ -156,5 +172,6 @@ __all__ = [
     "QuestionAnalysis",
     "analyse",
     "answer_type_of",
+    "asks_yes_or_no",
     "typed_items",
 ]

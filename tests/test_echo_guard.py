@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.backends.echo_guard import EchoGuardedReader, adds_something
+from assistant.answer import Answer
+from assistant.backends.echo_guard import EchoGuardedReader, repeats_question
 from assistant.backends.fake import ScriptedModel
 from assistant.backends.local import LOCAL_MODELS
 from assistant.backends.prompting import READER
@@ -41,6 +42,7 @@ def test_a_sentence_repeating_the_question_gets_the_extractive_answer() -> None:
 def test_an_echo_with_no_typed_answer_in_the_sources_is_not_covered() -> None:
     reader, _ = _reader("The bank's chief economist was named [2].")
     assert _answer(reader, "Who was named the bank's chief economist?") == NOT_COVERED
+    assert reader.last_reply is not None and reader.last_reply.endswith(NOT_COVERED)
 
 
 def test_the_models_not_covered_is_kept() -> None:
@@ -48,10 +50,21 @@ def test_the_models_not_covered_is_kept() -> None:
     assert _answer(reader) == NOT_COVERED
 
 
-def test_adds_something_reads_words_not_in_the_question() -> None:
+def test_repeats_question_reads_words_not_in_the_question() -> None:
     analysis = analyse(QUESTION)
-    assert not adds_something("Workers were flown to shore [3].", analysis)
-    assert adds_something("About 600 workers were flown [3].", analysis)
+    assert repeats_question("Workers were flown to shore [3].", analysis)
+    assert not repeats_question("About 600 workers were flown [3].", analysis)
+    assert not repeats_question("Yes [3].", analysis)  # no content words: nothing repeated
+
+
+def test_a_yes_or_no_question_may_be_answered_in_its_own_words() -> None:
+    reader, _ = _reader("The storm shut the oil platforms [3].")
+    assert _answer(reader, "Did the storm shut the oil platforms?") == (
+        "The storm shut the oil platforms [3]."
+    )
+    assert repeats_question(
+        "The storm shut the platforms [3].", analyse("Which storm shut the platforms?")
+    )
 
 
 def test_the_packaged_instruction_models_are_guarded() -> None:
@@ -63,6 +76,6 @@ def test_through_the_chain_the_guarded_answer_is_verified_and_cited() -> None:
     reader, _ = _reader("Workers were flown to shore after the storm [3].")
     chain = AnswerChain(FakeRetriever(three_sources()), reader, k=5)
     answer = list(chain.stream(QUESTION))[-1]
-    assert answer.covered
+    assert isinstance(answer, Answer) and answer.covered
     assert "600" in answer.text
     assert [c.article_id for c in answer.citations] == ["storm"]

@@ -47,3 +47,14 @@ def test_the_analysis_holds_terms_names_and_the_time_phrase_once() -> None:
     assert analysis.time.matched_text == "last week"
     assert analysis.time.since is not None and analysis.time.since.day == 3
     assert analyse(analysis) is analysis
+
+
+def test_a_yes_or_no_question_opens_with_an_auxiliary_and_asks_no_wh_word() -> None:
+    from assistant.question import asks_yes_or_no
+
+    assert asks_yes_or_no("Did the ECB raise rates?")
+    assert asks_yes_or_no("Is Kosovo independent?")
+    assert not asks_yes_or_no("Which country shut its airport?")
+    assert not asks_yes_or_no("Was it Kuwait or Qatar that shut which airport?")
+    assert not asks_yes_or_no("Israel and Hamas agreed to a ceasefire in which territory?")
+    assert not asks_yes_or_no("")

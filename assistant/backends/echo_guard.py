@@ -6,7 +6,9 @@ question did not: it is no answer, and the citation verifier passes it (its word
 the source). The :class:`EchoGuardedReader` checks the model's first sentence as it streams;
 when it adds no content word of its own, the answer is the extractive answerer's instead (the
 source sentence holding an item of the asked type, cited; or not covered when none does).
-Nothing more is asked of the model, so the guard costs no time.
+Nothing more is asked of the model, so the guard costs no time. A yes-or-no question is left
+alone ("The ECB raised rates [1]." answers "Did the ECB raise rates?"), and so is a sentence
+without content words ("Yes [1].").
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from assistant.backends.reader import Reader
 from assistant.claims import is_not_covered
 from assistant.extractive import ExtractiveAnswerer
 from assistant.grounding import Grounding
-from assistant.question import QuestionAnalysis
+from assistant.prompts import NOT_COVERED
+from assistant.question import QuestionAnalysis, asks_yes_or_no
 from assistant.text import SentenceStream, content_stems, strip_markers
 
 
@@ -38,18 +41,23 @@ class EchoGuardedReader(Reader):
                 break
         else:
             first = next(iter(stream.flush()), None)
-        if first is None or is_not_covered(first) or adds_something(first, analysis):
+        if first is None or is_not_covered(first) or not repeats_question(first, analysis):
             yield held
             yield from pieces
             return
         for _ in pieces:
             pass  # the rest of the reply is not shown; let the model finish it
-        yield ExtractiveAnswerer(grounding.embedder).answer(analysis, grounding)
+        answer = ExtractiveAnswerer(grounding.embedder).answer(analysis, grounding)
+        if answer == NOT_COVERED:  # the reader refused: the evaluation counts it as the model's
+            self.last_reply = f"{self.last_reply}\n{answer}"
+        yield answer
 
 
-def adds_something(sentence: str, analysis: QuestionAnalysis) -> bool:
-    """Whether ``sentence`` holds a content word that the question does not."""
-    return bool(set(content_stems(strip_markers(sentence)[1])) - analysis.stems)
+def repeats_question(sentence: str, analysis: QuestionAnalysis) -> bool:
+    """Whether ``sentence`` only repeats a question that asks for something: it has content
+    words, and the question holds every one of them."""
+    stems = set(content_stems(strip_markers(sentence)[1]))
+    return bool(stems) and stems <= analysis.stems and not asks_yes_or_no(analysis.text)
 
 
-__all__ = ["EchoGuardedReader", "adds_something"]
+__all__ = ["EchoGuardedReader", "repeats_question"]
