@@ -146,14 +146,24 @@ class CitationVerifier:
     def _attribute_claim(self, text: str, cited: list[int]) -> list[int]:
         stems = content_stems(text)
         if len(stems) < FRAGMENT_WORDS and self._question_stems:
-            # Its own words must all be in the source; with the question's, most of them.
-            claim = f"{self._question} {text}"
-            return self._attribute(claim, stems | self._question_stems, cited, required=stems)
+            return self._attribute_answer(text, stems, cited)  # "December 10."
         # Each clause must be supported too: a supported sentence with an invented clause
         # ("..., the capital of Kosovo") is not; its head may be (see _heads).
         clauses = [c for c in map(content_stems, _CLAUSE.split(text)) if len(c) >= 2]
         clauses = clauses if len(clauses) > 1 else []
-        return self._attribute(text, stems, cited, clauses=clauses)
+        chosen = self._attribute(text, stems, cited, clauses=clauses)
+        if not chosen and 0 < len(stems - self._question_stems) < FRAGMENT_WORDS:
+            chosen = self._attribute_answer(text, stems, cited)  # "The crime took place in X."
+        return chosen
+
+    def _attribute_answer(self, text: str, stems: set[str], cited: list[int]) -> list[int]:
+        """Sources supporting a short answer, or the question restated around one: checked
+        together with the question. What the answer adds to the question's words (the
+        asked-for item, when it names one) must be in the window, with most of the rest."""
+        added = stems - self._question_stems
+        required = (self._asked_items(text) & added) or added or stems
+        claim = f"{self._question} {text}"
+        return self._attribute(claim, stems | self._question_stems, cited, required=required)
 
     def close(self) -> str:
         """Finish the answer; return the last text to show (the not-covered reply if needed)."""
@@ -163,11 +173,16 @@ class CitationVerifier:
         shown = ""
         if self._fragment is not None:
             held, self._fragment = self._fragment, None
-            if is_complete(strip_markers(held)[1]):
+            if is_complete(strip_markers(held)[1]) or self._is_bare_answer(held):
                 shown = self._check(held)
         if not self._shown:
             return self._show([NOT_COVERED])
         return shown + self._show(self._pending)
+
+    def _is_bare_answer(self, held: str) -> bool:
+        """The whole answer is a few words without an end mark ("Toronto", "Spirit Airlines
+        [2]"): the model stopped there (no token limit cuts an answer this short)."""
+        return not self._seen and len(content_stems(strip_markers(held)[1])) < FRAGMENT_WORDS
 
     def result(self) -> Verified:
         """The verified answer (call after :meth:`close`)."""
@@ -231,13 +246,17 @@ class CitationVerifier:
         similarity = self._similarity(text, source)
         return similarity if similarity >= SUPPORT_EMBEDDING else None
 
+    def _asked_items(self, text: str) -> set[str]:
+        """Stems of the items of the asked type that ``text`` names (none: untyped question)."""
+        if self._analysis is None or self._analysis.answer_type is None:
+            return set()
+        return content_stems(" ".join(self._analysis.items(text)))
+
     def _holds_the_answer(self, text: str, stems: set[str], source: GroundedSource) -> float | None:
         """A sentence stating an item of the asked type (the name, number, date) is supported
         by a window holding that item with at least MAYBE_LEXICAL of its words: the answer
         on the page is never dropped for being worded differently."""
-        if self._analysis is None or self._analysis.answer_type is None:
-            return None
-        items = content_stems(" ".join(self._analysis.items(text)))
+        items = self._asked_items(text)
         if not items:
             return None
         share = source.coverage(stems, items, is_negated(text))

@@ -394,3 +394,31 @@ def test_an_answer_worded_differently_is_kept_when_its_source_holds_the_item_ask
     # the same wording with an item the source does not hold is still dropped
     wrong = "The new owner of the historic Granogue property is Winterthur Museum [1]."
     assert not verify_citations(wrong, [source], question=question)[2]
+
+
+def test_a_bare_answer_the_model_stops_on_is_checked_with_the_question(sources):
+    company = "Oil workers were taken off three platforms in a storm. Which company was it?"
+    result = _verify_stream(["Stat", "oil"], sources, question=company)
+    assert (result.text, result.covered) == ("Statoil [3].", True)
+    # the same bare word where the question's story is not in the sources: not support
+    world_cup = "Who won the 2006 football World Cup?"
+    assert _verify_stream(["Serbia"], sources, question=world_cup).covered is False
+
+
+@pytest.mark.parametrize(
+    ("answer", "covered"),
+    [
+        ("Statoil employs them.", True),
+        ("They are employed by Statoil.", True),
+        ("The company that shut the platforms was Statoil.", True),
+        ("Shell employs them.", False),  # what it adds is in no source
+        ("The company that shut the platforms was the ECB.", False),  # not beside the story
+    ],
+)
+def test_the_question_restated_around_its_answer_is_checked_with_the_question(
+    sources, answer, covered
+):
+    company = "Oil workers were taken off three platforms in a storm. Which company employs them?"
+    _, citations, is_covered = verify_citations(answer, sources, question=company)
+    assert is_covered is covered
+    assert [c.n for c in citations] == ([3] if covered else [])

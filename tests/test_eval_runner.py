@@ -73,6 +73,8 @@ def test_answers_with_a_fake_chat_model(settings: Settings, fake_embedder: FakeE
     detail = result.details[0]["answers"]["fake"]
     assert detail["correct"] and detail["gold_in_text"] and detail["abstained"]
     assert detail["cited"][0] in {"a1", "a8"}
+    # who refused the variant (the gate: the model was never asked) is kept for error analysis
+    assert (detail["abstained_by"], detail["variant_reply"]) == ("gate", None)
 
 
 def test_unknown_ids_in_answer_doc_ids_only_lower_recall(

@@ -129,12 +129,19 @@ def _evaluate_one(
         "reply": getattr(backend, "last_reply", None),  # the model's own words (None: none)
     }
     excluding.excluded = frozenset(question.answer_doc_ids) | finder.articles_with(question.answers)
+    if hasattr(backend, "last_reply"):
+        backend.last_reply = None
     try:
         variant = assistant.ask(question.question, as_of=question.as_of)
     except NewsdeskError as error:
         record["variant_error"] = str(error)
     else:
-        record.update(without_evidence=variant.text, abstained=not variant.covered)
+        record.update(
+            without_evidence=variant.text,
+            abstained=not variant.covered,
+            abstained_by=_refused_by(backend, variant.text) if not variant.covered else None,
+            variant_reply=getattr(backend, "last_reply", None),
+        )
     return record
 
 
