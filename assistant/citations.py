@@ -2,7 +2,8 @@
 
 A sentence is *supported* by a source when most of its content words occur in the source
 (every number must), or, failing that, when enough of them do and its embedding is close to
-one of the source's sentences. Unsupported sentences are removed from the answer: what the
+one of the source's sentences. A short answer ("Toronto."), or the question restated around
+one, is checked together with the question. Unsupported sentences are removed: what the
 reader sees is grounded in the articles. Works on a whole answer (:func:`verify_citations`)
 or sentence by sentence while the model streams (:class:`CitationVerifier`).
 """

@@ -2,7 +2,8 @@
 
 The answer is the best-scoring sentence that covers the question's topic and holds something
 of the type asked (a name for "who", a date for "when", a number for "how many / how much",
-see :mod:`assistant.question`); the shortest of the near-best ones wins. On weak evidence it
+see :mod:`assistant.question`). When several names compete, the one most candidate sentences
+agree on wins; then the shortest of the near-best sentences naming it. On weak evidence it
 replies not covered. It reads the answer's :class:`~assistant.grounding.Grounding`: the
 sentences, stems and vectors the gate and the verifier read too.
 """
@@ -15,9 +16,10 @@ from dataclasses import dataclass
 from assistant.answer import Source
 from assistant.grounding import Embedder, Grounding
 from assistant.prompts import NOT_COVERED
-from assistant.question import QuestionAnalysis, analyse
+from assistant.question import NAME, QuestionAnalysis, analyse
 from assistant.view import score_sentences, select_view
 from index.text import SENTENCE_DATELINE as _DATELINE
+from index.text import content_stems
 
 MIN_SCORE = 0.2
 """A sentence scoring below this (0..1) is not an answer; below it for all, reply not covered."""
@@ -63,6 +65,7 @@ class ExtractiveAnswerer:
         candidates = answering_sentences(question, Grounding.of(sources, self.embedder))
         if not candidates:
             return NOT_COVERED
+        candidates = _naming_the_likeliest_item(analyse(question), candidates)
         best = candidates[0].score
         near = [c for c in candidates if c.score >= NEAR_BEST * best]
         first = min(near, key=lambda c: (len(c.text), -c.score))
@@ -77,6 +80,35 @@ class ExtractiveAnswerer:
             ):
                 chosen.append(other)
         return " ".join(_cite(sentence) for sentence in chosen)
+
+
+def _naming_the_likeliest_item(
+    analysis: QuestionAnalysis, candidates: list[ScoredSentence]
+) -> list[ScoredSentence]:
+    """The candidates that name the item of the asked type the candidates agree on most.
+
+    Each item (its words, less the question's) gets the summed scores of the candidate
+    sentences holding its words: news repeats the answer, so the name reported in several
+    sentences and articles is likelier the one asked for than the one in one close sentence.
+    Ties go to the item of the better sentence. Only names are voted on: places (datelines)
+    and numbers (years) repeat in news whether or not they answer (BENCHMARKS.md, issue 18)."""
+    if analysis.answer_type != NAME:
+        return candidates
+    held = [frozenset(content_stems(c.text)) for c in candidates]
+    items = list(
+        dict.fromkeys(
+            key
+            for c in candidates
+            for item in analysis.items(c.text)
+            if (key := frozenset(content_stems(item)) - analysis.stems)
+        )
+    )  # in the order of the best sentence naming each
+    if not items:
+        return candidates
+    votes = [sum(c.score for c, words in zip(candidates, held, strict=True) if item <= words)
+             for item in items]  # fmt: skip
+    likeliest = items[votes.index(max(votes))]
+    return [c for c, words in zip(candidates, held, strict=True) if likeliest <= words]
 
 
 def answering_sentences(

@@ -148,3 +148,30 @@ def test_an_articles_own_question_is_no_answer():
     assert answer == (
         "The first 10 amendments to the Constitution are called the Bill of Rights [1]."
     )
+
+
+def test_the_name_the_sources_agree_on_wins_over_one_close_sentence():
+    question = "Who will lead the new national rail agency?"
+    sources = [
+        make_source(1, "Rail", "Alice Brown will lead the new national rail agency review."),
+        make_source(2, "Rail", "Carol White will lead the new rail agency from March."),
+        make_source(3, "Rail", "The national rail agency will be led by Carol White, a minister."),
+    ]
+    answer = ExtractiveAnswerer(max_sentences=1).answer(question, sources)
+    assert "Carol White" in answer and "Alice Brown" not in answer
+    # a place is not voted on: datelines repeat whether or not they answer
+    where = "Where will the new national rail agency be based?"
+    places = [
+        make_source(1, "Rail", "The new national rail agency will be based in Leeds."),
+        make_source(
+            2,
+            "Rail",
+            "In London, ministers said the new national rail agency will be based in the north.",
+        ),
+        make_source(
+            3,
+            "Rail",
+            "London officials said the new national rail agency will be based outside the capital.",
+        ),
+    ]
+    assert "Leeds" in ExtractiveAnswerer(max_sentences=1).answer(where, places)
