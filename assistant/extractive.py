@@ -42,6 +42,7 @@ class ScoredSentence:
     position: int
     text: str
     score: float
+    stems: frozenset[str]  # its content words, stemmed (the grounding's)
 
 
 class ExtractiveAnswerer:
@@ -62,10 +63,11 @@ class ExtractiveAnswerer:
     ) -> str:
         """The sentence of ``sources`` that answers ``question``, with its ``[n]``; or
         NOT_COVERED when no sentence covers the question and holds what it asks for."""
-        candidates = answering_sentences(question, Grounding.of(sources, self.embedder))
+        analysis = analyse(question)
+        candidates = answering_sentences(analysis, Grounding.of(sources, self.embedder))
         if not candidates:
             return NOT_COVERED
-        candidates = _naming_the_likeliest_item(analyse(question), candidates)
+        candidates = _naming_the_likeliest_item(analysis, candidates)
         best = candidates[0].score
         near = [c for c in candidates if c.score >= NEAR_BEST * best]
         first = min(near, key=lambda c: (len(c.text), -c.score))
@@ -94,7 +96,6 @@ def _naming_the_likeliest_item(
     and numbers (years) repeat in news whether or not they answer (BENCHMARKS.md, issue 18)."""
     if analysis.answer_type != NAME:
         return candidates
-    held = [frozenset(content_stems(c.text)) for c in candidates]
     items = list(
         dict.fromkeys(
             key
@@ -105,10 +106,9 @@ def _naming_the_likeliest_item(
     )  # in the order of the best sentence naming each
     if not items:
         return candidates
-    votes = [sum(c.score for c, words in zip(candidates, held, strict=True) if item <= words)
-             for item in items]  # fmt: skip
+    votes = [sum(c.score for c in candidates if item <= c.stems) for item in items]
     likeliest = items[votes.index(max(votes))]
-    return [c for c, words in zip(candidates, held, strict=True) if likeliest <= words]
+    return [c for c in candidates if likeliest <= c.stems]
 
 
 def answering_sentences(
@@ -146,7 +146,10 @@ def rank_sentences(
         weights=(0.5, 0.5, 0.0), pairs=False,
     )  # fmt: skip
     return [
-        ScoredSentence(i.sentence.n, i.sentence.position, i.sentence.text, i.score) for i in scored
+        ScoredSentence(
+            i.sentence.n, i.sentence.position, i.sentence.text, i.score, i.sentence.stems
+        )
+        for i in scored
     ]
 
 

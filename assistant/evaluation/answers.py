@@ -97,8 +97,7 @@ def _evaluate_one(
     backend = assistant.llm
     if hasattr(backend, "last_prompt"):
         backend.last_prompt = ""  # so a refusal before generation shows no stale prompt
-    if hasattr(backend, "last_reply"):
-        backend.last_reply = None  # None until the backend is asked: the gate refused
+    _forget_reply(backend)
     try:
         answer = assistant.ask(question.question, as_of=question.as_of)
     except NewsdeskError as error:
@@ -129,8 +128,7 @@ def _evaluate_one(
         "reply": getattr(backend, "last_reply", None),  # the model's own words (None: none)
     }
     excluding.excluded = frozenset(question.answer_doc_ids) | finder.articles_with(question.answers)
-    if hasattr(backend, "last_reply"):
-        backend.last_reply = None
+    _forget_reply(backend)
     try:
         variant = assistant.ask(question.question, as_of=question.as_of)
     except NewsdeskError as error:
@@ -154,6 +152,12 @@ def outcome_of(record: dict[str, Any]) -> AnswerOutcome:
         supported_citations=int(record.get("supported_citations", 0)),
         abstained_without_evidence=record.get("abstained"),
     )
+
+
+def _forget_reply(backend: Any) -> None:
+    """The backend's last reply is None until it is asked again (None after: the gate refused)."""
+    if hasattr(backend, "last_reply"):
+        backend.last_reply = None
 
 
 def _refused_by(backend: Any, text: str) -> str:
