@@ -2,19 +2,20 @@
 
 The top ``candidates`` chunks of each search (dense: Chroma; keyword: the keyword index, both
 read through ``index.reader.IndexReader``) and the best chunk of each of the top ``candidates / 2``
-articles by BM25 over whole articles; inside the question's period each search counts once
-more (a ``-window`` ranking).
+articles by BM25 over whole articles. When the question names a period, the dense and chunk
+searches run once more inside it (``-window`` rankings), so the period's articles are
+candidates even when older stories on the topic fill the unrestricted top ``candidates``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
 
-from assistant.retrieval.plan import SearchPlan, Window, term_coverage
+from assistant.retrieval.plan import SearchPlan, term_coverage
 from index.reader import KeywordHits, SearchBounds, StoredHit
 
 
@@ -117,27 +118,21 @@ def gather(
 ) -> Pool:
     """Run the searches given (None: not searched) and pool their candidates."""
     pool = Pool(terms=plan.terms)
+    window = window_bounds(plan)
     if dense is not None and embedder is not None:
         vector = np.asarray(embedder.embed([question]), dtype=np.float32)[0]
         hits = dense.query(vector, n, plan.bounds)
         pool.add("dense", hits, weights.dense, dense=True)
-        if plan.window:
-            pool.add(
-                "dense-window",
-                _within(hits, plan.window),
-                weights.dense * weights.window,
-                dense=True,
-            )
+        if window is not None:
+            inside = dense.query(vector, n, window)
+            pool.add("dense-window", inside, weights.dense * weights.window, dense=True)
     if keyword is not None:
         articles = n // 2 if weights.article > 0 else 0
         found = keyword.search(plan.keyword_terms, n, plan.bounds, articles=articles)
         pool.add("keyword", found.chunks, weights.keyword)
-        if plan.window:
-            pool.add(
-                "keyword-window",
-                _within(found.chunks, plan.window),
-                weights.keyword * weights.window,
-            )
+        if window is not None:
+            inside = keyword.search(plan.keyword_terms, n, window, articles=0).chunks
+            pool.add("keyword-window", inside, weights.keyword * weights.window)
         if weights.article > 0:
             pool.add("article", found.articles, weights.article)
     return pool
@@ -148,11 +143,22 @@ def article_of(hit: StoredHit) -> str:
     return str(hit.metadata.get("article_id") or hit.chunk_id.split("#")[0])
 
 
-def _within(hits: list[StoredHit], window: Window) -> list[StoredHit]:
-    """The hits published inside ``window`` (inclusive epoch seconds; undated hits are not)."""
-    since, until = window
-    return [
-        hit for hit in hits
-        if (ts := hit.metadata.get("published_ts")) is not None
-        and (since is None or ts >= since) and (until is None or ts <= until)
-    ]  # fmt: skip
+def window_bounds(plan: SearchPlan) -> SearchBounds | None:
+    """The plan's bounds narrowed to the question's period (None: the question names none)."""
+    if plan.window is None:
+        return None
+    since, until = plan.window
+    bounds = plan.bounds
+    return replace(
+        bounds,
+        since_ts=_later(bounds.since_ts, since),
+        until_ts=_earlier(bounds.until_ts, until),
+    )
+
+
+def _later(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _earlier(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)

@@ -121,3 +121,42 @@ def test_latest_questions_prefer_newer_articles(
     latest = _ids(retriever.search("latest storm coast", as_of=AS_OF))
     assert plain[0] == "old"  # the better match
     assert latest[0] == "new"
+
+
+def test_the_period_asked_about_is_searched_even_when_older_stories_fill_the_candidates(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    """Eight older stories match the question better than the week's story does; with five
+    candidates per search the week's story is found only by the searches inside the week."""
+    older = [
+        Story(
+            f"strike-{year}",
+            "Dock workers strike over pay at the port",
+            "AP",
+            f"{year}-05-01",
+            ("Dock workers went on strike over pay at the port of Rotterdam.",),
+        )
+        for year in range(2015, 2023)
+    ]
+    this_week = Story(
+        "strike-now",
+        "Rotterdam harbour halted",
+        "Reuters",
+        "2025-03-11",
+        (
+            "Dock workers at the port of Rotterdam began a strike over pay on Tuesday, halting "
+            "container ships, ferries, cranes and trucks across the harbour.",
+        ),
+    )
+    index = MemoryIndex([*older, this_week], fake_embedder)
+    retriever = HybridRetriever(
+        settings=settings.model_copy(update={"candidates": 5}),
+        embedder=fake_embedder,
+        dense=index,
+        keyword=index,
+        recency_prior=0.0,
+    )
+    question = "Which port did dock workers strike over pay at this week?"
+    assert "strike-now" in _ids(retriever.search(question, as_of=AS_OF, k=9))
+    plain = question.replace(" this week", "")
+    assert "strike-now" not in _ids(retriever.search(plain, as_of=AS_OF, k=9))
