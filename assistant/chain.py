@@ -35,7 +35,6 @@ from assistant.citations import CitationVerifier
 from assistant.errors import BackendUnavailable, NewsdeskError
 from assistant.evidence import assess_evidence
 from assistant.grounding import Embedder, Grounding
-from assistant.prompts import NOT_COVERED
 from assistant.question import QuestionAnalysis, analyse
 from assistant.text import SentenceStream, split_sentences
 
@@ -86,11 +85,13 @@ class AnswerChain:
         timings["retrieve"] = time.perf_counter() - mark
         grounding = Grounding(sources, self.embedder)
 
-        if not sources or not assess_evidence(analysis, grounding).answerable:
+        evidence = assess_evidence(analysis, grounding)
+        if not evidence.answerable:
             # Weak evidence: not covered, for every backend, without calling the model.
             timings.update(generate=0.0, verify=0.0, total=time.perf_counter() - start)
-            yield NOT_COVERED
-            yield Answer(NOT_COVERED, [], sources, standalone, timings, covered=False)
+            refusal = evidence.refusal(analysis.time)
+            yield refusal
+            yield Answer(refusal, [], sources, standalone, timings, covered=False)
             return
 
         verifier = CitationVerifier(grounding, question=standalone)

@@ -18,7 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-__all__ = ["TimeConstraint", "parse_time_constraints"]
+__all__ = ["CURRENT_DAYS", "TimeConstraint", "parse_time_constraints"]
+
+CURRENT_DAYS = 31
+"""A period that ends at most this many days before ``as_of`` is the present's news ("this
+week", "on Monday", "this month"); "in 1986" or "in March 2017" is history."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class TimeConstraint:
     until: datetime | None = None
     prefers_recent: bool = False
     matched_text: str = ""
+    current: bool = False  # the period ends within CURRENT_DAYS of as_of ("this week", "Monday")
 
     @property
     def has_range(self) -> bool:
@@ -67,6 +72,7 @@ def parse_time_constraints(question: str, as_of: datetime) -> TimeConstraint:
         until=datetime.combine(last, time.max, tzinfo=tz),
         prefers_recent=recent or last >= today - timedelta(days=1),
         matched_text=text,
+        current=last >= today - timedelta(days=CURRENT_DAYS),
     )
 
 

@@ -6,7 +6,10 @@
 - how much of the question one passage covers (two adjacent sentences with the title);
 - whether such a passage holds something of the type asked (who / which -> a name, when ->
   a date, how many / how much -> a number or amount, where -> a place name) that the
-  question does not already contain.
+  question does not already contain;
+- when the question asks about the present's news ("this week", "on Monday"), whether any
+  source was published in that period (give or take ``PERIOD_SLACK_DAYS``): an older story
+  on the topic answers an earlier week's question, not this one.
 
 The chain answers "not covered" without calling the model when the evidence is weak, so
 every backend refuses alike. The thresholds are calibrated on RealTimeQA: answerable
@@ -17,9 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from assistant.answer import Source
+from assistant.dates import TimeConstraint
 from assistant.grounding import Grounding, Passage
+from assistant.prompts import NOT_COVERED
 from assistant.question import AnswerType, QuestionAnalysis, analyse
 
 MIN_SIMILARITY = 0.30
@@ -31,6 +37,8 @@ MIN_TYPED_COVERAGE = 0.30
 hold at least this share."""
 MIN_NAME_COVERAGE = 0.5
 """Share of the names in the question ("Cyprus", "Viktor Orbán") one source must hold."""
+PERIOD_SLACK_DAYS = 7
+"""A source this many days outside the question's period still counts as of that period."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,15 @@ class Evidence:
     typed_coverage: float = 0.0  # the same among passages holding an item of the asked type
     names: float = 1.0  # best share of the question's names held by one source
     best: int | None = None  # number of the source holding the best passage
+    outside_period: bool = False  # the question asks about the present; nothing is from then
+
+    def refusal(self, time: TimeConstraint) -> str:
+        """What to tell the user when not answering: "not covered", and why when the sources
+        are all from before the period asked about."""
+        if not self.outside_period or time.since is None or time.until is None:
+            return NOT_COVERED
+        period = f"{time.since.day} {time.since:%B %Y} to {time.until.day} {time.until:%B %Y}"
+        return f"{NOT_COVERED} Nothing found was published {time.matched_text} ({period})."
 
 
 def assess_evidence(
@@ -62,6 +79,9 @@ def assess_evidence(
     asked = analysis.answer_type
     if not grounding.sources:
         return Evidence(False, "nothing was retrieved", asked)
+    if not from_the_period(analysis.time, grounding.raw):
+        reason = f"nothing retrieved is from {analysis.time.matched_text}"
+        return Evidence(False, reason, asked, outside_period=True)
     similarity = best_similarity(grounding.raw)
     terms = analysis.terms
     coverage, typed, best = 0.0, 0.0, None
@@ -81,6 +101,21 @@ def assess_evidence(
     if typed < min_typed_coverage:
         return _decided(evidence, False, f"no passage on the question holds a {asked}")
     return _decided(evidence, True, "a passage covers the question")
+
+
+def from_the_period(time: TimeConstraint, sources: Sequence[Source]) -> bool:
+    """Whether a source may be from the present period ``time`` names (any source does when
+    the question names none, or a past one; an undated source may be)."""
+    if not (time.current and time.has_range):
+        return True
+    slack = timedelta(days=PERIOD_SLACK_DAYS)
+    since = time.since - slack if time.since else None
+    until = time.until + slack if time.until else None
+    return any(
+        s.published is None
+        or ((since is None or s.published >= since) and (until is None or s.published <= until))
+        for s in sources
+    )
 
 
 def name_coverage(question: str | QuestionAnalysis, sources: Sequence[Source] | Grounding) -> float:
@@ -113,6 +148,7 @@ __all__ = [
     "Evidence",
     "assess_evidence",
     "best_similarity",
+    "from_the_period",
     "name_coverage",
     "passages",
 ]

@@ -165,3 +165,18 @@ def _days(constraint: TimeConstraint) -> tuple[date, date] | None:
         return None
     assert constraint.since is not None and constraint.until is not None
     return constraint.since.date(), constraint.until.date()
+
+
+@pytest.mark.parametrize(
+    ("question", "current"),
+    [
+        ("What happened this week?", True),
+        ("Who resigned on Monday?", True),
+        ("What happened last month?", True),
+        ("What happened in 2024?", False),
+        ("Who won the election in March 2017?", False),
+        ("What is the capital of France?", False),
+    ],
+)
+def test_a_period_reaching_the_present_is_current(question: str, current: bool) -> None:
+    assert parse_time_constraints(question, WEDNESDAY).current is current

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,6 +13,7 @@ from assistant.backends.fake import ScriptedBackend
 from assistant.chain import AnswerChain
 from assistant.evidence import assess_evidence
 from assistant.prompts import NOT_COVERED
+from assistant.question import analyse
 from assistant.testing import FakeRetriever
 from tests.fixtures.answering.sources import three_sources
 
@@ -80,3 +82,47 @@ def test_an_article_that_answers_is_not_refused_when_similarity_is_modest():
     chunk = RetrievedChunk("k#0", "", three_sources()[0].text, score=0.02, similarity=0.42)
     sources = [replace(three_sources()[0], chunks=(chunk,))]
     assert assess_evidence("What is the deadline for a deal on Kosovo?", sources).answerable
+
+
+KOSOVO_THIS_WEEK = "What is the deadline for a deal on Kosovo this week?"
+
+
+@pytest.mark.parametrize(
+    ("question", "as_of", "answerable"),
+    [
+        # the article (27 November 2007) is from the week asked about
+        (KOSOVO_THIS_WEEK, datetime(2007, 11, 28, tzinfo=UTC), True),
+        # ... or a few days before it
+        (KOSOVO_THIS_WEEK, datetime(2007, 12, 5, tzinfo=UTC), True),
+        # months later, "this week" is another week: the story answers an older question
+        (KOSOVO_THIS_WEEK, datetime(2008, 3, 5, tzinfo=UTC), False),
+        # a past period named outright is history, not the present's news
+        (
+            "What was the deadline for a deal on Kosovo in 2007?",
+            datetime(2009, 1, 5, tzinfo=UTC),
+            True,
+        ),
+        ("What is the deadline for a deal on Kosovo?", datetime(2008, 3, 5, tzinfo=UTC), True),
+    ],
+)
+def test_the_present_s_news_needs_a_source_from_that_period(question, as_of, answerable):
+    kosovo = three_sources()[:1]
+    evidence = assess_evidence(analyse(question, as_of), kosovo)
+    assert evidence.answerable is answerable, evidence
+    assert evidence.outside_period is not answerable
+
+
+def test_an_undated_source_may_be_from_the_period():
+    undated = [replace(three_sources()[0], published=None)]
+    analysis = analyse(KOSOVO_THIS_WEEK, datetime(2008, 3, 5, tzinfo=UTC))
+    assert assess_evidence(analysis, undated).answerable
+
+
+def test_the_refusal_says_nothing_is_from_the_period_asked_about():
+    llm = ScriptedBackend(["The deadline is December 10 [1]."])
+    chain = AnswerChain(FakeRetriever(three_sources()[:1]), llm, k=5)
+    answer = list(chain.stream(KOSOVO_THIS_WEEK, as_of=datetime(2008, 3, 5, tzinfo=UTC)))[-1]
+    assert not answer.covered and llm.sent == []
+    assert answer.text == (
+        f"{NOT_COVERED} Nothing found was published this week (3 March 2008 to 9 March 2008)."
+    )
