@@ -60,8 +60,9 @@ class Evidence:
         are all from before the period asked about."""
         if not self.outside_period or time.since is None or time.until is None:
             return NOT_COVERED
-        period = f"{time.since.day} {time.since:%B %Y} to {time.until.day} {time.until:%B %Y}"
-        return f"{NOT_COVERED} Nothing found was published {time.matched_text} ({period})."
+        first, last = (f"{day.day} {day:%B %Y}" for day in (time.since, time.until))
+        period = first if first == last else f"{first} to {last}"
+        return f"{NOT_COVERED} Nothing found was published in the period asked about ({period})."
 
 
 def assess_evidence(

@@ -124,5 +124,12 @@ def test_the_refusal_says_nothing_is_from_the_period_asked_about():
     answer = list(chain.stream(KOSOVO_THIS_WEEK, as_of=datetime(2008, 3, 5, tzinfo=UTC)))[-1]
     assert not answer.covered and llm.sent == []
     assert answer.text == (
-        f"{NOT_COVERED} Nothing found was published this week (3 March 2008 to 9 March 2008)."
+        f"{NOT_COVERED} Nothing found was published in the period asked about "
+        "(3 March 2008 to 9 March 2008)."
     )
+
+
+def test_a_one_day_period_is_named_once():
+    analysis = analyse("Who did the Kosovo envoy meet today?", datetime(2008, 3, 5, tzinfo=UTC))
+    refusal = assess_evidence(analysis, three_sources()[:1]).refusal(analysis.time)
+    assert refusal.endswith("Nothing found was published in the period asked about (5 March 2008).")
