@@ -62,10 +62,13 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)  # letters/digits, 
 _APOSTROPHE_WORD = re.compile(r"[\w'’]+")
 _POSSESSIVE = re.compile(r"['’]s?$")
 NON_WORD = re.compile(r"[\W_]+", re.UNICODE)  # what separates words when text is normalised
+_INITIALISM = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # "U.S.", "U.N.", "D.C."
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words of ``text`` in order (apostrophes normalised to ``'``)."""
+    """Lower-cased words of ``text`` in order (apostrophes normalised to ``'``; an initialism
+    with full stops is one word: "U.S." is ``us`` as "US" is)."""
+    text = _INITIALISM.sub(lambda match: match.group(0).replace(".", ""), text)
     return [word.replace("’", "'") for word in _WORD.findall(text.lower())]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.text import (
     SentenceStream,
     citation_numbers,
@@ -103,3 +105,20 @@ def test_citation_patterns_by_purpose() -> None:
     assert BRACKETED_CITATION.search("x [Source 2]") is None
     assert BRACKETED_CITATION.search("x [1, 2]").group(1) == "1, 2"
     assert CITATION_SPAN.sub("", "a [1-3] b [2]") == "a  b "
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("U.S. retailers", ["us", "retailers"]),
+        ("in Washington, D.C., on", ["in", "washington", "dc", "on"]),
+        ("the U.N. said", ["the", "un", "said"]),
+        ("Mr. Smith", ["mr", "smith"]),  # one letter and a stop is not an initialism
+        ("J. K. Rowling", ["j", "k", "rowling"]),
+    ],
+)
+def test_an_initialism_with_full_stops_is_one_word(text: str, expected: list[str]) -> None:
+    from index.text import content_stems, words
+
+    assert words(text) == expected
+    assert content_stems("U.S. retailers") == content_stems("US retailers")
