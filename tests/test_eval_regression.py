@@ -35,7 +35,10 @@ HYBRID_RECALL_AT_5_FLOOR = 0.80
 # pipeline (issues 18/20: nupunkt sentences, Snowball stems, the question analysed once):
 # accuracy 0.267 (8 of 30), abstention 0.567 (17 of 30), false refusal 0.333, label-free
 # 0.867, choice accuracy 0.233; hybrid recall@5 0.900. Each floor allows two more misses.
-EXTRACTIVE_ACCURACY_FLOOR = 0.19
+# At 67d45bb (questions about this week need a source from it; "U.S." is "US"): accuracy 0.333
+# (10 of 30), abstention 0.533 (16 of 30), false refusal 0.267, choice 0.267; the accuracy
+# floor is raised to allow two more misses, the abstention floor allows one.
+EXTRACTIVE_ACCURACY_FLOOR = 0.26
 EXTRACTIVE_ABSTENTION_FLOOR = 0.49
 # The default reader (packaged Qwen2.5-Coder-0.5B, served by its child process) on the same
 # slice, measured 2026-12-04 at 1fe0e7d: accuracy 0.300 (9 of 30), abstention 0.433 (13 of 30),
@@ -44,8 +47,10 @@ EXTRACTIVE_ABSTENTION_FLOOR = 0.49
 # abstention 0.467 (14 of 30), false refusal 0.133, citation precision 0.889, choice 0.300.
 # Again at ddd527e (short answers checked with the question; extractive votes on names): the
 # same figures, and extractive unchanged on this slice (accuracy 0.267, abstention 0.567).
+# At 67d45bb: accuracy 0.333 (10 of 30), abstention 0.467, false refusal 0.133, citation
+# precision 0.900, choice 0.300; hybrid recall@5 0.900.
 # Accuracy and abstention allow two more misses; citation precision about two more bad citations.
-LOCAL_ACCURACY_FLOOR = 0.23
+LOCAL_ACCURACY_FLOOR = 0.26
 LOCAL_ABSTENTION_FLOOR = 0.40
 LOCAL_CITATION_PRECISION_FLOOR = 0.75
 
