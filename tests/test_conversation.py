@@ -43,6 +43,10 @@ def _talk(chain: AnswerChain, questions: list[str]) -> list[Answer]:
         ("How many Syrian refugees are there now?", False),
         ("Who leads the ECB in Frankfurt now?", False),
         ("What is the deadline for a deal on Kosovo?", False),
+        # "this" of a time phrase points at a date, not back at the conversation
+        ("Who is leading the Kosovo negotiations this week?", False),
+        ("What did the ECB decide on rates this month?", False),
+        ("What did they decide this week?", True),
     ],
 )
 def test_which_questions_lean_on_the_conversation(question, leans) -> None:
@@ -107,3 +111,13 @@ def test_a_three_topic_conversation_switches_and_returns() -> None:
     assert asked[2] == "Who is the president of the ECB?"
     assert "ECB" in asked[3]
     assert "3.6 million" in answers[1].text and "Trichet" in answers[2].text
+
+
+def test_a_question_naming_its_topic_and_this_week_is_not_rewritten() -> None:
+    """Found in the page: after a World Cup question, "... Kosovo negotiations this week?" was
+    sent as "... this week? (World Cup)" and refused."""
+    retriever = FakeRetriever(three_sources())
+    chain = AnswerChain(retriever, ExtractiveBackend(), k=5)
+    question = "Who is leading the Kosovo negotiations this week?"
+    _talk(chain, ["Who won the 2006 football World Cup final?", question])
+    assert retriever.calls[1]["question"] == question

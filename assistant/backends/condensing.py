@@ -4,8 +4,10 @@ rules that rewrite it, and the checks a model's rewrite must pass."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from assistant.backends.base import History
+from assistant.dates import parse_time_constraints
 from assistant.question import NAME_RUN
 from assistant.text import content_stems
 from index.text import QUERY_STOPWORDS, words
@@ -30,14 +32,22 @@ def leans_on_conversation(question: str) -> bool:
     place), or speaks of "the" thing without naming anything ("Who is leading the
     negotiations?"). A question that names its topic stands alone."""
     lowered = question.lower().strip()
-    said = words(_WAS_THERE.sub(" ", lowered))
     if len(words(lowered)) <= 4 or lowered.startswith(_OPENINGS):
         return True
+    # "this" in "this week" is a time phrase, not a pointer back to the conversation
+    said = words(_WAS_THERE.sub(" ", _without_time_phrase(lowered)))
     if _DEICTIC & set(said) or "there" in said:
         return True
     names = [m for m in NAME_RUN.finditer(question) if m.start() > 0]
     topic = [w for w in said if w not in QUERY_STOPWORDS]
     return not names and bool(_THE_THING.search(question)) and len(topic) <= 3
+
+
+def _without_time_phrase(question: str) -> str:
+    """``question`` without its time phrase ("this week", "on Monday"), as the dates parser
+    reads it (the reference day does not change which words it matches)."""
+    phrase = parse_time_constraints(question, datetime.now(UTC)).matched_text
+    return question.replace(phrase, " ") if phrase else question
 
 
 def condense_by_rules(question: str, history: History) -> str:
