@@ -81,7 +81,7 @@ def assess_evidence(
     if not grounding.sources:
         return Evidence(False, "nothing was retrieved", asked)
     if not from_the_period(analysis.time, grounding.raw):
-        reason = f"nothing retrieved is from {analysis.time.matched_text}"
+        reason = f"nothing retrieved is from the period asked about ({analysis.time.matched_text})"
         return Evidence(False, reason, asked, outside_period=True)
     similarity = best_similarity(grounding.raw)
     terms = analysis.terms

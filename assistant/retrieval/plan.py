@@ -3,8 +3,9 @@
 Explicit ``Filters`` are hard bounds. With an explicit ``as_of`` nothing published after the day
 after ``as_of`` is returned (undated articles are kept by the dense search). Time words in the
 question ("this week", "in March 2025") are resolved against ``as_of``; by default they *prefer*
-the period (a ``window``: candidates inside it count once more in the fusion) rather than cut
-everything else; ``time_words="filter"`` makes them hard, ``"ignore"`` drops them.
+the period (a ``window``: the searches run once more inside it, and those rankings join the
+fusion) rather than cut everything else; ``time_words="filter"`` makes them hard, ``"ignore"``
+drops them.
 """
 
 from __future__ import annotations

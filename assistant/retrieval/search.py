@@ -144,21 +144,9 @@ def article_of(hit: StoredHit) -> str:
 
 
 def window_bounds(plan: SearchPlan) -> SearchBounds | None:
-    """The plan's bounds narrowed to the question's period (None: the question names none)."""
+    """The plan's bounds narrowed to the question's period (None: the question names none);
+    the plan has already fitted the period inside the explicit filters and the as-of cut."""
     if plan.window is None:
         return None
     since, until = plan.window
-    bounds = plan.bounds
-    return replace(
-        bounds,
-        since_ts=_later(bounds.since_ts, since),
-        until_ts=_earlier(bounds.until_ts, until),
-    )
-
-
-def _later(a: int | None, b: int | None) -> int | None:
-    return b if a is None else a if b is None else max(a, b)
-
-
-def _earlier(a: int | None, b: int | None) -> int | None:
-    return b if a is None else a if b is None else min(a, b)
+    return replace(plan.bounds, since_ts=since, until_ts=until)
