@@ -189,8 +189,7 @@ class NaiveRunner:
     def __init__(self, settings: Settings, embedder: Any, max_tokens: int) -> None:
         from llama_cpp import Llama
 
-        from assistant.backends.local import LOCAL_MODELS, default_threads
-        from assistant.backends.packaged import assemble_gguf
+        from assistant.backends.local import default_threads, local_model_spec
         from assistant.evaluation.runner import corpus_fingerprint
 
         corpus = slice_path(settings)
@@ -198,9 +197,7 @@ class NaiveRunner:
         self.baseline.ensure_built(corpus_fingerprint(settings, corpus, embedder))
         self.max_tokens = max_tokens
         self.llama = Llama(
-            model_path=str(
-                assemble_gguf(LOCAL_MODELS[settings.local_model].gguf, settings.cache_dir)
-            ),
+            model_path=str(local_model_spec(settings).path),  # the same weights as ours
             n_ctx=settings.llm_context,
             n_threads=settings.llm_threads or default_threads(),
             verbose=False,

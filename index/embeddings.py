@@ -141,16 +141,15 @@ class OnnxEmbedder:
         )
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed texts in length-sorted batches (little padding); rows keep the input order."""
+        """Embed texts in length-sorted batches (see :func:`length_batches`); rows keep the
+        input order."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
         if self._export.lowercase:
             texts = [text.lower() for text in texts]
         encodings = self._tokenizer.encode_batch(list(texts))
-        order = np.argsort([len(encoding.ids) for encoding in encodings], kind="stable")
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
+        for rows in length_batches([len(e.ids) for e in encodings], self.batch_size):
             out[rows] = self._embed_batch([encodings[row] for row in rows])
         return out
 
@@ -237,6 +236,32 @@ def available_cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
+
+
+PADDING_SLACK = 1.25
+"""A batch's padded size may exceed its real tokens by this factor (else a new batch starts)."""
+
+
+def length_batches(
+    lengths: Sequence[int], size: int, slack: float = PADDING_SLACK
+) -> list[list[int]]:
+    """Row numbers in length order, cut into batches of at most ``size`` rows whose padded
+    size (rows x the longest) stays within ``slack`` of their real tokens: a question's
+    sentences of 10 and 90 tokens are not both run at 90, while chunks of an even length still
+    go 64 at a time. Measured: a third less time to embed the reader's sentences."""
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    tokens = 0
+    for row in sorted(range(len(lengths)), key=lengths.__getitem__):
+        length = lengths[row]
+        if batch and (len(batch) == size or length * (len(batch) + 1) > slack * (tokens + length)):
+            batches.append(batch)
+            batch, tokens = [], 0
+        batch.append(row)
+        tokens += length
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def _pool(hidden: np.ndarray, mask: np.ndarray, pooling: str) -> np.ndarray:

@@ -14,6 +14,7 @@ from index.embeddings import (
     LangChainEmbeddings,
     _normalise,
     _pool,
+    length_batches,
     load_embedder,
     packaged_model_path,
     resolve_model,
@@ -67,6 +68,19 @@ def test_mean_pooling_ignores_padding_and_vectors_are_unit_length() -> None:
     vectors = _normalise(np.array([[3.0, 4.0], [0.0, 0.0]], dtype=np.float32))
     np.testing.assert_allclose(vectors, [[0.6, 0.8], [0.0, 0.0]])
     assert vectors.dtype == np.float32
+
+
+def test_batches_keep_padding_small_and_rows_whole() -> None:
+    sentences = [90, 10, 12, 11, 88, 40, 92]
+    batches = length_batches(sentences, size=64)
+    assert sorted(row for batch in batches for row in batch) == list(range(len(sentences)))
+    assert batches == [[1, 3, 2], [5], [4, 0, 6]]  # short ones together, long ones together
+    for batch in batches:
+        lengths = [sentences[row] for row in batch]
+        assert max(lengths) * len(lengths) <= 1.25 * sum(lengths)
+    chunks = [220] * 150  # chunks of an even length: full batches
+    assert [len(batch) for batch in length_batches(chunks, size=64)] == [64, 64, 22]
+    assert length_batches([], size=64) == []
 
 
 def test_cache_folder_depends_on_model_and_its_files(tmp_path: Path) -> None:

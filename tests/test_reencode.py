@@ -1,0 +1,91 @@
+"""The packaged model's weights re-encoded to Q8_0 once (assistant.backends.reencode)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.backends import local
+from assistant.backends.reencode import SUFFIX, reencoded
+from index.settings import Settings
+
+
+class FakeQuantizer:
+    """Writes the source's bytes upper-cased; counts its calls; fails when told to."""
+
+    def __init__(self, fail: bool = False, write: bool = True) -> None:
+        self.calls: list[tuple[Path, Path]] = []
+        self.fail = fail
+        self.write = write
+
+    def __call__(self, source: Path, target: Path, log_path: Path | None) -> None:
+        self.calls.append((source, target))
+        if self.write:
+            target.write_bytes(source.read_bytes().upper())
+        if self.fail:
+            raise RuntimeError("quantizer exited with status 1")
+
+
+@pytest.fixture
+def packaged(tmp_path: Path) -> Path:
+    path = tmp_path / "model-q4_k_m.gguf"
+    path.write_bytes(b"gguf weights")
+    return path
+
+
+def test_the_weights_are_converted_once_beside_the_packaged_file(packaged: Path) -> None:
+    quantizer = FakeQuantizer()
+    target = reencoded(packaged, "a" * 64, quantizer)
+    assert target == packaged.with_name("model-q4_k_m" + SUFFIX)
+    assert target.read_bytes() == b"GGUF WEIGHTS"
+    assert reencoded(packaged, "a" * 64, quantizer) == target
+    assert len(quantizer.calls) == 1  # the marker says it is done
+    assert quantizer.calls[0][1] != target  # written beside the final name, then renamed
+    assert not list(packaged.parent.glob("*.partial"))
+
+
+def test_a_new_packaged_file_is_converted_again(packaged: Path) -> None:
+    quantizer = FakeQuantizer()
+    reencoded(packaged, "a" * 64, quantizer)
+    packaged.write_bytes(b"new weights")
+    assert reencoded(packaged, "b" * 64, quantizer).read_bytes() == b"NEW WEIGHTS"
+    assert len(quantizer.calls) == 2
+
+
+@pytest.mark.parametrize("quantizer", [FakeQuantizer(fail=True), FakeQuantizer(write=False)])
+def test_a_failed_conversion_falls_back_to_the_packaged_weights(
+    packaged: Path, quantizer: FakeQuantizer, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert reencoded(packaged, "a" * 64, quantizer) == packaged
+    assert "using it as packaged" in caplog.text
+    assert sorted(p.name for p in packaged.parent.iterdir()) == [packaged.name]
+
+
+def test_the_default_model_reads_q8_0_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    packaged = tmp_path / "qwen.gguf"
+    packaged.write_bytes(b"weights")
+    monkeypatch.setattr(local, "assemble_gguf", lambda spec, cache_dir: packaged)
+    monkeypatch.setattr(
+        local, "reencoded", lambda path, sha, log_path: path.with_name("qwen" + SUFFIX)
+    )
+    settings = Settings(home=tmp_path / "home", cache_dir=tmp_path / "cache")
+    assert local.local_model_spec(settings).path.name == "qwen" + SUFFIX
+    as_packaged = settings.with_overrides(local_weights="packaged")
+    assert local.local_model_spec(as_packaged).path == packaged
+    other = settings.with_overrides(local_model="gemma3-270m")  # not measured: as packaged
+    assert local.local_model_spec(other).path == packaged
+
+
+def test_the_readers_view_budget_is_a_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(local, "assemble_gguf", lambda spec, cache_dir: tmp_path / "m.gguf")
+    settings = Settings(
+        home=tmp_path / "home", cache_dir=tmp_path / "cache", local_weights="packaged"
+    )
+    assert local.local_model_spec(settings).style.chars == local.READER.chars
+    wider = settings.with_overrides(view_chars=2400)
+    assert local.local_model_spec(wider).style.chars == 2400
