@@ -38,6 +38,8 @@ HYBRID_RECALL_AT_5_FLOOR = 0.80
 # At 67d45bb (questions about this week need a source from it; "U.S." is "US"): accuracy 0.333
 # (10 of 30), abstention 0.533 (16 of 30), false refusal 0.267, choice 0.267; the accuracy
 # floor is raised to allow two more misses, the abstention floor allows one.
+# At db8ab9d (sentences embedded in batches of like length, which moves their int8 vectors a
+# little): accuracy 0.300 (9 of 30), abstention 0.533; the floors allow one and two misses.
 EXTRACTIVE_ACCURACY_FLOOR = 0.26
 EXTRACTIVE_ABSTENTION_FLOOR = 0.49
 # The default reader (packaged Qwen2.5-Coder-0.5B, served by its child process) on the same
@@ -49,8 +51,10 @@ EXTRACTIVE_ABSTENTION_FLOOR = 0.49
 # same figures, and extractive unchanged on this slice (accuracy 0.267, abstention 0.567).
 # At 67d45bb: accuracy 0.333 (10 of 30), abstention 0.467, false refusal 0.133, citation
 # precision 0.900, choice 0.300; hybrid recall@5 0.900.
+# At db8ab9d (the weights read as Q8_0): accuracy 0.367 (11 of 30), abstention 0.467,
+# citation precision 1.000; the accuracy floor is raised to allow two more misses.
 # Accuracy and abstention allow two more misses; citation precision about two more bad citations.
-LOCAL_ACCURACY_FLOOR = 0.26
+LOCAL_ACCURACY_FLOOR = 0.30
 LOCAL_ABSTENTION_FLOOR = 0.40
 LOCAL_CITATION_PRECISION_FLOOR = 0.75
 
