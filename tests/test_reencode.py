@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.backends import local
-from assistant.backends.reencode import SUFFIX, reencoded
+from assistant.backends.reencode import SUFFIX, quantize_in_child, reencoded
 from index.settings import Settings
 
 
@@ -89,3 +89,14 @@ def test_the_readers_view_budget_is_a_setting(
     assert local.local_model_spec(settings).style.chars == local.READER.chars
     wider = settings.with_overrides(view_chars=2400)
     assert local.local_model_spec(wider).style.chars == 2400
+
+
+def test_a_file_llama_cpp_cannot_read_is_used_as_it_is(
+    packaged: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The real conversion runs in a child process: its failure is logged, not raised."""
+    log_path = tmp_path / "logs" / "local-model.log"
+    assert reencoded(packaged, "a" * 64, quantize_in_child, log_path) == packaged
+    assert "exited with status" in caplog.text
+    assert log_path.is_file()  # llama.cpp's own lines went to the model log
+    assert sorted(p.name for p in packaged.parent.iterdir()) == sorted([packaged.name, "logs"])

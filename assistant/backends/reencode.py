@@ -25,6 +25,8 @@ from typing import Protocol
 log = logging.getLogger(__name__)
 
 SUFFIX = ".q8_0.gguf"
+TIMEOUT = 600.0
+"""Seconds the conversion may take (about 7 s on 2 cores) before the packaged file is used."""
 
 
 class Quantizer(Protocol):
@@ -35,13 +37,16 @@ class Quantizer(Protocol):
 
 def quantize_in_child(source: Path, target: Path, log_path: Path | None) -> None:
     """Run llama.cpp's quantizer on ``source`` in a child Python process."""
-    command = [sys.executable, "-m", "assistant.backends.reencode", str(source), str(target)]
+    code = "import sys; from assistant.backends.reencode import main; sys.exit(main())"
+    command = [sys.executable, "-c", code, str(source), str(target)]
     if log_path is not None:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with log_path.open("ab") as out:
-            done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, check=False)
+            done = subprocess.run(
+                command, stdout=out, stderr=subprocess.STDOUT, check=False, timeout=TIMEOUT
+            )
     else:
-        done = subprocess.run(command, capture_output=True, check=False)
+        done = subprocess.run(command, capture_output=True, check=False, timeout=TIMEOUT)
     if done.returncode != 0:
         raise RuntimeError(f"llama.cpp's quantizer exited with status {done.returncode}")
 
@@ -91,10 +96,6 @@ def quantize_q8_0(source: Path, target: Path) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m assistant.backends.reencode SOURCE TARGET``."""
+    """The child's entry: ``SOURCE TARGET`` on the command line."""
     source, target = (Path(arg) for arg in (argv if argv is not None else sys.argv[1:]))
     return quantize_q8_0(source, target)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
