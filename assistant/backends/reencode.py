@@ -86,8 +86,7 @@ def quantize_q8_0(source: Path, target: Path) -> int:
 
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = llama_cpp.LLAMA_FTYPE_MOSTLY_Q8_0
-    params.allow_requantize = True
-    params.nthread = max(1, min(os.cpu_count() or 1, 4))
+    params.allow_requantize = True  # nthread stays 0: llama.cpp uses every core
     return int(
         llama_cpp.llama_model_quantize(
             str(source).encode(), str(target).encode(), ctypes.byref(params)
