@@ -180,3 +180,18 @@ def _days(constraint: TimeConstraint) -> tuple[date, date] | None:
 )
 def test_a_period_reaching_the_present_is_current(question: str, current: bool) -> None:
     assert parse_time_constraints(question, WEDNESDAY).current is current
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What happened in sepember 2024?", None),  # misspelled: no month, no crash
+        ("What happened in septmber 2024?", None),
+        ("What happened in Sep 2024?", (D(2024, 9, 1), D(2024, 9, 30))),
+        ("What happened in sept. 2024?", (D(2024, 9, 1), D(2024, 9, 30))),
+    ],
+)
+def test_only_month_names_the_index_knows_are_months(
+    question: str, expected: tuple[date, date] | None
+) -> None:
+    assert _days(parse_time_constraints(question, WEDNESDAY)) == expected

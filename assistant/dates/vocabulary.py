@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from index.text import MONTHS, WEEKDAYS
+from index.text import MONTH_PATTERN, MONTHS, WEEKDAYS
 
 __all__ = [
     "DAY",
@@ -51,10 +51,7 @@ NUMBERS = {
 
 NUM = rf"(?P<num>\d{{1,3}}|{'|'.join(NUMBERS)})"  # "couple of" before "couple": keep the order
 UNIT = r"(?P<unit>hour|day|week|month|year)s?"
-MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
-    r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
+MONTH = rf"(?P<month>{MONTH_PATTERN})\.?"  # every name it matches is a key of MONTHS
 DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 YEAR = r"(?P<year>(?:19|20)\d\d)(?![-–/]?\d)"
 WEEKDAY = rf"(?P<weekday>{'|'.join(WEEKDAYS)})"
