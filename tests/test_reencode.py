@@ -62,7 +62,7 @@ def test_a_failed_conversion_falls_back_to_the_packaged_weights(
     assert sorted(p.name for p in packaged.parent.iterdir()) == [packaged.name]
 
 
-def test_the_default_model_reads_q8_0_when_asked(
+def test_the_default_model_reads_q8_0_unless_asked_for_the_packaged_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     packaged = tmp_path / "qwen.gguf"
@@ -71,10 +71,10 @@ def test_the_default_model_reads_q8_0_when_asked(
     monkeypatch.setattr(
         local, "reencoded", lambda path, sha, log_path: path.with_name("qwen" + SUFFIX)
     )
-    settings = Settings(home=tmp_path / "home", cache_dir=tmp_path / "cache")
-    assert local.local_model_spec(settings).path == packaged  # the default: as packaged
-    fast = settings.with_overrides(local_weights="q8_0")
+    fast = Settings(home=tmp_path / "home", cache_dir=tmp_path / "cache")  # the default
     assert local.local_model_spec(fast).path.name == "qwen" + SUFFIX
+    as_packaged = fast.with_overrides(local_weights="packaged")
+    assert local.local_model_spec(as_packaged).path == packaged
     other = fast.with_overrides(local_model="gemma3-270m")  # not measured: as packaged
     assert local.local_model_spec(other).path == packaged
 
