@@ -51,11 +51,13 @@ EXTRACTIVE_ABSTENTION_FLOOR = 0.49
 # same figures, and extractive unchanged on this slice (accuracy 0.267, abstention 0.567).
 # At 67d45bb: accuracy 0.333 (10 of 30), abstention 0.467, false refusal 0.133, citation
 # precision 0.900, choice 0.300; hybrid recall@5 0.900.
-# At db8ab9d with the weights read as Q8_0 (NEWSDESK_LOCAL_WEIGHTS=q8_0, not the default):
-# accuracy 0.367 (11 of 30), abstention 0.467, citation precision 1.000.
+# At db8ab9d with the weights read as Q8_0 (then on request): accuracy 0.367 (11 of 30),
+# abstention 0.467, citation precision 1.000.
+# At 3d82bca (Q8_0 the default, the shorter reader instruction): accuracy 0.400 (12 of 30),
+# abstention 0.500 (15 of 30), false refusal 0.200, citation precision 1.000, choice 0.367.
 # Accuracy and abstention allow two more misses; citation precision about two more bad citations.
-LOCAL_ACCURACY_FLOOR = 0.26
-LOCAL_ABSTENTION_FLOOR = 0.40
+LOCAL_ACCURACY_FLOOR = 0.33
+LOCAL_ABSTENTION_FLOOR = 0.43
 LOCAL_CITATION_PRECISION_FLOOR = 0.75
 
 
@@ -114,7 +116,7 @@ def test_hybrid_recall_on_realtimeqa_slice(tmp_path: Path, settings: Settings) -
 @pytest.mark.shared
 @pytest.mark.timeout(2400)  # ~5 minutes on 2 idle cores (60 answers from the 0.5B)
 def test_local_reader_on_realtimeqa_slice(tmp_path: Path, settings: Settings) -> None:
-    """The default reader (packaged Qwen 0.5B in its own process) on the same slice."""
+    """The default reader (Qwen 0.5B read as Q8_0, in its own process) on the same slice."""
     questions, corpus = _slice(tmp_path)
     config = EvalConfig(
         questions=questions, corpus=corpus, llms=("local",), retrievers=("hybrid",), views=False
