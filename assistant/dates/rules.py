@@ -37,9 +37,11 @@ RULES: list[tuple[re.Pattern[str], _Resolver]] = []
 """(pattern, resolver) in registration order."""
 
 
-def _rule(pattern: str) -> Callable[[_Resolver], _Resolver]:
+def _rule(*patterns: str) -> Callable[[_Resolver], _Resolver]:
+    """Register ``resolve`` for each of ``patterns``, in the order given."""
+
     def register(resolve: _Resolver) -> _Resolver:
-        RULES.append((re.compile(rf"\b{pattern}\b", re.IGNORECASE), resolve))
+        RULES.extend((re.compile(rf"\b{p}\b", re.IGNORECASE), resolve) for p in patterns)
         return resolve
 
     return register
@@ -185,16 +187,10 @@ def _part_of_month(month: tuple[date, date], match: re.Match[str]) -> tuple[date
 _WEEK_OF = r"(?:in |during )?(?:the )?week (?P<how>of|beginning|starting|commencing) "
 
 
-@_rule(rf"{_WEEK_OF}(?:the )?{DAY} (?:of )?{MONTH}(?:,? {YEAR})?")
-def _week_of_day_month(match: re.Match[str], today: date) -> _Period:
-    return _week_named(match, today)
-
-
-@_rule(rf"{_WEEK_OF}{MONTH} {DAY}(?:,? {YEAR})?")
-def _week_of_month_day(match: re.Match[str], today: date) -> _Period:
-    return _week_named(match, today)
-
-
+@_rule(
+    rf"{_WEEK_OF}(?:the )?{DAY} (?:of )?{MONTH}(?:,? {YEAR})?",  # the week of 27 March
+    rf"{_WEEK_OF}{MONTH} {DAY}(?:,? {YEAR})?",  # the week of March 27
+)
 def _week_named(match: re.Match[str], today: date) -> _Period:
     month = month_from_name(match.group("month"))
     day = named_day(int(match.group("day")), month, match.group("year"), today)
@@ -241,16 +237,10 @@ def _month_only(match: re.Match[str], today: date) -> _Period:
     return (first, today) if _since(match) else (first, last)
 
 
-@_rule(rf"(?P<prep>on|since|from|as of)? ?{MONTH} {DAY}(?:,? {YEAR})?(?!,? ?\d)")
-def _month_day(match: re.Match[str], today: date) -> _Period:
-    return _exact_day(match, today)
-
-
-@_rule(rf"(?P<prep>on|since|from|as of)? ?(?:the )?{DAY} (?:of )?{MONTH}(?:,? {YEAR})?(?!,? ?\d)")
-def _day_month(match: re.Match[str], today: date) -> _Period:
-    return _exact_day(match, today)
-
-
+@_rule(
+    rf"(?P<prep>on|since|from|as of)? ?{MONTH} {DAY}(?:,? {YEAR})?(?!,? ?\d)",  # March 3
+    rf"(?P<prep>on|since|from|as of)? ?(?:the )?{DAY} (?:of )?{MONTH}(?:,? {YEAR})?(?!,? ?\d)",
+)
 def _exact_day(match: re.Match[str], today: date) -> _Period:
     month = month_number(match)
     if month is None and not match.group("prep"):
