@@ -9,6 +9,7 @@ from collections.abc import Set as AbstractSet
 
 from assistant.prompts import NOT_COVERED
 from assistant.text import content_stems, words
+from index.text import MONTHS
 
 FRAGMENT_WORDS = 3
 """A sentence with fewer content words ("December 10.") is checked together with the question."""
@@ -108,10 +109,6 @@ def _quotes_balanced(text: str) -> bool:
 
 
 END_MARK = re.compile(r"[.!?…][\"'”’)\]]*$")
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-)
 _OPEN_ENDED = frozenset(
     (  # noqa: SIM905 - a word list reads best as text
         "a an the and or but of to in on at by for from with as into than that which who whose "
@@ -120,7 +117,7 @@ _OPEN_ENDED = frozenset(
         "have had do does did not no nor his her its their our your my this these those "
         "mr mrs ms dr prof sir gen gov sen rep st including such like up "
     ).split()
-    + _MONTHS.split()
+    + list(MONTHS)
 )
 
 

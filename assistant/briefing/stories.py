@@ -21,6 +21,7 @@ import numpy as np
 
 from assistant.text import content_stems, split_sentences
 from index.reader import PeriodArticle
+from index.text import MONTH_PATTERN
 
 __all__ = ["Story", "best_sentence", "group_stories", "lede_sentences", "relevance"]
 
@@ -50,10 +51,7 @@ _MIN_TITLE_STEMS = 3  # a shorter title ("Live updates") joins nothing
 _MIN_LEDE_STEMS = 8  # nor does a short first sentence
 _TITLE_PUNCTUATION = re.compile(r"[^\w\s]+")
 # A page's time stamp before the lede ("Updated Jan. 9, 2025, 4:02 p.m. ET", "June 9, 2025").
-_MONTH = (
-    r"(?:(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|January|February|March|April|May|"
-    r"June|July|August|September|October|November|December)"
-)
+_MONTH = rf"{MONTH_PATTERN}\.?"
 _STAMP = re.compile(
     rf"^\s*(?:(?:Updated|Published|Posted)\s*:?\s+)?{_MONTH}\s+\d{{1,2}},\s+\d{{4}}"
     r"(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}\s*[ap]\.?m\.?(?:\s+[A-Z]{2,4}\b)?"

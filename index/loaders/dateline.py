@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from index.text import DATELINE as _WITH_PLACE
+from index.text import MONTHS
 from index.text import OUTLET_DATELINE as _OUTLET_ONLY
-
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ def _full_date(match: re.Match[str]) -> datetime | None:
     year = match["year"] or match["year2"]
     if not year:
         return None  # "March 3" without a year: never guess which year
-    month = _MONTHS.index((match["month"] or match["month2"])[:3].lower()) + 1
+    month = MONTHS[(match["month"] or match["month2"])[:3].lower()]
     try:
         return datetime(int(year), month, int(match["day"] or match["day2"]), tzinfo=UTC)
     except ValueError:
