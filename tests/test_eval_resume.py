@@ -12,6 +12,7 @@ from assistant.backends.fake import ScriptedBackend
 from assistant.evaluation.metrics import names_only_gold_choice
 from assistant.evaluation.resume import ResultLog
 from assistant.evaluation.runner import EvalConfig, run_evaluation
+from assistant.evaluation.views import CEILING
 from index.errors import NewsdeskError
 from index.fakes import FakeEmbedder
 from index.settings import Settings
@@ -60,7 +61,7 @@ def test_a_stopped_run_continues_where_it_stopped(
     assert "Question: What is the new owner" not in asked
     assert result.answer_questions == 4
     assert result.details[0]["answers"]["fake"]["correct"]
-    assert "blend@2000" in result.views and "top3" in result.views
+    assert "blend@2400" in result.views and CEILING in result.views
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.backends.prompting import READER
 from assistant.grounding import Grounding
 from assistant.question import analyse
 from assistant.view import score_sentences, select_view
@@ -53,3 +54,14 @@ def test_the_answer_type_lifts_sentences_holding_one() -> None:
     analysis = analyse("How many agenda items were discussed?")
     typed = score_sentences(analysis, _grounding(), weights=(0.0, 0.0, 1.0))
     assert any(ch.isdigit() for ch in typed[0].sentence.text)
+
+
+def test_the_reader_sees_the_fifth_source_when_it_alone_holds_the_answer() -> None:
+    others = [
+        make_source(n, f"Harbour report {n}", f"Ferries ran late on route {n}. Fares stayed flat.")
+        for n in range(1, 5)
+    ]
+    answer = make_source(5, "Budget talks", "Finance minister Lena Park will lead the talks.")
+    grounding = Grounding([*others, answer], FakeEmbedder())
+    views = READER.views(analyse("Who will lead the budget talks?"), grounding)
+    assert [v["text"] for v in views if v["n"] == 5] == [answer.text]

@@ -2,8 +2,8 @@
 
 For each question the top sources of the hybrid retriever are grounded once; every selector
 of :mod:`assistant.view` then picks its sentences within each budget, and the view (with the
-sources' titles, as the prompt shows them) is searched for a gold answer string. ``top3`` is
-the ceiling: the whole text of the same sources.
+titles of the sources it shows, as the prompt shows them) is searched for a gold answer string.
+``top5`` (``VIEW_SOURCES``) is the ceiling: the whole text of the same sources.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from assistant.grounding import Embedder, Grounding
 from assistant.question import analyse
 from assistant.view import SELECTORS, VIEW_SOURCES, select_view
 
-VIEW_BUDGETS = (1000, 1400, 2000, 3000)
+VIEW_BUDGETS = (1000, 1400, 2000, 2400, 3000)
 """Characters of source text a view may hold."""
 CEILING = f"top{VIEW_SOURCES}"
 
@@ -25,18 +25,17 @@ CEILING = f"top{VIEW_SOURCES}"
 def gold_in_views(
     question: Question, sources: Sequence[Source], embedder: Embedder | None
 ) -> dict[str, bool]:
-    """``{"<selector>@<budget>": gold in that view, "top3": gold in the sources' text}``."""
+    """``{"<selector>@<budget>": gold in that view, CEILING: gold in the sources' text}``."""
     shown = list(sources[:VIEW_SOURCES])
     grounding = Grounding(shown, embedder)
     analysis = analyse(question.question, question.as_of)
-    titles = " ".join(source.title for source in shown)
-    found = {
-        CEILING: contains_answer(f"{titles} {' '.join(s.text for s in shown)}", question.answers)
-    }
+    titles = {g.n: g.source.title for g in grounding.sources}
+    whole = " ".join(f"{source.title} {source.text}" for source in shown)
+    found = {CEILING: contains_answer(whole, question.answers)}
     for selector in SELECTORS:
         for budget in VIEW_BUDGETS:
             view = select_view(analysis, grounding, budget, selector, len(shown))
-            text = f"{titles} {' '.join(view.values())}"
+            text = " ".join(f"{titles[n]} {part}" for n, part in view.items())
             found[f"{selector}@{budget}"] = contains_answer(text, question.answers)
     return found
 
