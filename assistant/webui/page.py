@@ -1,9 +1,9 @@
 """The Newsdesk page: a Gradio app around an ``Assistant`` (no retrieval logic here).
 
 :class:`NewsdeskPage` lays the page out (:meth:`~NewsdeskPage.build`) and answers its events
-with one method each (over 400 lines: that is one job, the layout and one handler per event;
-form parsing lives in ``forms``, rendering in ``render``/``panels``). Besides the page, the app
-exposes ``/chat`` for scripts::
+with one method each (the indexing controls' handlers live in ``indexing``, form parsing in
+``forms``, rendering in ``render``/``panels``). Besides the page, the app exposes ``/chat`` for
+scripts::
 
     Client(url).predict(message, history=None, since=None, until=None, outlets=None,
                         as_of=None, api_name="/chat")
@@ -27,7 +27,6 @@ from typing import Any
 import gradio as gr
 
 from assistant.answer import Answer
-from assistant.progress import IndexingProgress
 from assistant.protocols import Answerer
 from assistant.webui.conversation import (
     Turn,
@@ -39,24 +38,16 @@ from assistant.webui.conversation import (
 )
 from assistant.webui.forms import chat_result, example_text, make_as_of, make_filters
 from assistant.webui.holder import AssistantHolder
-from assistant.webui.library import UPLOAD_TYPES, Library, Progress
-from assistant.webui.panels import (
-    busy_message,
-    demo_label,
-    examples_for,
-    index_panel,
-    notice,
-    onboarding_html,
-    report_html,
-)
+from assistant.webui.indexing import IndexingEvents
+from assistant.webui.library import UPLOAD_TYPES, Library
+from assistant.webui.panels import demo_label, examples_for, index_panel, onboarding_html
 from assistant.webui.render import explain
 from assistant.webui.turnstile import Turnstile
 from index import demo
-from index.errors import BackendUnavailable, SourceRejected, WriterBusy
+from index.errors import BackendUnavailable
 from index.inputs import decode_input
 from index.settings import Settings
 
-Job = Callable[[Progress], Any]  # an indexing run, given its progress hook
 Clock = Callable[[], datetime]  # "now", for how fresh the index is
 
 HEADER = (
@@ -90,8 +81,9 @@ def build_app(
     return NewsdeskPage(assistant, settings, library=library, clock=clock).build()
 
 
-class NewsdeskPage:
-    """The page's layout and its event handlers (one method per event).
+class NewsdeskPage(IndexingEvents):
+    """The page's layout and its event handlers (one method per event; those of the indexing
+    controls from :class:`~assistant.webui.indexing.IndexingEvents`).
 
     ``clock`` gives "now" for how fresh the index is (tests pin it; default the UTC time).
     """
@@ -288,17 +280,6 @@ class NewsdeskPage:
             gr.update(visible=view.empty),
         )
 
-    def demo_estimates(self) -> tuple[Any, Any]:
-        """The demo buttons with the time this machine takes, measured now (or by its last
-        demo build); only while the onboarding shows."""
-        if not self.library.view().empty:
-            return gr.update(), gr.update()
-        rate = self.library.demo_rate()
-        return (
-            gr.update(value=demo_label(demo.QUICK_SLICE, rate)),
-            gr.update(value=demo_label(None, rate)),
-        )
-
     def examples(self, view: Any) -> list[str]:
         """The example questions ("What happened this week?" first when the news is dated)."""
         return examples_for(view)
@@ -395,67 +376,6 @@ class NewsdeskPage:
         except Exception as error:
             return chat_result(None, question=message, error=error)
         return chat_result(answer)
-
-    # Gradio gives each handler a tracker through its ``gr.Progress`` default.
-    def add_sources(
-        self,
-        files: list[str] | None,
-        where: str | None,
-        progress: gr.Progress = gr.Progress(),  # noqa: B008
-    ) -> tuple[str, Any, str]:
-        """Index the uploaded files and the folder or feed URL typed in."""
-        try:
-            sources = self.library.stage_uploads(files or [])
-        except SourceRejected as error:
-            return notice(explain(error), "error"), gr.update(), ""
-        if where and where.strip():
-            sources.append(where.strip())
-        if not sources:
-            return (
-                notice("Choose files to upload, or give a folder path or a feed URL.", "error"),
-                gr.update(),
-                where or "",
-            )
-        return (
-            self.run_indexing(lambda report: self.library.add(sources, report), progress),
-            None,
-            "",
-        )
-
-    def update_index(self, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
-        """Re-read every recorded source."""
-        return self.run_indexing(self.library.update, progress)
-
-    def index_quick(self, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
-        """Index the most recent slice of the demo corpus."""
-        return self.run_indexing(
-            lambda report: self.library.index_demo(demo.QUICK_SLICE, report), progress
-        )
-
-    def index_all(self, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
-        """Index the whole demo corpus."""
-        return self.run_indexing(lambda report: self.library.index_demo(None, report), progress)
-
-    def run_indexing(self, job: Job, progress: gr.Progress) -> str:
-        """Run ``job`` with ``progress`` showing its stages; its report (or error) as HTML."""
-
-        tracker = IndexingProgress()
-
-        def report(done: int, total: int | None, stage: str) -> None:
-            status = tracker.update(done, total, stage)
-            if status.total and status.done is not None:
-                progress((status.done, status.total), desc=status.text, unit="articles")
-            else:
-                progress(None, desc=status.text)
-
-        try:
-            result = job(report)
-        except WriterBusy as error:  # never wait behind another writer in a page worker
-            return notice(busy_message(error.holder), "error")
-        except Exception as error:
-            return notice(explain(error), "error")
-        self.backend.refresh()
-        return report_html(result)
 
 
 def _utc_now() -> datetime:
