@@ -27,12 +27,12 @@ from assistant.question import QuestionAnalysis
 Selector = Literal["lexical", "dense", "blend"]
 SELECTORS: tuple[Selector, ...] = ("lexical", "dense", "blend")
 DEFAULT_SELECTOR: Selector = "blend"
-VIEW_SOURCES = 5
-"""Sources whose sentences the reader may see: all the answer is given (``Settings.k``); the
-4th and 5th hold the answer for 0.02-0.03 of questions the first three do not."""
-VIEW_CHARS = 2400
-"""The default budget (characters of source text): gold in view 0.759 on all 619 RealTimeQA
-questions, first verified text within 3 s with Q8_0 weights (BENCHMARKS.md, issue 18)."""
+VIEW_SOURCES = 3
+"""Sources whose sentences the reader may see (``NEWSDESK_VIEW_SOURCES`` changes it)."""
+VIEW_CHARS = 1400
+"""The default budget, characters of source text (``NEWSDESK_VIEW_CHARS``). All 5 sources at
+2,400 characters hold the gold answer more often (0.759 against 0.691 on all 619 RealTimeQA
+questions) but the 0.5B reader answers fewer right from them (BENCHMARKS.md, issue 18)."""
 
 WEIGHTS: dict[Selector, tuple[float, float, float]] = {
     "lexical": (1.0, 0.0, 0.0),

@@ -92,6 +92,12 @@ class Settings(BaseSettings):
         ge=200,
         description="Characters of source text a packaged reader sees (default: its own).",
     )
+    view_sources: int | None = Field(
+        None,
+        ge=1,
+        le=20,
+        description="Sources a packaged reader's view draws from (default: its own).",
+    )
     answer_timeout: float = Field(120.0, gt=0, description="Seconds one answer may take.")
     gguf_path: Path | None = Field(
         None, description="GGUF file for the local backend (wins over local_model)."

@@ -62,6 +62,7 @@ def test_a_stopped_run_continues_where_it_stopped(
     assert result.answer_questions == 4
     assert result.details[0]["answers"]["fake"]["correct"]
     assert "blend@2400" in result.views and CEILING in result.views
+    assert "blend@2400/5" in result.views and "top5" in result.views
 
 
 @pytest.mark.parametrize(

