@@ -35,6 +35,14 @@ def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         Settings()
 
 
+def test_a_view_of_no_sources_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSDESK_VIEW_SOURCES", "0")
+    with pytest.raises(ValidationError, match="view_sources"):
+        Settings()
+    monkeypatch.setenv("NEWSDESK_VIEW_SOURCES", "5")
+    assert Settings().view_sources == 5
+
+
 def test_unknown_override_is_refused() -> None:
     with pytest.raises(ValidationError):
         Settings().with_overrides(no_such_field=1)
