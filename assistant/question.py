@@ -125,26 +125,56 @@ def asks_yes_or_no(question: str) -> bool:
     return bool(found) and found[0] in _AUXILIARY and not _WH_WORD.search(" ".join(found))
 
 
+_AUX = "|".join(sorted(_AUXILIARY))
+_OPENS = r"(?:^|[.?!,;:]\s+|\b(?:and|but|from|to|in|at|since|until)\s+)"
+"""Where a clause opens: a "when" / "where" / "who" there asks; after a noun it relates
+("women who drink ...", "hit when Hurricane Melissa tore through")."""
+_ADJECTIVES = rf"(?:(?!(?:{_AUX}|the|an?|to|of|in|on|for|with|by|from|at|and|or)\b)\w+ ){{0,3}}"
+"""Up to three words between "which" and its noun ("which popular European tourist
+destination"), none an auxiliary or a preposition ("what did the state ...", "what happened
+to the company ..." ask for no place or name)."""
+
+
+def _asking(wh_words: str) -> str:
+    """``wh_words`` where they ask: opening a clause, or followed by an auxiliary verb."""
+    return rf"{_OPENS}(?:{wh_words})\b|\b(?:{wh_words}) (?:{_AUX})\b"
+
+
+_ASKS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        (
+            NUMBER,
+            r"\bhow (?:many|much|old|long|far|big|high)\b|"
+            r"\bwhat (?:percentage|percent|number|amount|share)\b",
+        ),
+        (DATE, _asking("when") + r"|\b(?:what|which) (?:year|day|date|month|time)\b"),
+        (
+            PLACE,
+            _asking("where") + rf"|\b(?:which|what) {_ADJECTIVES}"
+            r"(?:city|country|state|nation|town|region|destination|(?<!take )(?<!takes )place)\b",
+        ),
+        (
+            NAME,
+            _asking("who|whom|whose")
+            + rf"|\b(?:which|what) {_ADJECTIVES}(?:{_NAMED})\b|{_ROLE_ASKED}",
+        ),
+    )
+)
+"""The phrases that ask for each type; the one that comes first in the question decides."""
+_PRICE_ASKED = re.compile(r"\b(?:price|cost|fee|salary|fine)\b.*\?$")
+"""Otherwise a question about a price asks for a number ("... fell below which level?")."""
+
+
 def answer_type_of(question: str) -> AnswerType | None:
-    """The type of answer ``question`` asks for (see the module doc)."""
-    text = " ".join(words(question))
-    if re.search(
-        r"\bhow (?:many|much)\b|\bwhat (?:percentage|percent|number|amount|share)\b|"
-        r"\b(?:price|cost|fee|salary|fine)\b.*\?$|^how (?:old|long|far|big|high)\b",
-        text + ("?" if question.rstrip().endswith("?") else ""),
-    ):
-        return NUMBER
-    if re.search(
-        r"\bwhen\b|\bwhat (?:year|day|date|month|time)\b|\bwhich (?:year|day|month)\b", text
-    ):
-        return DATE
-    if re.search(
-        r"\bwhere\b|\b(?:which|what) (?:city|country|state|nation|town|region|place)\b", text
-    ):
-        return PLACE
-    if re.search(rf"\bwho(?:m|se)?\b|\b(?:which|what) (?:{_NAMED})\b|{_ROLE_ASKED}", text):
-        return NAME
-    return None
+    """The type of answer ``question`` asks for (see the module doc): the type of the first
+    phrase that asks ("Which country was hit when ..." asks for a place, "How old was she
+    when ..." for a number), else a number for a question about a price."""
+    text = question.strip().lower()
+    found = [(m.start(), kind) for kind, pattern in _ASKS if (m := pattern.search(text))]
+    if found:
+        return min(found, key=lambda item: item[0])[1]
+    return NUMBER if _PRICE_ASKED.search(text) else None
 
 
 def typed_items(

@@ -24,6 +24,17 @@ from assistant.question import DATE, NAME, NUMBER, PLACE, analyse, typed_items
         ("What did Sony say it will stop producing?", None),
         ("What is the new owner of the estate Granogue?", NAME),
         ("What is the name of the rocket Blue Origin launched?", NAME),
+        # the phrase that asks comes first; a "when" / "who" after a noun only relates
+        ("Which country was among the hardest hit when the hurricane tore through?", PLACE),
+        ("How old was she when she won the Oscar?", NUMBER),
+        ("Which popular European tourist destination doubled its entry fee?", PLACE),
+        ("Which tech company cut 9,000 jobs as part of cost-reduction measures?", NAME),
+        ("Which state recorded the highest average gas price this week?", PLACE),
+        ("Women who drink what beverage age more healthily?", None),
+        ("A rocket launched from where before crashing into the sea?", PLACE),
+        ("Which US holiday takes place on the third Monday of February?", None),
+        ("What happened to the company after the vote?", None),
+        ("The average price of gas dropped below which level this week?", NUMBER),
     ],
 )
 def test_the_answer_type_asked_for(question, answer_type):
