@@ -6,7 +6,10 @@ Each sentence is scored by three signals (:func:`score_sentences`):
   candidate sentences (a rare name counts more than the story's subject);
 - *meaning*: the cosine similarity of the sentence with its neighbour to the question (the
   embedder already loaded for retrieval);
-- *type*: whether it holds an item of the type asked (a number for "how many" ...).
+- *type*: whether it holds an item of the type asked (a number for "how many" ...);
+
+and, to break ties, the lede and the source's rank. The extractive answerer scores with the
+same signals and one more, what a sentence says beyond the question (its :data:`Weights`).
 
 :func:`select_view` keeps the best sentences within a character budget, and with each one the
 neighbour that completes it (a sentence opening with "He" / "It" / "The company" keeps the one
@@ -19,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from assistant.grounding import Grounding, Sentence
 from assistant.question import QuestionAnalysis
@@ -34,12 +37,24 @@ VIEW_CHARS = 1400
 2,400 characters hold the gold answer more often (0.759 against 0.691 on all 619 RealTimeQA
 questions) but the 0.5B reader answers fewer right from them (BENCHMARKS.md, issue 18)."""
 
-WEIGHTS: dict[Selector, tuple[float, float, float]] = {
-    "lexical": (1.0, 0.0, 0.0),
-    "dense": (0.0, 1.0, 0.0),
-    "blend": (0.3, 0.55, 0.15),
+
+class Weights(NamedTuple):
+    """How much each signal counts in a sentence's score (see the module doc)."""
+
+    words: float
+    meaning: float
+    kind: float  # holds an item of the type asked
+    lede: float = 0.02  # 1 / (1 + position): news puts the answer first
+    rank: float = 0.01  # 1 / (1 + the source's rank)
+    novelty: float = 0.0  # share of the sentence's words the question does not hold
+
+
+WEIGHTS: dict[Selector, Weights] = {
+    "lexical": Weights(1.0, 0.0, 0.0),
+    "dense": Weights(0.0, 1.0, 0.0),
+    "blend": Weights(0.3, 0.55, 0.15),
 }
-"""(words, meaning, type) weights of each selector."""
+"""The weights of each selector; the lede and the source's rank only break ties."""
 PAIRS = False
 """Read a sentence's meaning with the next one (measured: BENCHMARKS.md, issue 18)."""
 _SHORT_WORDS = 8
@@ -64,7 +79,7 @@ def score_sentences(
     selector: Selector = DEFAULT_SELECTOR,
     sources: int | None = VIEW_SOURCES,
     min_words: int = 1,
-    weights: tuple[float, float, float] | None = None,
+    weights: Weights | tuple[float, float, float] | None = None,
     pairs: bool = PAIRS,
 ) -> list[Scored]:
     """Sentences of the first ``sources`` sources with at least ``min_words`` content words,
@@ -73,12 +88,12 @@ def score_sentences(
     candidates = [s for s in grounding.sentences(sources) if len(s.stems) >= min_words]
     if not candidates:
         return []
-    w_words, w_meaning, w_type = weights or WEIGHTS[selector]
-    if grounding.embedder is None and w_meaning:
-        w_words, w_meaning = w_words + w_meaning, 0.0  # no embedder: words stand in
+    w = Weights(*weights) if weights is not None else WEIGHTS[selector]
+    if grounding.embedder is None and w.meaning:
+        w = w._replace(words=w.words + w.meaning, meaning=0.0)  # no embedder: words stand in
     lexical = _lexical(analysis, candidates)
     meaning = [0.0] * len(candidates)
-    if w_meaning:
+    if w.meaning:
         texts = [_with_next(s, grounding) if pairs else s.text for s in candidates]
         meaning = grounding.similarities(analysis.text, texts)
     typed = [1.0 if analysis.items(s.text) else 0.0 for s in candidates]
@@ -86,12 +101,12 @@ def score_sentences(
     scored = [
         Scored(
             s,
-            w_words * lex
-            + w_meaning * sim
-            + w_type * kind
-            # the lede and the best-ranked source break ties: news puts the answer first
-            + 0.02 / (1 + s.position)
-            + 0.01 / (1 + rank[s.n]),
+            w.words * lex
+            + w.meaning * sim
+            + w.kind * kind
+            + w.lede / (1 + s.position)
+            + w.rank / (1 + rank[s.n])
+            + w.novelty * len(s.stems - analysis.stems) / max(len(s.stems), 1),
         )
         for s, lex, sim, kind in zip(candidates, lexical, meaning, typed, strict=True)
     ]
@@ -187,6 +202,7 @@ __all__ = [
     "VIEW_SOURCES",
     "Scored",
     "Selector",
+    "Weights",
     "score_sentences",
     "select_view",
 ]

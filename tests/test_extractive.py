@@ -123,17 +123,19 @@ def test_weak_evidence_is_not_covered(answerer, stories, question):
     assert answerer.answer(question, stories) == NOT_COVERED
 
 
-def test_the_shortest_of_the_near_best_sentences_is_chosen():
-    long = (
-        "Statoil said on Friday that about 600 workers were flown to shore from three platforms "
-        "after a long and difficult night in which the storm, one of the worst in years, grew."
+def test_a_sentence_that_says_more_than_the_question_is_likelier():
+    """Of two sentences holding the same question words, the one that adds more wins, even
+    from the lower-ranked source (words alone: the fake embedder's similarity means nothing)."""
+    echo = "Workers were flown to shore from the platforms, 3 said."
+    says_more = (
+        "About 600 workers were flown to shore from the platforms by helicopter during a storm "
+        "on Friday night."
     )
-    short = "About 600 workers were flown to shore from three platforms on Friday."
-    sources = [make_source(1, "Storm", long), make_source(2, "Storm", short)]
+    sources = [make_source(1, "Storm", echo), make_source(2, "Storm", says_more)]
     answer = ExtractiveAnswerer(max_sentences=1).answer(
         "How many workers were flown to shore from the platforms?", sources
     )
-    assert answer == "About 600 workers were flown to shore from three platforms on Friday [2]."
+    assert answer == f"{says_more[:-1]} [2]."
 
 
 def test_an_articles_own_question_is_no_answer():
@@ -150,28 +152,12 @@ def test_an_articles_own_question_is_no_answer():
     )
 
 
-def test_the_name_the_sources_agree_on_wins_over_one_close_sentence():
-    question = "Who will lead the new national rail agency?"
+def test_only_a_source_naming_what_the_question_names_answers(answerer):
+    question = "Who will lead the new rail agency in Wales?"
     sources = [
-        make_source(1, "Rail", "Alice Brown will lead the new national rail agency review."),
-        make_source(2, "Rail", "Carol White will lead the new rail agency from March."),
-        make_source(3, "Rail", "The national rail agency will be led by Carol White, a minister."),
+        make_source(1, "Rail", "Alice Brown will lead the new rail agency, ministers said."),
+        make_source(2, "Rail agency in Wales", "Carol White will lead the new rail agency."),
     ]
-    answer = ExtractiveAnswerer(max_sentences=1).answer(question, sources)
+    answer = answerer.answer(question, sources)
     assert "Carol White" in answer and "Alice Brown" not in answer
-    # a place is not voted on: datelines repeat whether or not they answer
-    where = "Where will the new national rail agency be based?"
-    places = [
-        make_source(1, "Rail", "The new national rail agency will be based in Leeds."),
-        make_source(
-            2,
-            "Rail",
-            "In London, ministers said the new national rail agency will be based in the north.",
-        ),
-        make_source(
-            3,
-            "Rail",
-            "London officials said the new national rail agency will be based outside the capital.",
-        ),
-    ]
-    assert "Leeds" in ExtractiveAnswerer(max_sentences=1).answer(where, places)
+    assert answerer.answer(question, sources[:1]) == NOT_COVERED
