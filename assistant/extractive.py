@@ -5,9 +5,9 @@ the question's rare words, its meaning, an item of the type asked, the lede, the
 and how much it says beyond the question). The answer is the likeliest sentence that covers
 the question's topic and holds something of the type asked (a name for "who", a date for
 "when", a number for "how many / how much", see :mod:`assistant.question`), with the next
-likeliest that keeps the answer short. A sentence answers only from a source that names all
-the question names ("Kosovo" in "When will the ECB next raise rates in Kosovo?"). On weak
-evidence it replies not covered. It reads the answer's
+likeliest of the same article that keeps the answer short. A sentence answers only from a
+source that names all the question names ("Kosovo" in "When will the ECB next raise rates in
+Kosovo?"). On weak evidence it replies not covered. It reads the answer's
 :class:`~assistant.grounding.Grounding`: the sentences, stems and vectors the gate and the
 verifier read too.
 """
@@ -38,7 +38,8 @@ MIN_COVERAGE = 0.6
 """Share of the question's topic words a sentence (with its title and next sentence) must hold."""
 MAX_ANSWER_WORDS = 58
 MAX_ANSWER_CHARS = 390
-"""The likeliest other sentence that keeps the answer this short is added to the first."""
+"""The likeliest other sentence of the first one's article that keeps the answer this short
+is added to it."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class ExtractiveAnswerer:
         for other in candidates[1:]:
             if len(chosen) >= self.max_sentences:
                 break
+            if other.n != chosen[0].n:
+                continue  # another article's sentence would cite a source without the answer
             text = " ".join(c.text for c in [*chosen, other])
             if len(text.split()) <= MAX_ANSWER_WORDS and len(text) <= MAX_ANSWER_CHARS:
                 chosen.append(other)

@@ -161,3 +161,15 @@ def test_only_a_source_naming_what_the_question_names_answers(answerer):
     answer = answerer.answer(question, sources)
     assert "Carol White" in answer and "Alice Brown" not in answer
     assert answerer.answer(question, sources[:1]) == NOT_COVERED
+
+
+def test_the_second_sentence_comes_from_the_first_ones_article():
+    """A second sentence from another article would cite a source that may not hold the answer."""
+    question = "How many workers were flown to shore from the Snorre platform?"
+    first = "About 600 workers were flown to shore from the Snorre platform on Friday."
+    same = "Statoil said 150 more workers stayed on the Snorre platform."
+    other = "Eight workers were flown to shore from the Snorre platform in 2004."
+    sources = [make_source(1, "Snorre", f"{first} {same}"), make_source(2, "Snorre", other)]
+    answer = ExtractiveAnswerer().answer(question, sources)
+    assert answer.startswith("About 600 workers") and "[2]" not in answer
+    assert "150 more workers stayed" in answer
