@@ -8,6 +8,7 @@ from assistant.backends.fake import ScriptedModel
 from assistant.backends.local import LOCAL_MODELS
 from assistant.backends.prompting import READER
 from assistant.chain import AnswerChain
+from assistant.extractive import ExtractiveAnswerer
 from assistant.grounding import Grounding
 from assistant.prompts import NOT_COVERED
 from assistant.question import analyse
@@ -34,7 +35,9 @@ def test_a_sentence_with_an_answer_is_streamed_as_the_model_wrote_it() -> None:
 
 def test_a_sentence_repeating_the_question_gets_the_extractive_answer() -> None:
     reader, model = _reader("Workers were flown to shore after the storm [3].")
-    assert _answer(reader) == "About 600 workers were flown to shore by helicopter [3]."
+    answer = _answer(reader)
+    assert answer == ExtractiveAnswerer().answer(QUESTION, three_sources())
+    assert answer.startswith("About 600 workers were flown to shore by helicopter [3].")
     assert len(model.sent) == 1  # nothing more asked of the model
     assert reader.last_reply == "Workers were flown to shore after the storm [3]."
 
