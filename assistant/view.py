@@ -79,7 +79,7 @@ def score_sentences(
     selector: Selector = DEFAULT_SELECTOR,
     sources: int | None = VIEW_SOURCES,
     min_words: int = 1,
-    weights: Weights | tuple[float, float, float] | None = None,
+    weights: Weights | None = None,
     pairs: bool = PAIRS,
 ) -> list[Scored]:
     """Sentences of the first ``sources`` sources with at least ``min_words`` content words,
@@ -88,7 +88,7 @@ def score_sentences(
     candidates = [s for s in grounding.sentences(sources) if len(s.stems) >= min_words]
     if not candidates:
         return []
-    w = Weights(*weights) if weights is not None else WEIGHTS[selector]
+    w = weights or WEIGHTS[selector]
     if grounding.embedder is None and w.meaning:
         w = w._replace(words=w.words + w.meaning, meaning=0.0)  # no embedder: words stand in
     lexical = _lexical(analysis, candidates)

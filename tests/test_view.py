@@ -9,7 +9,7 @@ import pytest
 from assistant.backends.prompting import READER
 from assistant.grounding import Grounding
 from assistant.question import analyse
-from assistant.view import score_sentences, select_view
+from assistant.view import Weights, score_sentences, select_view
 from index.fakes import FakeEmbedder
 from tests.fixtures.answering.sources import make_source
 
@@ -54,7 +54,7 @@ def test_every_selector_ranks_every_sentence(selector) -> None:
 
 def test_the_answer_type_lifts_sentences_holding_one() -> None:
     analysis = analyse("How many agenda items were discussed?")
-    typed = score_sentences(analysis, _grounding(), weights=(0.0, 0.0, 1.0))
+    typed = score_sentences(analysis, _grounding(), weights=Weights(0.0, 0.0, 1.0))
     assert any(ch.isdigit() for ch in typed[0].sentence.text)
 
 
