@@ -2,10 +2,12 @@
 
 A sentence is *supported* by a source when most of its content words occur in the source
 (every number must), or, failing that, when enough of them do and its embedding is close to
-one of the source's sentences. A short answer ("Toronto."), or the question restated around
-one, is checked together with the question. Unsupported sentences are removed: what the
-reader sees is grounded in the articles. Works on a whole answer (:func:`verify_citations`)
-or sentence by sentence while the model streams (:class:`CitationVerifier`).
+one of the source's sentences; and only by a source naming what the question names (each
+name's last word, :attr:`~assistant.question.QuestionAnalysis.name_heads`). A short answer
+("Toronto."), or the question restated around one, is checked together with the question.
+Unsupported sentences are removed: what the reader sees is grounded in the articles. Works on
+a whole answer (:func:`verify_citations`) or sentence by sentence while the model streams
+(:class:`CitationVerifier`).
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ class CitationVerifier:
         self._question = question
         self._question_stems = content_stems(question)
         self._analysis = analyse(question) if question else None
+        self._names = self._analysis.name_heads if self._analysis else frozenset()
         self._shown: list[str] = []
         self._pending: list[str] = []  # sentences without content words, shown with the next
         self._seen: set[str] = set()
@@ -210,6 +213,8 @@ class CitationVerifier:
         """Sources that support the sentence: its own valid citations, else the best one."""
         supported: list[tuple[float, int]] = []
         for n, source in self._sources.items():
+            if not self._names <= source.title_stems | source.stems:
+                continue  # a story that does not name "Kosovo" says nothing of Kosovo
             if any(len(c & source.stems) < SUPPORT_LEXICAL * len(c) for c in clauses):
                 continue
             score = self._support(text, stems, source, required)

@@ -62,6 +62,14 @@ NAME_RUN = re.compile(
     r"\b[A-Z][\w'’.&-]*(?:\s+(?:(?:of|the|de|da|del|van|von|al|bin|and|for|&)\s+)?[A-Z][\w'’.&-]*)*"
 )
 """A run of capitalised words: a name, a place, an organisation."""
+_NAME_SUFFIX = re.compile(r"\s+(?:Jr|Sr|II|III|IV)\.?$")
+_SENTENCE_OPENS = re.compile(r"(?:^|[.?!][\"'”’)]?\s+)$")
+"""Text before a word that opens a sentence (capitalised, but no name: "Around how much ...")."""
+_SETTING = frozenset(
+    content_stems("US U.S. America American Americans Earth world " + " ".join(MONTH_NAMES))
+)
+"""Names a question gives as its setting ("across the US each June", "on Earth") that a story
+need not spell out."""
 _NOT_NAMES = frozenset(
     words(
         "the a an this that these those he she it they we i you his her their its our mr mrs "
@@ -82,6 +90,7 @@ class QuestionAnalysis:
     stems: frozenset[str]  # all its content words, stemmed
     terms: frozenset[str]  # its topic words: ``stems`` without the frame ("how many ...")
     names: frozenset[str]  # stems of the names it holds after its first word
+    name_heads: frozenset[str] = frozenset()  # each name's last word ("Trump"), not the setting
 
     def items(self, text: str) -> list[str]:
         """Items of the asked type in ``text`` that the question does not already hold."""
@@ -93,11 +102,12 @@ def analyse(question: str | QuestionAnalysis, as_of: datetime | None = None) -> 
     if isinstance(question, QuestionAnalysis):
         return question
     stems = frozenset(content_stems(question))
-    names = frozenset(
-        stem
+    runs = [match.group(0) for match in NAME_RUN.finditer(question) if match.start() > 0]
+    names = frozenset(stem for run in runs for stem in content_stems(run))
+    heads = (
+        content_stems(_NAME_SUFFIX.sub("", match.group(0)).split()[-1])
         for match in NAME_RUN.finditer(question)
-        if match.start() > 0
-        for stem in content_stems(match.group(0))
+        if not _SENTENCE_OPENS.search(question[: match.start()])
     )
     return QuestionAnalysis(
         text=question,
@@ -106,6 +116,7 @@ def analyse(question: str | QuestionAnalysis, as_of: datetime | None = None) -> 
         stems=stems,
         terms=(stems - _FRAME) or stems,
         names=names - _FRAME,
+        name_heads=frozenset(stem for head in heads for stem in head) - _FRAME - _SETTING,
     )
 
 

@@ -341,3 +341,25 @@ def test_the_question_restated_around_its_answer_is_checked_with_the_question(
     _, citations, is_covered = verify_citations(answer, sources, question=company)
     assert is_covered is covered
     assert [c.n for c in citations] == ([3] if covered else [])
+
+
+def test_a_story_that_does_not_name_what_the_question_names_supports_no_answer() -> None:
+    """The answer "10,000 jobs" from a story about another company is not the answer."""
+    other = make_source(
+        1, "Automaker trims staff", "Ford said on Monday it would cut 10,000 jobs in Europe."
+    )
+    named = make_source(
+        2, "Carmaker trims staff", "Stellantis said on Monday it would cut 10,000 jobs in Europe."
+    )
+    question = "How many jobs will Stellantis cut in Europe?"
+    answer = "The company will cut 10,000 jobs in Europe."
+    assert not verify_citations(answer, [other], question=question)[2]
+    _, citations, covered = verify_citations(answer, [other, named], question=question)
+    assert covered and [c.n for c in citations] == [2]
+    # the name's last word is enough ("President Donald Trump" -> "Trump"), and a setting the
+    # question gives ("in the US") need not be spelled out
+    trump = make_source(
+        1, "Milk returns", "President Trump signed a bill allowing whole milk in school lunches."
+    )
+    question = "Which beverage is allowed in US school lunches after President Donald Trump signed?"
+    assert verify_citations("Whole milk [1].", [trump], question=question)[2]

@@ -69,3 +69,17 @@ def test_a_yes_or_no_question_opens_with_an_auxiliary_and_asks_no_wh_word() -> N
     assert not asks_yes_or_no("Was it Kuwait or Qatar that shut which airport?")
     assert not asks_yes_or_no("Israel and Hamas agreed to a ceasefire in which territory?")
     assert not asks_yes_or_no("")
+
+
+@pytest.mark.parametrize(
+    ("question", "heads"),
+    [
+        ("When will the ECB next raise rates in Kosovo?", {"ecb", "kosovo"}),
+        ("Which drink did President Donald Trump allow in US schools?", {"trump"}),
+        ("Which celebration is observed across the US each June?", set()),
+        ("Who called Robert F. Kennedy Jr a predator?", {"kennedi"}),
+        ("Trump sold gold cards this week. Around how much do they cost?", set()),
+    ],
+)
+def test_the_names_a_source_must_hold_are_each_names_last_word(question, heads) -> None:
+    assert analyse(question).name_heads == heads
