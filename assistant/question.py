@@ -63,6 +63,7 @@ NAME_RUN = re.compile(
 )
 """A run of capitalised words: a name, a place, an organisation."""
 _NAME_SUFFIX = re.compile(r"\s+(?:Jr|Sr|II|III|IV)\.?$")
+"""What follows a name's last word ("Robert F. Kennedy Jr")."""
 _SENTENCE_OPENS = re.compile(r"(?:^|[.?!][\"'”’)]?\s+)$")
 """Text before a word that opens a sentence (capitalised, but no name: "Around how much ...")."""
 _SETTING = frozenset(
