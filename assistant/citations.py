@@ -96,7 +96,9 @@ class CitationVerifier:
         self._question = question
         self._question_stems = content_stems(question)
         self._analysis = analyse(question) if question else None
-        self._names = self._analysis.name_heads if self._analysis else frozenset()
+        names = self._analysis.name_heads if self._analysis else frozenset()
+        # only a source naming what the question names can support an answer
+        self._naming = {n for n, source in self._sources.items() if names <= source.stems}
         self._shown: list[str] = []
         self._pending: list[str] = []  # sentences without content words, shown with the next
         self._seen: set[str] = set()
@@ -213,7 +215,7 @@ class CitationVerifier:
         """Sources that support the sentence: its own valid citations, else the best one."""
         supported: list[tuple[float, int]] = []
         for n, source in self._sources.items():
-            if not self._names <= source.title_stems | source.stems:
+            if n not in self._naming:
                 continue  # a story that does not name "Kosovo" says nothing of Kosovo
             if any(len(c & source.stems) < SUPPORT_LEXICAL * len(c) for c in clauses):
                 continue

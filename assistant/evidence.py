@@ -126,7 +126,7 @@ def name_coverage(question: str | QuestionAnalysis, sources: Sequence[Source] | 
     if not names:
         return 1.0
     grounding = Grounding.of(sources)
-    held = [len(names & (g.title_stems | g.stems)) / len(names) for g in grounding.sources]
+    held = [len(names & g.stems) / len(names) for g in grounding.sources]  # title included
     return max(held, default=0.0)
 
 

@@ -103,12 +103,12 @@ def analyse(question: str | QuestionAnalysis, as_of: datetime | None = None) -> 
     if isinstance(question, QuestionAnalysis):
         return question
     stems = frozenset(content_stems(question))
-    runs = [match.group(0) for match in NAME_RUN.finditer(question) if match.start() > 0]
-    names = frozenset(stem for run in runs for stem in content_stems(run))
+    runs = [match for match in NAME_RUN.finditer(question) if match.start() > 0]
+    names = frozenset(stem for run in runs for stem in content_stems(run.group(0)))
     heads = (
-        content_stems(_NAME_SUFFIX.sub("", match.group(0)).split()[-1])
-        for match in NAME_RUN.finditer(question)
-        if not _SENTENCE_OPENS.search(question[: match.start()])
+        content_stems(_NAME_SUFFIX.sub("", run.group(0)).split()[-1])
+        for run in runs
+        if not _SENTENCE_OPENS.search(question[: run.start()])
     )
     return QuestionAnalysis(
         text=question,

@@ -29,8 +29,13 @@ from typing import Any
 from assistant.backends.base import ChatModel, Message
 from assistant.backends.local import local_model_spec
 from assistant.backends.reader import Reader
-from assistant.evaluation.answers import AnswerFinder, evaluate_answers, refusal_shares
-from assistant.evaluation.data import load_corpus, load_questions, select_questions
+from assistant.evaluation.answers import (
+    AnswerFinder,
+    evaluate_answers,
+    outcome_of,
+    refusal_shares,
+)
+from assistant.evaluation.data import load_corpus, load_questions
 from assistant.evaluation.metrics import answer_scores
 from assistant.evaluation.retrieval import make_retrievers
 from assistant.prompts import NOT_COVERED
@@ -124,8 +129,6 @@ def compare(
 
 def scores_of(details: Sequence[dict[str, Any]]) -> dict[str, float | None]:
     """The evaluation's answer scores over per-question records."""
-    from assistant.evaluation.answers import outcome_of
-
     outcomes = [outcome_of(d["answers"][BACKEND]) for d in details if BACKEND in d["answers"]]
     return {**answer_scores(outcomes), **refusal_shares(details, BACKEND)}
 
@@ -143,9 +146,7 @@ def replay(
     ``reader_for`` puts around it (default: the configured local model's, echo guard and
     all)."""
     wanted = {record["id"] for record in records}
-    questions = [
-        q for q in select_questions(load_questions(questions_path), limit=None) if q.id in wanted
-    ][:limit]
+    questions = [q for q in load_questions(questions_path) if q.id in wanted][:limit]
     embedder = embedder if embedder is not None else load_embedder(settings)
     retriever = PhaseRetriever(make_retrievers(settings, embedder, ("hybrid",))["hybrid"])
     model = ReplayModel(recorded_replies(records), retriever)
