@@ -1,6 +1,6 @@
 """The one home of text analysis shared by the index and the assistant: stopword lists, word
-splitting, the sentence splitter (nupunkt), the stemmer (Snowball English), month and weekday
-names, and the dateline patterns.
+splitting, the sentence splitter (nupunkt), the stemmer (Snowball English over lemminflect's
+verb lemmas), month and weekday names, and the dateline patterns.
 
 It lives in ``index`` (the lower layer, which never imports ``assistant``); the answer-side
 helpers in ``assistant/text.py`` (sentences, ``[n]`` markers) build on it. Each stopword list
@@ -134,13 +134,27 @@ _STEMMER = Stemmer.Stemmer("english")
 
 @lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
-    """The Snowball (Porter 2) English stem of a lower-cased word; numbers stay as they are and
-    a possessive ``'s`` is dropped. The one stemmer of Newsdesk."""
+    """The Snowball (Porter 2) English stem of a lower-cased word, a word that can only be a
+    verb form stemmed as its lemma ("kept" as "keep", "won" as "win": :func:`verb_lemma`);
+    numbers stay as they are and a possessive ``'s`` is dropped. The one stemmer of Newsdesk."""
     if word.endswith("'s"):
         word = word[:-2]
     if not word.isalpha():
         return word
-    return str(_STEMMER.stemWord(word))
+    return str(_STEMMER.stemWord(verb_lemma(word)))
+
+
+def verb_lemma(word: str) -> str:
+    """The dictionary lemma of a lower-cased word whose only reading is a verb form (lemminflect:
+    "kept" -> "keep", "won" -> "win", "flew" -> "fly"), so a question's "did ... keep" meets a
+    story's "kept"; a word that can also be a noun or an adjective ("left", "saw", "rose",
+    "born") stays as it is. lemminflect loads its tables (~0.4 s) on the first call."""
+    from lemminflect import getAllLemmas
+
+    readings = getAllLemmas(word)
+    if set(readings) == {"VERB"}:
+        return str(readings["VERB"][0])
+    return word
 
 
 def content_stems(text: str) -> set[str]:

@@ -101,6 +101,7 @@ def test_the_readme_kosovo_question_is_not_answered_from_a_norway_story(answerer
         ("How many workers did Statoil fly to shore?", "about 600 workers"),
         ("How much oil output was halted at the Snorre and Statfjord fields?", "150,000 barrels"),
         ("Who is the president of the European Central Bank?", "Jean-Claude Trichet"),
+        ("What interest rate did the ECB keep?", "4.0 percent"),
         ("When did Kosovo Serbs rally in Mitrovica?", "on Sunday"),
         ("Where did Kosovo Serbs rally against independence?", "Mitrovica"),
     ],

@@ -42,7 +42,7 @@ def test_sentence_stream_waits_for_the_next_sentence_and_its_citations():
 def test_text_helpers():
     assert citation_numbers("a [1] b [2, 3] c [Source 4] d [2007-11-27]") == [1, 2, 3, 4]
     assert content_stems("The talks were held in Brussels on December 10") == {
-        "talk", "held", "brussel", "decemb", "10"
+        "talk", "hold", "brussel", "decemb", "10"
     }  # fmt: skip
 
 
@@ -58,6 +58,16 @@ def test_one_snowball_stemmer_keeps_word_families_apart() -> None:
     assert stem("votes") == stem("voted") == stem("voting")
     assert stem("rallies") == stem("rallied")
     assert stem("Iran's".lower()) == "iran" and stem("2025") == "2025"
+
+
+def test_a_past_form_meets_its_verb_and_a_word_with_other_readings_stays() -> None:
+    from index.text import stem
+
+    for past, verb in [("kept", "keep"), ("won", "win"), ("flew", "fly"), ("sold", "sell")]:
+        assert stem(past) == stem(verb)
+    for word, other in [("left", "leave"), ("saw", "see"), ("rose", "rise"), ("born", "bear")]:
+        assert stem(word) != stem(other)  # a side, a tool, a flower, an adjective
+    assert stem("media") == "media" and stem("news") == "news"
 
 
 def test_one_sentence_splitter_for_chunks_and_answers() -> None:

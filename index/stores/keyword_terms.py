@@ -1,9 +1,11 @@
 """The keyword index's text analysis: one function for chunks, articles and queries alike.
 
 Words are lower-cased ``\\w+`` runs, the keyword stopwords (``index.text.KEYWORD_STOPWORDS``)
-are dropped and the rest stemmed by the project's one stemmer (PyStemmer, English). The index
-stores these terms separated by spaces and splits them on whitespace only, so a document and a
-query always go through this same code (changing it: bump ``keyword_index.FORMAT``).
+are dropped and the rest stemmed by Snowball English (PyStemmer), the algorithm of
+``index.text.stem`` without its verb lemmas: the terms are a stored format, and the lemmas were
+measured for grounding, not for retrieval. The index stores these terms separated by spaces
+and splits them on whitespace only, so a document and a query always go through this same code
+(changing it: bump ``keyword_index.FORMAT``).
 """
 
 from __future__ import annotations
