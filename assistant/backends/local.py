@@ -46,7 +46,7 @@ LOCAL_MODELS: dict[str, LocalModel] = {
     "qwen2.5-0.5b": LocalModel(QWEN_05B, READER, instruct=True, max_tokens=96,
                                reader=EchoGuardedReader, reencode=True),
     "qwen2.5-1.5b": LocalModel(QWEN_15B, READER, instruct=True, max_tokens=96,
-                               reader=EchoGuardedReader),
+                               reader=EchoGuardedReader, reencode=True),
     "gemma3-270m": LocalModel(GEMMA_270M, COMPLETION, instruct=False, max_tokens=48,
                               extra_stop=("\n",)),
 }  # fmt: skip
