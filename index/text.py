@@ -132,6 +132,13 @@ def sentences(text: str) -> list[str]:
 _STEMMER = Stemmer.Stemmer("english")
 
 
+def snowball_stems(words: list[str]) -> list[str]:
+    """The plain Snowball (Porter 2) English stems of lower-cased words, in one call: the
+    keyword index's stored terms (``index.stores.keyword_terms``), which keep no verb lemmas."""
+    stems: list[str] = _STEMMER.stemWords(words)
+    return stems
+
+
 @lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """The Snowball (Porter 2) English stem of a lower-cased word, a word that can only be a

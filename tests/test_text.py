@@ -70,6 +70,16 @@ def test_a_past_form_meets_its_verb_and_a_word_with_other_readings_stays() -> No
     assert stem("media") == "media" and stem("news") == "news"
 
 
+def test_the_keyword_index_keeps_plain_snowball_stems_from_the_one_stemmer() -> None:
+    """Its terms are a stored format: the verb lemmas of ``stem`` do not reach them."""
+    from index.stores.keyword_terms import terms
+    from index.text import snowball_stems, stem
+
+    assert snowball_stems(["kept", "running", "talks"]) == ["kept", "run", "talk"]
+    assert terms("Kept running talks") == ["kept", "run", "talk"]
+    assert stem("kept") == "keep"
+
+
 def test_one_sentence_splitter_for_chunks_and_answers() -> None:
     from index.text import sentence_spans, sentences
 
