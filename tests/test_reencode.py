@@ -8,6 +8,7 @@ import pytest
 
 from assistant.backends import local
 from assistant.backends.reencode import SUFFIX, quantize_in_child, reencoded
+from assistant.backends.served import ServedModelBackend
 from index.settings import Settings
 
 
@@ -92,6 +93,25 @@ def test_the_readers_view_budget_and_sources_are_settings(
     assert (default.chars, default.sources) == (local.READER.chars, local.READER.sources)
     wider = local.local_model_spec(settings.with_overrides(view_chars=2400, view_sources=5))
     assert (wider.style.chars, wider.style.sources) == (2400, 5)
+
+
+def test_a_base_model_is_sent_plain_text_and_an_instruct_model_chat_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Gemma has no chat template: through one it echoed the instruction and answered none of
+    29 questions (the view budget's copy of its style had made it look like a chat style)."""
+    monkeypatch.setattr(local, "assemble_gguf", lambda spec, cache_dir: tmp_path / "m.gguf")
+    settings = Settings(
+        home=tmp_path / "home", cache_dir=tmp_path / "cache", local_weights="packaged"
+    )
+    for view_chars in (None, 1600):
+        chosen = settings.with_overrides(view_chars=view_chars)
+        gemma = local.make_local_backend(chosen.with_overrides(local_model="gemma3-270m"))
+        qwen = local.make_local_backend(chosen)
+        assert isinstance(gemma.model, ServedModelBackend)
+        assert isinstance(qwen.model, ServedModelBackend)
+        assert (gemma.model.chat, qwen.model.chat) == (False, True)
+        assert gemma.model.process.pid is None  # nothing started
 
 
 def test_a_file_llama_cpp_cannot_read_is_used_as_it_is(

@@ -78,7 +78,7 @@ def make_local_backend(settings: Settings) -> Reader:
     )
     model = ServedModelBackend(
         process,
-        chat=spec.style is not COMPLETION,
+        chat=spec.style.chat,
         extra_stop=spec.extra_stop,
         timeout=settings.answer_timeout,
         name=spec.name,

@@ -44,7 +44,9 @@ class PromptStyle:
     None); ``sources`` caps the sources shown; ``chars`` set: the sentences ``selector`` picks
     within that many characters (:func:`~assistant.view.select_view`), else every source's
     text trimmed to ``text_chars`` in all. ``example``: a template holding a worked example
-    (a user turn and the reply we want), sent before the question.
+    (a user turn and the reply we want), sent before the question. ``chat``: sent as chat
+    messages through the model's template; False: one plain text that the model continues
+    after "Answer:" (a base model has no chat template).
     """
 
     name: str
@@ -55,6 +57,7 @@ class PromptStyle:
     text_chars: int = 12_000
     selector: Selector = DEFAULT_SELECTOR
     example: str | None = None
+    chat: bool = True
 
     def messages(self, question: QuestionAnalysis | str, grounding: Grounding) -> list[Message]:
         """The chat messages for ``question`` over ``grounding``."""
@@ -112,7 +115,7 @@ READER = PromptStyle(
 READER_EXAMPLE = replace(READER, name="reader-example", example="reader_example")
 """READER after a worked example of our own (measured, not the default: the 0.5B model copied
 the example's answer when its sources did not hold one; BENCHMARKS.md, issue 18)."""
-COMPLETION = PromptStyle("completion", user="answer_compact", sources=3, chars=1200)
+COMPLETION = PromptStyle("completion", user="answer_compact", sources=3, chars=1200, chat=False)
 
 
 def condense_messages(question: str, history: History) -> list[Message]:
