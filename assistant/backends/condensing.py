@@ -21,6 +21,9 @@ _DEICTIC = {
     "it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "that", "this",
     "those", "these", "then", "also", "else", "other", "others",
 }  # fmt: skip
+_POSSESSIVES = {"its", "their", "his"}
+"""Deictic words that, after a name in the same question, point at that name ("What did the
+ECB do with its deposit rate?"), not back at the conversation."""
 _OPENINGS = ("and ", "what about", "how about", "why", "so ", "but ", "also ")
 _THE_THING = re.compile(r"\bthe\s+(?!first\b|last\b|latest\b|most\b|new\b)[a-z]+", re.I)
 _WAS_THERE = re.compile(r"\b(?:is|are|was|were|be)\s+there\b|\bthere\s+(?:is|are|was|were)\b")
@@ -30,15 +33,19 @@ def leans_on_conversation(question: str) -> bool:
     """True when ``question`` needs the conversation to be understood: it is very short, opens
     like a follow-up ("and ...", "what about ..."), points back ("it", "they", "there" as a
     place), or speaks of "the" thing without naming anything ("Who is leading the
-    negotiations?"). A question that names its topic stands alone."""
+    negotiations?"). A question that names its topic stands alone, its possessives after the
+    name too ("What did the ECB do with its deposit rate?")."""
     lowered = question.lower().strip()
     if len(words(lowered)) <= 4 or lowered.startswith(_OPENINGS):
         return True
+    # the opening word is capitalised, not a name: "Did Statoil ..." names Statoil
+    names = [m for m in NAME_RUN.finditer(question[:1].lower() + question[1:]) if m.start() > 0]
     # "this" in "this week" is a time phrase, not a pointer back to the conversation
     said = words(_WAS_THERE.sub(" ", _without_time_phrase(lowered)))
-    if _DEICTIC & set(said) or "there" in said:
+    after_name = words(question[names[0].end() :].lower()) if names else []
+    pointers = (_DEICTIC & set(said)) - (_POSSESSIVES & set(after_name))
+    if pointers or "there" in said:
         return True
-    names = [m for m in NAME_RUN.finditer(question) if m.start() > 0]
     topic = [w for w in said if w not in QUERY_STOPWORDS]
     return not names and bool(_THE_THING.search(question)) and len(topic) <= 3
 
