@@ -129,7 +129,11 @@ def index_clear(ctx: click.Context, yes: bool, no_wait: bool) -> None:
 @click.option(
     "--every", default="30m", show_default=True, help="Time between rounds: 45s, 30m, 2h, 1d."
 )
-@click.option("--once", is_flag=True, help="One round, then exit.")
+@click.option(
+    "--once",
+    is_flag=True,
+    help="One round, then exit: 3 when a source failed or still waits to be retried.",
+)
 @click.option(
     "--prune",
     is_flag=True,
@@ -153,7 +157,7 @@ def index_watch(ctx: click.Context, every: str, once: bool, prune: bool) -> None
     refresher = Refresher(settings_of(ctx), prune=prune, notify=lambda line: click.echo(line))
     if once:
         report = refresher.run_once(seconds)
-        sys.exit(EXIT_REJECTED if report.failed else 0)
+        sys.exit(EXIT_REJECTED if report.failed or report.waiting else 0)
 
     def stop(number: int, frame: object) -> None:  # finish the source being read, then stop
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C: at once

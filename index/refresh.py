@@ -100,6 +100,7 @@ class Refresher:
                 now = self._clock()
                 if not self._due(status, now, every):
                     report.waiting.append(source)
+                    self._notify_waiting(status, now, every)
                     continue
                 validators: dict[str, str | None] = {}
                 if "://" in source:
@@ -183,6 +184,13 @@ class Refresher:
         if not status.failures or status.last_checked is None:
             return True
         return now >= status.last_checked + backoff(status.failures, every, self.settings) * 0.95
+
+    def _notify_waiting(self, status: SourceStatus, now: float, every: float) -> None:
+        due = (status.last_checked or now) + backoff(status.failures, every, self.settings)
+        self._notify(
+            f"{status.source}: still failing ({status.last_error}, {status.failures} in a row);"
+            f" next try in {_duration(max(due - now, 0.0))}"
+        )
 
     def _failed(
         self,

@@ -125,6 +125,8 @@ def test_a_feed_refreshed_through_changes_304_failures_and_hangs(
     checked_at = clock.now
     clock.now += EVERY / 2  # backing off: not tried before `every` has passed
     assert refresher.run_once(EVERY).waiting == [url]
+    assert lines[-1].startswith(f"{url}: still failing (could not fetch URL: HTTP 500 Internal")
+    assert lines[-1].endswith("1 in a row); next try in 5m")
     clock.now = checked_at + EVERY
     feed.mode = "hang"
     assert refresher.run_once(EVERY).failed == {url: "could not fetch URL"}
@@ -236,6 +238,11 @@ def test_watch_once_exit_code(tmp_path: Path, feed_server: tuple[Server, Feed]) 
     got = CliRunner().invoke(main, ["--home", str(home), "index", "watch", "--once"], env=env)
     assert got.exit_code == 3, got.output
     assert "404" in got.output
+    # Right after: the source is not tried again yet, and that is still a failing source.
+    again = CliRunner().invoke(main, ["--home", str(home), "index", "watch", "--once"], env=env)
+    assert again.exit_code == 3, again.output
+    assert "still failing" in again.output and "404" in again.output
+    assert "next try in" in again.output
 
 
 def test_ui_refresh_every_runs_the_refresher_beside_the_page(
