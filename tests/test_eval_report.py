@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
-from assistant.evaluation.report import markdown, print_tables, write_report
+from assistant.evaluation.report import markdown, print_tables, tables_console, write_report
 from assistant.evaluation.runner import EvalConfig, EvalResult
 
 
@@ -67,6 +69,20 @@ def test_terminal_tables() -> None:
     assert "Retrieval, article level (4 questions)" in text
     assert "naive LangChain" in text and "0.625" in text
     assert "extractive" in text and "false refusal" in text
+
+
+def test_tables_written_to_a_file_or_pipe_are_not_cut_to_80_columns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    out = io.StringIO()
+    print_tables(_result(), tables_console(out))
+    lines = out.getvalue().splitlines()
+    assert "…" not in out.getvalue()
+    assert "gold in view" in out.getvalue() and "not covered, gold in view" in out.getvalue()
+    assert max(len(line) for line in lines) > 80
+    monkeypatch.setenv("COLUMNS", "100")  # the user's own width wins
+    assert tables_console(io.StringIO()).width == 100
 
 
 def test_json_shape() -> None:

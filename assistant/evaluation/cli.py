@@ -145,8 +145,6 @@ def eval_command(
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
         return
-    from rich.console import Console
+    from assistant.evaluation.report import print_tables, tables_console
 
-    from assistant.evaluation.report import print_tables
-
-    print_tables(result, Console())
+    print_tables(result, tables_console())

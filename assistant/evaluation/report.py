@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from assistant.evaluation.metrics import MAX_ANSWER_CHARS, MAX_ANSWER_WORDS
 from index.errors import MissingExtra
@@ -23,6 +24,20 @@ RETRIEVER_LABELS = {
 ANSWER_MEASURES = ("accuracy", "citation_precision", "abstention", "false_refusal")
 MORE_MEASURES = ("choice_accuracy", "not_covered_gold_in_view", "label_free")
 MORE_LABELS = ("choice accuracy", "not covered, gold in view", "gold in view")
+
+
+PIPED_WIDTH = 200  # wide enough for every table, so a redirected output is not cut at 80
+
+
+def tables_console(file: IO[str] | None = None) -> Console:
+    """A console for the tables: the terminal's width, or ``PIPED_WIDTH`` when the output is a
+    file or a pipe (rich would cut the tables to 80 columns) unless ``COLUMNS`` says otherwise."""
+    from rich.console import Console
+
+    console = Console(file=file)
+    if console.is_terminal or "COLUMNS" in os.environ:
+        return console
+    return Console(file=file, width=PIPED_WIDTH)
 
 
 def print_tables(result: EvalResult, console: Console) -> None:
