@@ -123,6 +123,14 @@ def index_clear(ctx: click.Context, yes: bool, no_wait: bool) -> None:
         click.confirm(f"Delete the index in {settings.home}?", abort=True)
     index.clear(settings, wait=not no_wait)
     click.echo(f"Cleared the index in {settings.home}.")
+    from assistant.evaluation.runner import evaluations_folder
+
+    evaluations = evaluations_folder(settings)
+    if evaluations.is_dir() and any(evaluations.iterdir()):
+        click.echo(
+            f"The indexes `newsdesk eval` built are kept in {evaluations}; "
+            "delete that folder to free their space."
+        )
 
 
 @index_group.command("watch")

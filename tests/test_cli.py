@@ -133,13 +133,15 @@ def test_build_ask_stats_update_clear(runner: CliRunner, news: Path, tmp_path: P
     assert updated.exit_code == 0, updated.output
     assert "4 unchanged" in updated.output
 
+    (home / "eval" / "0123456789abcdef").mkdir(parents=True)  # an index `newsdesk eval` built
     cleared = runner.invoke(main, ["--home", str(home), "index", "clear", "--yes"])
     assert cleared.exit_code == 0
     after = _stats(runner, home)
     assert after["articles"] == 0
+    assert f"`newsdesk eval` built are kept in {home / 'eval'}" in cleared.output
+    assert (home / "eval" / "0123456789abcdef").is_dir()
 
 
-@pytest.mark.integration
 @pytest.mark.integration
 def test_source_filter_finds_a_story_the_outlet_ran_as_a_copy(
     runner: CliRunner, tmp_path: Path

@@ -173,7 +173,7 @@ def run_evaluation(
 
     mark = time.perf_counter()
     fingerprint = corpus_fingerprint(settings, config.corpus, embedder)
-    folder = settings.home / "eval" / fingerprint[:16]
+    folder = evaluations_folder(settings) / fingerprint[:16]
     index_settings = settings.with_overrides(home=config.index_home or folder / "index")
     _ensure_index(config, index_settings, embedder, progress)
     naive = None
@@ -293,9 +293,14 @@ def _ensure_index(
         )
 
 
+def evaluations_folder(settings: Settings) -> Path:
+    """``settings.home/eval``: the indexes ``newsdesk eval`` builds, beside the home's own."""
+    return settings.home / "eval"
+
+
 def eval_folder(settings: Settings, corpus: Path, embedder: Embedder | None = None) -> Path:
     """``settings.home/eval/<hash>``: one folder per corpus content and embedding setup."""
-    return settings.home / "eval" / corpus_fingerprint(settings, corpus, embedder)[:16]
+    return evaluations_folder(settings) / corpus_fingerprint(settings, corpus, embedder)[:16]
 
 
 def corpus_fingerprint(settings: Settings, corpus: Path, embedder: Embedder | None = None) -> str:
